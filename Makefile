@@ -1,0 +1,52 @@
+# Laurel: `make demo` to try it, `make test` to run the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DEMO_ENV := LAUREL_DEBUG=1 LAUREL_REQUIRE_2FA=0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format migrate messages system-deps serve clean bench
+
+$(VENV)/.installed: requirements.lock
+	@PYTHON=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PY) ] || "$$PYTHON" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+system-deps:
+	@scripts/system-deps
+
+messages: $(VENV)/.installed
+	@LAUREL_DEBUG=1 $(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=var
+
+migrate: $(VENV)/.installed messages
+	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py createcachetable
+
+demo: migrate
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker stops with it)"
+	@$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: $(VENV)/.installed system-deps messages
+	$(BIN)/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed
+	@for script in bench/*.py; do echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf var/laurel.sqlite3* var/media var/static

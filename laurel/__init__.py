@@ -1,0 +1,1 @@
+"""Laurel: honor, mobilize and serve science and technology workers."""

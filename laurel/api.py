@@ -1,0 +1,6 @@
+"""Every app's API router is added here, under /api/v1/."""
+
+from laurel.core.api import api
+from laurel.people.api import router as people_router
+
+api.add_router("/", people_router)

@@ -1,0 +1,64 @@
+"""The JSON API's shared parts: authentication, errors and the NinjaAPI instance apps add routers to."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from laurel.people.models import ApiToken
+        from laurel.people.services import hash_token
+
+        try:
+            api_token = ApiToken.objects.select_related("user").get(token_hash=hash_token(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+
+api = NinjaAPI(
+    title="Laurel API",
+    version="1",
+    urls_namespace="api",
+    description="Laurel's JSON API. Reads of public data need no login; writes need a staff session or token.",
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    if hasattr(exc, "message_dict"):
+        detail = {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
+    else:
+        detail = {"__all__": [str(message) for message in exc.messages]}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return api.create_response(request, {"detail": _("Log in or send an API token.")}, status=401)

@@ -1,0 +1,27 @@
+"""Writes that every app shares: the audit log."""
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+
+from laurel.core.models import AuditEntry
+
+
+def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+
+
+def log_action(action: str, *, actor=None, obj=None, data: dict[str, Any] | None = None) -> AuditEntry:
+    """Append one decision to the audit log. `action` is a namespaced code: `people.person.updated`."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        data=_jsonable(data),
+    )

@@ -1,0 +1,102 @@
+"""Shared view helpers (permission mixins), the dashboard and the audit log pages."""
+
+import csv
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.views.generic import ListView, TemplateView
+
+from laurel.core import permissions
+from laurel.core.models import AuditEntry
+
+
+class PermissionRequiredMixin(AccessMixin):
+    """Ask a predicate from a permissions module; anonymous users go to login, others get 403."""
+
+    permission_predicate = staticmethod(permissions.is_staff_member)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not self.has_permission():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self) -> bool:
+        return self.permission_predicate(self.request.user)
+
+
+class StaffRequiredMixin(PermissionRequiredMixin):
+    permission_predicate = staticmethod(permissions.is_staff_member)
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+
+class DashboardView(TemplateView):
+    template_name = "core/dashboard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roles"] = self.request.user.roles.select_related("organization")
+        return context
+
+
+class PrivacyView(TemplateView):
+    template_name = "core/privacy.html"
+
+
+class AuditLogView(PermissionRequiredMixin, ListView):
+    permission_predicate = staticmethod(permissions.can_read_audit_log)
+    template_name = "core/audit_log.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        queryset = AuditEntry.objects.select_related("actor", "content_type")
+        action = self.request.GET.get("action", "").strip()
+        if action:
+            queryset = queryset.filter(action__startswith=action[:100])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action"] = self.request.GET.get("action", "")[:100]
+        return context
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def audit_rows(queryset):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(["time", "actor", "action", "object_type", "object_id", "object", "data"])
+    for entry in queryset.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                entry.created_at.isoformat(),
+                entry.actor.email if entry.actor else "",
+                entry.action,
+                entry.content_type.model if entry.content_type else "",
+                entry.object_id,
+                entry.object_repr,
+                entry.data,
+            ]
+        )
+
+
+class AuditLogExportView(AuditLogView):
+    def get(self, request, *args, **kwargs):
+        response = StreamingHttpResponse(audit_rows(self.get_queryset()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="laurel-audit-log.csv"'
+        return response

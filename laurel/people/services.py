@@ -1,0 +1,135 @@
+"""Writes about people, units and roles. Views and the API both call these."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.people.models import ApiToken, Organization, Person, Role, SpreadsheetImport, User
+
+PERSON_FIELDS = (
+    "name",
+    "name_en",
+    "gender",
+    "date_of_birth",
+    "organization",
+    "position",
+    "title",
+    "field",
+    "is_front_line",
+    "bio",
+    "email",
+)
+ORGANIZATION_FIELDS = ("name", "name_en", "kind", "region", "parent")
+
+
+def _changes(instance, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    changes = {}
+    for field in fields:
+        if field in data and getattr(instance, field) != data[field]:
+            changes[field] = [str(getattr(instance, field)), str(data[field])]
+            setattr(instance, field, data[field])
+    return changes
+
+
+def create_organization(*, actor: User, data: dict[str, Any]) -> Organization:
+    organization = Organization(**{key: value for key, value in data.items() if key in ORGANIZATION_FIELDS})
+    organization.full_clean()
+    with transaction.atomic():
+        organization.save()
+        log_action("people.organization.created", actor=actor, obj=organization, data={"name": organization.name})
+    return organization
+
+
+def update_organization(organization: Organization, *, actor: User, data: dict[str, Any]) -> Organization:
+    changes = _changes(organization, data, ORGANIZATION_FIELDS)
+    if organization.parent_id and organization.parent_id == organization.pk:
+        raise ValidationError({"parent": ValidationError("A unit cannot be its own parent.", code="own_parent")})
+    organization.full_clean()
+    with transaction.atomic():
+        organization.save()
+        log_action("people.organization.updated", actor=actor, obj=organization, data={"changes": changes})
+    return organization
+
+
+def create_person(*, actor: User, data: dict[str, Any], photo=None) -> Person:
+    person = Person(**{key: value for key, value in data.items() if key in PERSON_FIELDS})
+    if photo is not None:
+        person.photo = photo
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        log_action("people.person.created", actor=actor, obj=person, data={"name": person.name})
+    return person
+
+
+def update_person(person: Person, *, actor: User, data: dict[str, Any], photo=None) -> Person:
+    changes = _changes(person, data, PERSON_FIELDS)
+    if photo is not None:
+        person.photo = photo
+        changes["photo"] = ["", photo.name]
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        log_action("people.person.updated", actor=actor, obj=person, data={"changes": changes})
+    return person
+
+
+def grant_role(*, actor: User | None, user: User, kind: str, organization: Organization | None = None) -> Role:
+    with transaction.atomic():
+        role, created = Role.objects.get_or_create(user=user, kind=kind, organization=organization)
+        if created:
+            log_action(
+                "people.role.granted",
+                actor=actor,
+                obj=user,
+                data={"kind": kind, "organization": organization.name if organization else None},
+            )
+    user.__dict__.pop("role_set", None)
+    return role
+
+
+def create_api_token(*, user: User, name: str) -> str:
+    """Create a bearer token and return it once; only its hash is kept."""
+    raw = "lrl_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
+        log_action("people.api_token.created", actor=user, obj=token, data={"name": name})
+    return raw
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def start_import(*, actor: User, kind: str, upload) -> SpreadsheetImport:
+    from laurel.people.spreadsheets import MAX_BYTES
+
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is over 20 MB."), code="too_big")
+    return SpreadsheetImport.objects.create(kind=kind, file=upload, original_name=upload.name[:255], created_by=actor)
+
+
+def confirm_import(spreadsheet_import, *, actor: User) -> dict[str, int]:
+    """Apply a previewed import exactly once, even if the button is clicked twice."""
+    from laurel.people.spreadsheets import apply_import, preview_import
+
+    with transaction.atomic():
+        claimed = SpreadsheetImport.objects.filter(
+            pk=spreadsheet_import.pk, status=SpreadsheetImport.Status.PREVIEWED
+        ).update(status=SpreadsheetImport.Status.APPLIED)
+        if claimed != 1:
+            raise ValidationError(_("This file has already been imported."), code="already_applied")
+        spreadsheet_import.file.open("rb")
+        try:
+            content = spreadsheet_import.file.read()
+        finally:
+            spreadsheet_import.file.close()
+        preview = preview_import(spreadsheet_import.kind, content)
+        result = apply_import(preview, actor=actor)
+        SpreadsheetImport.objects.filter(pk=spreadsheet_import.pk).update(result=result)
+    return result

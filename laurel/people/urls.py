@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from laurel.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/new/", views.PersonFormView.as_view(), name="person_create"),
+    path("people/<str:code>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<str:code>/edit/", views.PersonFormView.as_view(), name="person_update"),
+    path("units/", views.OrganizationListView.as_view(), name="organization_list"),
+    path("units/new/", views.OrganizationFormView.as_view(), name="organization_create"),
+    path("units/<str:code>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("units/<str:code>/edit/", views.OrganizationFormView.as_view(), name="organization_update"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/<int:pk>/", views.ImportPreviewView.as_view(), name="import_preview"),
+    path("import/<int:pk>/confirm/", views.confirm_import, name="import_confirm"),
+    re_path(r"^export/(?P<kind>units|persons)\.(?P<file_format>xlsx|csv)$", views.ExportView.as_view(), name="export"),
+]

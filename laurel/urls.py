@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from laurel.api import api
+
+handler403 = "laurel.core.errors.permission_denied"
+handler404 = "laurel.core.errors.page_not_found"
+handler500 = "laurel.core.errors.server_error"
+
+urlpatterns = [
+    path("", include("laurel.core.urls")),
+    path("staff/", include("laurel.people.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

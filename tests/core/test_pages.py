@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "首页"), ("en", "Front page")])
+def test_front_page_speaks_the_visitors_language(client, language, text):
+    response = client.get(reverse("core:home"), headers={"accept-language": language})
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "页面不存在"), ("en", "This page does not exist")])
+def test_not_found_page_in_both_languages(client, settings, language, text):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/", headers={"accept-language": language})
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "您无权打开此页面"), ("en", "You may not open this page")])
+def test_forbidden_page_in_both_languages(client, stranger, language, text):
+    client.force_login(stranger)
+    response = client.get(reverse("people:person_list"), headers={"accept-language": language})
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+def test_server_error_page_is_bilingual(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+
+
+def test_pages_carry_a_strict_content_security_policy_and_no_inline_code(client):
+    response = client.get(reverse("core:home"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    html = response.content.decode()
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert " style=" not in html
+
+
+def test_language_switch_to_english_and_unknown_code(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Front page" in client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "xx-klingon", "next": "/"})
+    assert response.status_code == 302
+    assert "Front page" in client.get("/").content.decode()
+
+
+def test_privacy_page_explains_why_there_is_no_cookie_banner(client):
+    response = client.get(reverse("core:privacy"), headers={"accept-language": "en"})
+    assert "no cookie banner" in response.content.decode()
+    assert response.cookies == {} or "sessionid" not in response.cookies
