@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from laurel.core import permissions
+from laurel.core import permissions, registry
 
 
 def laurel(request):
@@ -9,4 +9,5 @@ def laurel(request):
         "association_name": settings.ASSOCIATION_NAME,
         "require_2fa": settings.LAUREL_REQUIRE_2FA,
         "is_staff_member": permissions.is_staff_member(user) if user is not None else False,
+        "nav_items": registry.nav_items(user) if user is not None else [],
     }

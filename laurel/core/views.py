@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.views.generic import ListView, TemplateView
 
-from laurel.core import permissions
+from laurel.core import permissions, registry
 from laurel.core.models import AuditEntry
 
 
@@ -35,6 +35,9 @@ class StaffRequiredMixin(PermissionRequiredMixin):
 class HomeView(TemplateView):
     template_name = "core/home.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=registry.front_page_sections(self.request), **kwargs)
+
 
 class DashboardView(TemplateView):
     template_name = "core/dashboard.html"
@@ -47,6 +50,7 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["roles"] = self.request.user.roles.select_related("organization")
+        context["sections"] = registry.desk_sections(self.request)
         return context
 
 

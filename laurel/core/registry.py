@@ -1,0 +1,81 @@
+"""Places where apps plug into shared pages without core importing them.
+
+Each app registers in its `AppConfig.ready()`:
+- `register_nav(NavItem(...))`: a link in the header (public, or shown when `visible(user)` is true);
+- `register_desk(DeskSection(...))`: a section of a signed-in user's desk (`/dashboard/`);
+- `register_front_page(FrontPageSection(...))`: a section of the public front page.
+Sections render their own template with the context their `context(request)` returns; a section whose
+context function returns None is left out.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a gettext_lazy string
+    url_name: str
+    order: int = 100
+    visible: Callable[[Any], bool] = field(default=lambda user: True)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Section:
+    template_name: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+DeskSection = Section
+FrontPageSection = Section
+
+_nav: list[NavItem] = []
+_desk: list[Section] = []
+_front_page: list[Section] = []
+
+
+def _add(items: list, item) -> None:
+    if item not in items:
+        items.append(item)
+        items.sort(key=lambda entry: entry.order)
+
+
+def register_nav(item: NavItem) -> None:
+    _add(_nav, item)
+
+
+def register_desk(section: Section) -> None:
+    _add(_desk, section)
+
+
+def register_front_page(section: Section) -> None:
+    _add(_front_page, section)
+
+
+def nav_items(user) -> list[NavItem]:
+    return [item for item in _nav if item.visible(user)]
+
+
+def render_sections(sections: list[Section], request) -> list[tuple[str, dict[str, Any]]]:
+    rendered = []
+    for section in sections:
+        context = section.context(request)
+        if context is not None:
+            rendered.append((section.template_name, context))
+    return rendered
+
+
+def desk_sections(request):
+    return render_sections(_desk, request)
+
+
+def front_page_sections(request):
+    return render_sections(_front_page, request)
