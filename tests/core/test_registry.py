@@ -16,7 +16,7 @@ def test_front_page_renders_registered_sections_and_skips_empty_ones(client, cle
     template_dir = tmp_path / "templates"
     (template_dir / "probe").mkdir(parents=True)
     (template_dir / "probe" / "section.html").write_text("<p id='probe'>{{ section.text }}</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], template_dir]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}]
     registry.register_front_page(registry.Section("probe/section.html", lambda request: {"text": "hello"}, order=2))
     registry.register_front_page(registry.Section("probe/section.html", lambda request: None, order=1))
     html = client.get("/").content.decode()
