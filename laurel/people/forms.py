@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laurel.people.models import Organization, Person, SpreadsheetImport
+from laurel.people.models import Organization, Person, SpreadsheetImport, User
+from laurel.people.roles import RoleKind
 from laurel.people.validators import validate_photo
 
 
@@ -26,3 +27,34 @@ class PersonForm(forms.ModelForm):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=SpreadsheetImport.Kind.choices)
     file = forms.FileField(label=_("XLSX or CSV file"))
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField(label=_("email address"))
+    kind = forms.ChoiceField(label=_("role"), choices=RoleKind.choices)
+    organization = forms.ModelChoiceField(
+        label=_("unit"),
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text=_("Required for a nominator: the unit they nominate for."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == RoleKind.NOMINATOR and not cleaned.get("organization"):
+            self.add_error("organization", _("A nominator needs a unit."))
+        if cleaned.get("kind") and cleaned.get("kind") != RoleKind.NOMINATOR:
+            cleaned["organization"] = None
+        email = cleaned.get("email")
+        if email:
+            try:
+                cleaned["user"] = User.objects.get(email__iexact=email)
+            except User.DoesNotExist:
+                self.add_error("email", _("No account uses this email address; ask the person to sign up first."))
+        return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("name"), max_length=100, help_text=_("What the token is for, e.g. the system that uses it.")
+    )

@@ -133,3 +133,20 @@ def confirm_import(spreadsheet_import, *, actor: User) -> dict[str, int]:
         result = apply_import(preview, actor=actor)
         SpreadsheetImport.objects.filter(pk=spreadsheet_import.pk).update(result=result)
     return result
+
+
+def revoke_role(role: Role, *, actor: User) -> None:
+    with transaction.atomic():
+        log_action(
+            "people.role.revoked",
+            actor=actor,
+            obj=role.user,
+            data={"kind": role.kind, "organization": role.organization.name if role.organization else None},
+        )
+        role.delete()
+
+
+def revoke_api_token(token: ApiToken, *, actor: User) -> None:
+    with transaction.atomic():
+        log_action("people.api_token.revoked", actor=actor, obj=token.user, data={"name": token.name})
+        token.delete()

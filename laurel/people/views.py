@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -10,8 +10,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
 from laurel.people import permissions, services, spreadsheets
-from laurel.people.forms import ImportForm, OrganizationForm, PersonForm
-from laurel.people.models import Organization, Person, SpreadsheetImport
+from laurel.people.forms import ApiTokenForm, ImportForm, OrganizationForm, PersonForm, RoleForm
+from laurel.people.models import ApiToken, Organization, Person, Role, SpreadsheetImport
 
 
 class PersonListView(StaffRequiredMixin, ListView):
@@ -144,8 +144,6 @@ class ImportPreviewView(StaffRequiredMixin, DetailView):
 @require_POST
 def confirm_import(request, pk):
     if not request.user.is_authenticated or not permissions.can_manage_people(request.user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     spreadsheet_import = get_object_or_404(SpreadsheetImport, pk=pk)
     try:
@@ -174,3 +172,62 @@ class ExportView(StaffRequiredMixin, ListView):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="laurel-{kind}.{file_format}"'
         return response
+
+
+class RoleListView(StaffRequiredMixin, ListView):
+    template_name = "people/role_list.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return Role.objects.select_related("user", "organization").order_by("kind", "user__email")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=kwargs.pop("form", None) or RoleForm(), **kwargs)
+
+    def post(self, request):
+        form = RoleForm(request.POST)
+        if form.is_valid():
+            services.grant_role(
+                actor=request.user,
+                user=form.cleaned_data["user"],
+                kind=form.cleaned_data["kind"],
+                organization=form.cleaned_data["organization"],
+            )
+            messages.success(request, _("Role given."))
+            return redirect("people:role_list")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@require_POST
+def revoke_role(request, pk):
+    if not request.user.is_authenticated or not permissions.can_manage_people(request.user):
+        raise PermissionDenied
+    role = get_object_or_404(Role, pk=pk)
+    services.revoke_role(role, actor=request.user)
+    messages.success(request, _("Role removed."))
+    return redirect("people:role_list")
+
+
+class ApiTokenView(StaffRequiredMixin, FormView):
+    """Staff create bearer tokens for the JSON API; a token is shown once."""
+
+    form_class = ApiTokenForm
+    template_name = "people/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tokens=ApiToken.objects.filter(user=self.request.user), **kwargs)
+
+    def form_valid(self, form):
+        raw = services.create_api_token(user=self.request.user, name=form.cleaned_data["name"])
+        return self.render_to_response(self.get_context_data(form=ApiTokenForm(), new_token=raw))
+
+
+@require_POST
+def revoke_api_token(request, pk):
+    if not request.user.is_authenticated or not permissions.can_manage_people(request.user):
+        raise PermissionDenied
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_api_token(token, actor=request.user)
+    messages.success(request, _("Token revoked."))
+    return redirect("people:api_tokens")

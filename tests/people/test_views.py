@@ -83,3 +83,54 @@ def test_export_downloads_xlsx(staff_client):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["B2"].value == "王芳"
+
+
+def test_staff_gives_a_nominator_role_with_a_unit(staff_client, stranger, unit):
+    from laurel.people.models import Role
+
+    response = staff_client.post(
+        reverse("people:role_list"), {"email": stranger.email, "kind": "nominator", "organization": unit.pk}
+    )
+    assert response.status_code == 302
+    assert Role.objects.get(user=stranger).organization == unit
+
+
+def test_nominator_role_without_unit_and_unknown_email_are_refused(staff_client, stranger):
+    from laurel.people.models import Role
+
+    response = staff_client.post(
+        reverse("people:role_list"), {"email": stranger.email, "kind": "nominator"}, headers={"accept-language": "en"}
+    )
+    assert response.context["form"].errors["organization"] == ["A nominator needs a unit."]
+    response = staff_client.post(
+        reverse("people:role_list"),
+        {"email": "nobody@example.org", "kind": "expert"},
+        headers={"accept-language": "en"},
+    )
+    assert "No account uses this email address" in response.context["form"].errors["email"][0]
+    assert Role.objects.filter(user=stranger).count() == 0
+
+
+def test_stranger_cannot_give_roles_or_make_tokens(stranger_client, stranger):
+    from laurel.people.models import ApiToken, Role
+
+    assert (
+        stranger_client.post(reverse("people:role_list"), {"email": stranger.email, "kind": "staff"}).status_code == 403
+    )
+    assert stranger_client.post(reverse("people:api_tokens"), {"name": "x"}).status_code == 403
+    assert Role.objects.count() == 0 and ApiToken.objects.count() == 0
+
+
+def test_staff_creates_a_token_that_is_shown_once_and_works(staff_client, client):
+    response = staff_client.post(reverse("people:api_tokens"), {"name": "部门系统"})
+    token = response.context["new_token"]
+    assert token.startswith("lrl_")
+    other = client.__class__()
+    ok = other.post(
+        "/api/v1/organizations",
+        {"name": "新单位", "kind": "enterprise"},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert ok.status_code == 201
+    assert token not in staff_client.get(reverse("people:api_tokens")).content.decode()
