@@ -88,3 +88,9 @@ def test_session_write_needs_csrf(staff):
 def test_openapi_schema_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/persons" in schema["paths"]
+
+
+def test_api_docs_use_local_assets_that_the_content_security_policy_allows(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html
