@@ -30,6 +30,7 @@ demo: migrate
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker stops with it)"
+	@$(DEMO_ENV) $(PY) manage.py requeue_stuck_tasks --minutes 1 >/dev/null
 	@$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
