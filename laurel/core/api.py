@@ -35,7 +35,13 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
+def anonymous(request):
+    """Lets a read go through without credentials; the endpoint then shows only what is public."""
+    return True
+
+
 AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+OPTIONAL_AUTH = [TokenAuth(), SessionAuth(csrf=False), anonymous]
 
 api = NinjaAPI(
     title="Laurel API",

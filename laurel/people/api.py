@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from laurel.core.api import AUTH
+from laurel.core.api import AUTH, OPTIONAL_AUTH
 from laurel.people import permissions, services
 from laurel.people.models import Organization, Person
 
@@ -112,15 +112,23 @@ def update_organization(request, code: str, payload: OrganizationIn):
     return services.update_organization(organization, actor=request.user, data=_organization_data(payload))
 
 
-@router.get("/persons", response=list[PersonOut])
+def _visible_persons(request):
+    """Staff (by session or token) read every person; everyone else reads only public ones."""
+    persons = Person.objects.with_unit()
+    if permissions.can_manage_people(request.user):
+        return persons
+    return persons.public()
+
+
+@router.get("/persons", response=list[PersonOut], auth=OPTIONAL_AUTH)
 @paginate
 def list_persons(request):
-    return Person.objects.with_unit().order_by("pk")
+    return _visible_persons(request).order_by("pk")
 
 
-@router.get("/persons/{code}", response={200: PersonOut, 404: ErrorOut})
+@router.get("/persons/{code}", response={200: PersonOut, 404: ErrorOut}, auth=OPTIONAL_AUTH)
 def get_person(request, code: str):
-    return get_object_or_404(Person.objects.with_unit(), code=code)
+    return get_object_or_404(_visible_persons(request), code=code)
 
 
 @router.post(

@@ -19,7 +19,7 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = [
             "name", "name_en", "gender", "date_of_birth", "organization", "position", "title", "field",
-            "is_front_line", "bio", "email", "photo",
+            "is_front_line", "is_public", "bio", "email", "photo",
         ]  # fmt: skip
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}), "bio": forms.Textarea(attrs={"rows": 4})}
 

@@ -132,6 +132,9 @@ class PersonQuerySet(models.QuerySet):
     def with_unit(self):
         return self.select_related("organization")
 
+    def public(self):
+        return self.filter(is_public=True)
+
 
 class Person(models.Model):
     """A sci-tech worker's profile. Not every person has a user account."""
@@ -152,6 +155,11 @@ class Person(models.Model):
     title = models.CharField(_("professional title"), max_length=100, blank=True)
     field = models.CharField(_("field"), max_length=100, blank=True)
     is_front_line = models.BooleanField(_("front-line worker"), default=False)
+    is_public = models.BooleanField(
+        _("shown on the public site"),
+        default=False,
+        help_text=_("Set when the person becomes a published honoree or a lecture group member."),
+    )
     bio = models.TextField(_("short bio"), blank=True, validators=[MaxLengthValidator(2000)])
     photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
     email = models.EmailField(_("email address"), blank=True)

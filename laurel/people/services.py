@@ -21,6 +21,7 @@ PERSON_FIELDS = (
     "title",
     "field",
     "is_front_line",
+    "is_public",
     "bio",
     "email",
 )
@@ -150,3 +151,13 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> None:
     with transaction.atomic():
         log_action("people.api_token.revoked", actor=actor, obj=token.user, data={"name": token.name})
         token.delete()
+
+
+def make_person_public(person: Person, *, actor: User | None, reason: str) -> None:
+    """Show a person on the public site (e.g. a published honoree, a lecture group member)."""
+    if person.is_public:
+        return
+    with transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(is_public=True)
+        person.is_public = True
+        log_action("people.person.made_public", actor=actor, obj=person, data={"reason": reason})

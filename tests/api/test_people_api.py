@@ -12,13 +12,27 @@ def staff_token(staff):
     return create_api_token(user=staff, name="tests")
 
 
-def test_anyone_reads_public_fields_of_persons(client):
-    person = PersonFactory(name="王芳", email="private@example.org")
+def test_anyone_reads_public_fields_of_public_persons_only(client):
+    person = PersonFactory(name="王芳", email="private@example.org", is_public=True)
+    hidden = PersonFactory(name="李明")
     response = client.get("/api/v1/persons")
     assert response.status_code == 200
-    item = response.json()["items"][0]
-    assert item["code"] == person.code and item["name"] == "王芳"
-    assert "email" not in item and "date_of_birth" not in item
+    items = response.json()["items"]
+    assert [item["code"] for item in items] == [person.code]
+    assert items[0]["name"] == "王芳"
+    assert "email" not in items[0] and "date_of_birth" not in items[0]
+    assert client.get(f"/api/v1/persons/{hidden.code}").status_code == 404
+
+
+def test_staff_token_reads_every_person(client, staff_token):
+    PersonFactory(is_public=True)
+    hidden = PersonFactory()
+    response = client.get("/api/v1/persons", headers={"authorization": f"Bearer {staff_token}"})
+    assert len(response.json()["items"]) == 2
+    assert (
+        client.get(f"/api/v1/persons/{hidden.code}", headers={"authorization": f"Bearer {staff_token}"}).status_code
+        == 200
+    )
 
 
 def test_anonymous_write_is_refused_with_401(client):

@@ -97,3 +97,11 @@ def test_roles_answer_permission_questions(staff, nominator, expert, stranger, u
     assert nominator.has_role(RoleKind.NOMINATOR, unit)
     assert expert.requires_two_factor and staff.requires_two_factor
     assert not nominator.requires_two_factor and not stranger.requires_two_factor
+
+
+def test_make_person_public_is_logged_once(staff):
+    person = PersonFactory()
+    services.make_person_public(person, actor=staff, reason="published honoree")
+    services.make_person_public(person, actor=staff, reason="published honoree")
+    assert Person.objects.get(pk=person.pk).is_public
+    assert AuditEntry.objects.filter(action="people.person.made_public").count() == 1
