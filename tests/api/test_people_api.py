@@ -108,3 +108,11 @@ def test_api_docs_use_local_assets_that_the_content_security_policy_allows(clien
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn." not in html
+
+
+def test_a_huge_page_size_is_capped_not_a_server_error(client):
+    PersonFactory(is_public=True)
+    response = client.get("/api/v1/organizations", {"limit": 10**30})
+    assert response.status_code in (200, 422)
+    response = client.get("/api/v1/organizations", {"limit": 10**12})
+    assert response.status_code in (200, 422)
