@@ -253,3 +253,8 @@ def run_batch(batch_id: int) -> IssuanceBatch:
     )
     batch.refresh_from_db()
     return batch
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    with certificate.pdf.open("rb") as file:
+        return file.read()
