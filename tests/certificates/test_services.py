@@ -93,3 +93,13 @@ def test_missing_cjk_font_gives_a_clear_error(template, settings, tmp_path):
     settings.LAUREL_CJK_FONT_DIR = str(tmp_path)
     with pytest.raises(pdf.CertificateRenderError, match="fonts-noto-cjk"):
         pdf.render(template=template, data={})
+
+
+def test_rotate_signing_key_command_keeps_old_credentials_valid(certificate):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rotate_signing_key", stdout=out)
+    assert keys.current_key().fragment in out.getvalue()
+    assert len(keys.did_document()["verificationMethod"]) == 2
+    assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
