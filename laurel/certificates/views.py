@@ -4,7 +4,7 @@ import json
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,7 +90,9 @@ def credential_download(request, token):
 @require_GET
 def pdf_download(request, token):
     certificate = get_object_or_404(Certificate, token=token[:64])
-    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf")
+    response = HttpResponse(services.pdf_bytes(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
 
 
 def verify_upload(request):
