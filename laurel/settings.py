@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "laurel.core",
     "laurel.people",
+    "laurel.certificates",
 ]
 
 MIDDLEWARE = [

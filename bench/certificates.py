@@ -1,0 +1,80 @@
+"""Benchmark: issue 1,000 certificates (PDF + signed credential; target < 30 s), the verification page's
+server time (median < 20 ms) and verifying an uploaded credential (median < 10 ms).
+
+Run: LAUREL_DEBUG=1 .venv/bin/python bench/certificates.py
+Uses a throw-away SQLite database and media directory; prints the figures.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("LAUREL_DEBUG", "1")
+os.environ["LAUREL_DATA_DIR"] = tempfile.mkdtemp(prefix="laurel-bench-")
+os.environ["LAUREL_MEDIA_ROOT"] = os.path.join(os.environ["LAUREL_DATA_DIR"], "media")
+os.environ["LAUREL_TASKS_BACKEND"] = "immediate"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+COUNT = int(os.environ.get("LAUREL_BENCH_CERTIFICATES", "1000"))
+
+
+def main():
+    from laurel.certificates import services, verification
+    from laurel.certificates.models import Certificate, CertificateTemplate
+    from laurel.people.models import Organization, Person, User
+
+    call_command("migrate", verbosity=0)
+    staff = User.objects.create_user("bench@example.org")
+    unit = Organization.objects.create(name="云州大学", kind="university")
+    people = Person.objects.bulk_create(
+        Person(name=f"王䶮{index}", gender="female", organization=unit) for index in range(COUNT)
+    )
+    template = CertificateTemplate.objects.create(
+        kind="honor", name="bench", heading="荣誉证书", heading_en="Certificate of Honor",
+        association_name="云州市科学技术协会", association_name_en="Yunzhou Association for Science and Technology",
+    )  # fmt: skip
+    started = time.perf_counter()
+    batch = services.start_batch(
+        template=template, recipients=people, batch_key="bench", title="云州市最美科技工作者", actor=staff
+    )
+    services.run_batch(batch.pk)
+    issued = time.perf_counter() - started
+    assert Certificate.objects.count() == COUNT
+    print(
+        f"issued {COUNT} certificates (PDF + signed credential) in {issued:.1f} s ({1000 * issued / COUNT:.1f} ms each)"
+    )
+
+    client = Client()
+    certificates = list(Certificate.objects.order_by("?")[:200])
+    page_times = []
+    for certificate in certificates:
+        started = time.perf_counter()
+        response = client.get(certificate.get_absolute_url())
+        page_times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    print(f"verification page: median {1000 * statistics.median(page_times):.1f} ms over {len(page_times)} requests")
+
+    verify_times = []
+    for certificate in certificates:
+        data = services.credential_bytes(certificate)
+        started = time.perf_counter()
+        document, error = verification.parse_upload(data)
+        result = verification.verify_document(document)
+        verify_times.append(time.perf_counter() - started)
+        assert result.verified, result.errors
+    print(f"verifying an uploaded credential: median {1000 * statistics.median(verify_times):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

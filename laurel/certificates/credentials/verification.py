@@ -1,0 +1,117 @@
+"""Verify a credential: its proof, its issuer's key, its validity period and its status list entry."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from laurel.certificates.credentials import proofs, status_list
+
+
+class Verdict:
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    INVALID = "invalid"
+
+
+@dataclass
+class Result:
+    verdict: str
+    checks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    issuer: str = ""
+    credential: dict | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict == Verdict.VALID
+
+
+def issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else ""
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def verify_credential(
+    document,
+    *,
+    resolve_key: Callable[[str], Ed25519PublicKey],
+    load_status_list: Callable[[str], dict],
+    now: datetime,
+) -> Result:
+    """`resolve_key(verification_method)` and `load_status_list(url)` raise ValueError when they cannot."""
+    if not isinstance(document, dict):
+        return Result(Verdict.INVALID, errors=["not_an_object"])
+    result = Result(Verdict.VALID, issuer=issuer_id(document), credential=document)
+    types = document.get("type")
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        return Result(Verdict.INVALID, errors=["not_a_verifiable_credential"], issuer=result.issuer)
+    try:
+        proof = proofs.verify(document, resolve_key=resolve_key)
+    except proofs.ProofError as error:
+        return Result(Verdict.INVALID, checks=[], errors=[error.code], issuer=result.issuer)
+    if proof["verificationMethod"].split("#")[0] != result.issuer:
+        return Result(Verdict.INVALID, errors=["key_not_issuers"], issuer=result.issuer)
+    result.checks.append("proof")
+    valid_from, valid_until = _parse_time(document.get("validFrom")), _parse_time(document.get("validUntil"))
+    if "validFrom" in document and valid_from is None or "validUntil" in document and valid_until is None:
+        return Result(Verdict.INVALID, checks=result.checks, errors=["malformed_dates"], issuer=result.issuer)
+    if valid_from and valid_from > now:
+        result.verdict = Verdict.NOT_YET_VALID
+    if valid_until and valid_until < now:
+        result.verdict = Verdict.EXPIRED
+    result.checks.append("validity_period")
+    status = document.get("credentialStatus")
+    if status is not None:
+        revoked, error = _check_status(status, issuer=result.issuer, resolve_key=resolve_key, load=load_status_list)
+        if error:
+            result.verdict = Verdict.INVALID
+            result.errors.append(error)
+            return result
+        result.checks.append("status")
+        if revoked:
+            result.verdict = Verdict.REVOKED
+    return result
+
+
+def _check_status(status, *, issuer: str, resolve_key, load) -> tuple[bool, str]:
+    entries = status if isinstance(status, list) else [status]
+    revoked = False
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+            return False, "unsupported_status"
+        if entry.get("statusPurpose") != "revocation":
+            continue
+        try:
+            index = int(entry.get("statusListIndex"))
+            list_credential = load(entry.get("statusListCredential"))
+            proofs.verify(list_credential, resolve_key=resolve_key)
+        except proofs.ProofError:
+            return False, "status_list_signature_invalid"
+        except (TypeError, ValueError):
+            return False, "status_list_unavailable"
+        if issuer_id(list_credential) != issuer:
+            return False, "status_list_other_issuer"
+        subject = list_credential.get("credentialSubject")
+        if not isinstance(subject, dict) or subject.get("statusPurpose") != "revocation":
+            return False, "status_list_malformed"
+        try:
+            revoked = revoked or status_list.is_set(status_list.decode(subject.get("encodedList")), index)
+        except status_list.StatusListError:
+            return False, "status_list_malformed"
+    return revoked, ""

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laurel.certificates.models import CertificateTemplate
+from laurel.people.models import Person
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = CertificateTemplate
+        fields = [
+            "kind", "name", "heading", "heading_en", "association_name", "association_name_en", "signatory",
+            "seal", "signature",
+        ]  # fmt: skip
+
+
+class BatchForm(forms.Form):
+    template = forms.ModelChoiceField(CertificateTemplate.objects.all(), label=_("template"))
+    batch_key = forms.CharField(
+        label=_("batch key"),
+        max_length=100,
+        help_text=_("The same person cannot receive two certificates of one kind with the same key, e.g. 2026-最美."),
+    )
+    title = forms.CharField(label=_("title"), max_length=200)
+    title_en = forms.CharField(label=_("English title"), max_length=300, required=False)
+    citation = forms.CharField(label=_("citation"), max_length=600, required=False, widget=forms.Textarea)
+    citation_en = forms.CharField(label=_("English citation"), max_length=1000, required=False, widget=forms.Textarea)
+    recipients = forms.ModelMultipleChoiceField(
+        Person.objects.with_unit(), label=_("recipients"), widget=forms.CheckboxSelectMultiple
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("reason for revocation"), max_length=500, widget=forms.Textarea)
+
+
+class CorrectForm(forms.Form):
+    reason = forms.CharField(label=_("reason for the correction"), max_length=500)
+    title = forms.CharField(label=_("title"), max_length=200)
+    title_en = forms.CharField(label=_("English title"), max_length=300, required=False)
+    citation = forms.CharField(label=_("citation"), max_length=600, required=False, widget=forms.Textarea)
+    citation_en = forms.CharField(label=_("English citation"), max_length=1000, required=False, widget=forms.Textarea)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("credential (JSON) or certificate (PDF)"))

@@ -1,0 +1,179 @@
+"""Certificate templates, certificates, issuance batches, signing keys and the revocation status list."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core.codes import make_token
+from laurel.people.models import Person
+
+
+class Kind(models.TextChoices):
+    HONOR = "honor", _("Honor certificate")
+    APPOINTMENT = "appointment", _("Lecture group appointment letter")
+    PARTICIPATION = "participation", _("Event participation certificate")
+
+
+class CertificateTemplate(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    heading = models.CharField(_("heading"), max_length=50, help_text=_("For example 荣誉证书."))
+    heading_en = models.CharField(_("English heading"), max_length=100)
+    association_name = models.CharField(_("association name"), max_length=100)
+    association_name_en = models.CharField(_("association's English name"), max_length=200)
+    signatory = models.CharField(_("signatory"), max_length=100, blank=True)
+    seal = models.ImageField(_("seal image"), upload_to="certificates/seals/", blank=True)
+    signature = models.ImageField(_("signature image"), upload_to="certificates/signatures/", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("certificates:template_preview", kwargs={"pk": self.pk})
+
+
+class CertificateQuerySet(models.QuerySet):
+    def current(self):
+        return self.exclude(status=Certificate.Status.SUPERSEDED)
+
+
+class Certificate(models.Model):
+    """One certificate for one person. Never edited after issue: a correction supersedes it."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    token = models.CharField(max_length=64, unique=True, default=make_token, editable=False)
+    template = models.ForeignKey(CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        Person, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    recipient_name = models.CharField(_("name as printed"), max_length=100)
+    recipient_name_en = models.CharField(_("English name as printed"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    citation = models.TextField(_("citation"), max_length=600, blank=True)
+    citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
+    issued_on = models.DateField(_("date of issue"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    source_id = models.CharField(max_length=64, blank=True)
+    batch_key = models.CharField(_("batch key"), max_length=100)
+    status_index = models.PositiveIntegerField(unique=True)
+    credential = models.JSONField(_("signed credential"))
+    credential_sha256 = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to="certificates/pdf/")
+    pdf_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "batch_key"],
+                condition=~models.Q(status="superseded"),
+                name="certificate_once_per_person_and_batch",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | ~models.Q(revocation_reason=""),
+                name="certificate_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} · {self.recipient_name} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("certificates:verify", kwargs={"token": self.token})
+
+
+class IssuanceBatch(models.Model):
+    """A background issuance of many certificates; `done` counts progress for the progress bar."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Issuing")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT)
+    batch_key = models.CharField(_("batch key"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    citation = models.TextField(_("citation"), max_length=600, blank=True)
+    citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
+    recipients = models.ManyToManyField(Person, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("issuance batch")
+        verbose_name_plural = _("issuance batches")
+
+    def __str__(self):
+        return f"{self.title} · {self.batch_key}"
+
+    def get_absolute_url(self):
+        return reverse("certificates:batch_detail", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class SigningKey(models.Model):
+    """An Ed25519 key of the association's did:web. The private half is stored encrypted."""
+
+    fragment = models.CharField(max_length=40, unique=True)
+    public_multikey = models.CharField(max_length=100)
+    encrypted_private_key = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="one_current_key")
+        ]
+
+    def __str__(self):
+        return self.fragment
+
+
+class StatusList(models.Model):
+    """The signed Bitstring Status List credential Laurel serves, rebuilt whenever a status changes."""
+
+    credential = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"status list {self.pk}"

@@ -1,0 +1,102 @@
+"""Render certificates to PDF with typst and embed the signed credential as an attachment."""
+
+import io
+import json
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+import typst
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+
+TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
+CREDENTIAL_ATTACHMENT = "credential.json"
+
+
+class CertificateRenderError(Exception):
+    """The PDF cannot be rendered (e.g. no CJK font installed). The message says what to do."""
+
+
+def font_dir() -> Path:
+    return Path(getattr(settings, "LAUREL_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto"))
+
+
+def check_fonts() -> Path:
+    directory = font_dir()
+    if not any(directory.glob("*CJK*")):
+        raise CertificateRenderError(
+            _("No Chinese (CJK) font found in %(dir)s. Install Debian's fonts-noto-cjk package.") % {"dir": directory}
+        )
+    return directory
+
+
+@lru_cache(maxsize=8)
+def _compiler(template_pk, updated_at, seal_path: str, signature_path: str, fonts: str):
+    """One compiler (fonts loaded once) per template version; its images sit in a private directory."""
+    root = Path(tempfile.mkdtemp(prefix=f"laurel-certificate-{template_pk}-"))
+    shutil.copy(TEMPLATE, root / "main.typ")
+    for source, name in ((seal_path, "seal.png"), (signature_path, "signature.png")):
+        if source:
+            shutil.copy(source, root / name)
+    return typst.Compiler(str(root / "main.typ"), font_paths=[fonts], ignore_system_fonts=True)
+
+
+def qr_svg(url: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", border=1, xmldecl=False)
+    return buffer.getvalue().decode()
+
+
+def render(*, template, data: dict) -> bytes:
+    """`data`: name, name_en, title, title_en, citation, citation_en, number, date, date_en, url."""
+    fonts = check_fonts()
+    compiler = _compiler(
+        template.pk or 0,
+        template.updated_at,
+        template.seal.path if template.seal else "",
+        template.signature.path if template.signature else "",
+        str(fonts),
+    )
+    inputs = {
+        **data,
+        "association_name": template.association_name,
+        "association_name_en": template.association_name_en,
+        "heading": template.heading,
+        "heading_en": template.heading_en,
+        "signatory": template.signatory,
+        "has_seal": bool(template.seal),
+        "has_signature": bool(template.signature),
+        "qr_svg": qr_svg(data["url"]),
+        "number_label": "No.",
+    }
+    try:
+        return compiler.compile(sys_inputs={"data": json.dumps(inputs, ensure_ascii=False)})
+    except typst.TypstError as error:
+        raise CertificateRenderError(
+            _("The certificate could not be rendered: %(error)s") % {"error": error}
+        ) from error
+
+
+def attach_credential(pdf: bytes, credential: dict) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.add_attachment(CREDENTIAL_ATTACHMENT, json.dumps(credential, ensure_ascii=False, indent=2).encode())
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def extract_credential(pdf: bytes) -> bytes | None:
+    """The embedded credential's bytes, or None. Raises ValueError if the file is not a readable PDF."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        attachments = reader.attachments
+    except Exception as error:  # pypdf raises many kinds on broken files
+        raise ValueError("not a readable PDF") from error
+    for name in (CREDENTIAL_ATTACHMENT, *sorted(attachments)):
+        if name in attachments and attachments[name]:
+            return attachments[name][0]
+    return None

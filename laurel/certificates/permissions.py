@@ -1,0 +1,14 @@
+"""Who may do what with certificates. Verification is public."""
+
+from laurel.core.permissions import is_staff_member
+
+
+def can_manage_certificates(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_download_certificate(user, certificate) -> bool:
+    """Staff, and the recipient whose person record is linked to this user."""
+    if is_staff_member(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and certificate.recipient.user_id == user.pk)

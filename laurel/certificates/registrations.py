@@ -1,0 +1,24 @@
+"""Plug certificates into the shared pages (header link, the honoree's desk)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from laurel.certificates import permissions
+from laurel.certificates.models import Certificate
+from laurel.core.registry import DeskSection, NavItem, register_desk, register_nav
+
+
+def _my_certificates(request):
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    certificates = list(
+        Certificate.objects.current().filter(recipient__user=user).select_related("recipient").order_by("-issued_on")
+    )
+    return {"certificates": certificates} if certificates else None
+
+
+register_nav(NavItem(_("Verify a certificate"), "certificates:verify_upload", order=80))
+register_nav(
+    NavItem(_("Certificates"), "certificates:certificate_list", order=90, visible=permissions.can_manage_certificates)
+)
+register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))

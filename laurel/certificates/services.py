@@ -1,0 +1,260 @@
+"""Every write about certificates: issue, correct, revoke, and batches run as background tasks."""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from laurel.certificates import badges, pdf
+from laurel.certificates.models import Certificate, IssuanceBatch, StatusList
+from laurel.core.codes import make_token
+from laurel.core.services import log_action
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+# The allowed moves of a certificate's status.
+TRANSITIONS = {
+    Certificate.Status.VALID: {Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED},
+    Certificate.Status.REVOKED: set(),
+    Certificate.Status.SUPERSEDED: set(),
+}
+KIND_PREFIX = {"honor": "H", "appointment": "A", "participation": "P"}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def credential_bytes(certificate: Certificate) -> bytes:
+    return json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
+
+
+def pdf_data(certificate: Certificate) -> dict:
+    with override("zh-hans"):
+        date = formats.date_format(certificate.issued_on, "Y年n月j日")
+    return {
+        "name": certificate.recipient_name,
+        "name_en": certificate.recipient_name_en,
+        "title": certificate.title,
+        "title_en": certificate.title_en,
+        "citation": certificate.citation,
+        "citation_en": certificate.citation_en,
+        "number": certificate.number,
+        "date": date,
+        "date_en": certificate.issued_on.strftime("%d %B %Y"),
+        "url": badges.site_url(reverse("certificates:verify", kwargs={"token": certificate.token})),
+    }
+
+
+def _next_number(kind: str, year: int, index: int) -> str:
+    return f"{KIND_PREFIX[kind]}{year}{index:06d}"
+
+
+def issue_one(
+    *,
+    template,
+    recipient,
+    title: str,
+    batch_key: str,
+    actor,
+    citation: str = "",
+    title_en: str = "",
+    citation_en: str = "",
+    issued_on=None,
+    valid_until=None,
+    supersedes: Certificate | None = None,
+    source=None,
+) -> Certificate:
+    """Issue one certificate (PDF + signed credential). Refused if this person already holds a current
+    certificate of this kind for this batch."""
+    issued_on = issued_on or timezone.localdate()
+    if Certificate.objects.current().filter(recipient=recipient, kind=template.kind, batch_key=batch_key).exists():
+        raise ValidationError(
+            _("%(name)s already holds a certificate for %(batch)s.") % {"name": recipient.name, "batch": batch_key}
+        )
+    with transaction.atomic():
+        index = (Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0) + 1
+        certificate = Certificate(
+            number=_next_number(template.kind, issued_on.year, index),
+            token=make_token(),
+            template=template,
+            kind=template.kind,
+            recipient=recipient,
+            recipient_name=recipient.name,
+            recipient_name_en=recipient.name_en,
+            title=title,
+            title_en=title_en,
+            citation=citation,
+            citation_en=citation_en,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            supersedes=supersedes,
+            batch_key=batch_key,
+            status_index=index,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        if source is not None:
+            from django.contrib.contenttypes.models import ContentType
+
+            certificate.source_type = ContentType.objects.get_for_model(source)
+            certificate.source_id = str(source.pk)
+        certificate.credential = badges.sign(badges.build_credential(certificate))
+        document = credential_bytes(certificate)
+        certificate.credential_sha256 = _sha256(document)
+        rendered = pdf.attach_credential(
+            pdf.render(template=template, data=pdf_data(certificate)), certificate.credential
+        )
+        certificate.pdf_sha256 = _sha256(rendered)
+        certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered), save=False)
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError as error:
+            certificate.pdf.delete(save=False)
+            raise ValidationError(
+                _("%(name)s already holds a certificate for %(batch)s.") % {"name": recipient.name, "batch": batch_key}
+            ) from error
+        log_action(
+            "certificates.certificate.issued",
+            actor=actor,
+            obj=certificate,
+            data={"number": certificate.number, "batch_key": batch_key, "supersedes": supersedes and supersedes.number},
+        )
+    return certificate
+
+
+def _transition(certificate: Certificate, new: str, **fields) -> None:
+    old = certificate.status
+    if new not in TRANSITIONS[old]:
+        raise InvalidTransition(
+            _("A %(old)s certificate cannot become %(new)s.")
+            % {"old": certificate.get_status_display(), "new": Certificate.Status(new).label}
+        )
+    now = timezone.now()
+    updated = Certificate.objects.filter(pk=certificate.pk, status=old).update(
+        status=new, status_changed_at=now, **fields
+    )
+    if updated != 1:
+        raise InvalidTransition(_("Someone else changed this certificate first. Reload the page."))
+    certificate.status, certificate.status_changed_at = new, now
+    for name, value in fields.items():
+        setattr(certificate, name, value)
+
+
+def revoke(certificate: Certificate, *, reason: str, actor) -> Certificate:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the revocation."))
+    with transaction.atomic():
+        _transition(certificate, Certificate.Status.REVOKED, revocation_reason=reason[:500])
+        refresh_status_list()
+        log_action("certificates.certificate.revoked", actor=actor, obj=certificate, data={"reason": reason})
+    return certificate
+
+
+def correct_certificate(certificate: Certificate, *, actor, reason: str, **changes) -> Certificate:
+    """Supersede `certificate` with a new one carrying `changes` (title, citation...) and the person's
+    current name. The old certificate is never changed in place."""
+    allowed = {"title", "title_en", "citation", "citation_en", "valid_until"}
+    if set(changes) - allowed:
+        raise ValueError(f"cannot change {set(changes) - allowed}")
+    fields = {name: getattr(certificate, name) for name in allowed} | changes
+    with transaction.atomic():
+        _transition(certificate, Certificate.Status.SUPERSEDED)
+        new = issue_one(
+            template=certificate.template,
+            recipient=certificate.recipient,
+            batch_key=certificate.batch_key,
+            actor=actor,
+            supersedes=certificate,
+            issued_on=timezone.localdate(),
+            **fields,
+        )
+        refresh_status_list()
+        log_action(
+            "certificates.certificate.superseded",
+            actor=actor,
+            obj=certificate,
+            data={"by": new.number, "reason": reason},
+        )
+    return new
+
+
+def refresh_status_list() -> StatusList:
+    """Re-sign the status list: superseded certificates count as revoked for outside verifiers."""
+    revoked = set(Certificate.objects.exclude(status=Certificate.Status.VALID).values_list("status_index", flat=True))
+    status_list, _created = StatusList.objects.update_or_create(
+        pk=badges.STATUS_LIST_ID, defaults={"credential": badges.build_status_list(revoked)}
+    )
+    return status_list
+
+
+def current_status_list() -> dict:
+    status_list = StatusList.objects.filter(pk=badges.STATUS_LIST_ID).first()
+    return (status_list or refresh_status_list()).credential
+
+
+def start_batch(*, template, recipients, batch_key: str, title: str, actor, **texts) -> IssuanceBatch:
+    """Record a batch and queue its issuance after commit. Recipients already holding one are skipped."""
+    if not recipients:
+        raise ValidationError(_("Choose at least one person."))
+    batch = IssuanceBatch.objects.create(
+        template=template,
+        batch_key=batch_key,
+        title=title,
+        total=len(recipients),
+        created_by=actor,
+        **texts,
+    )
+    batch.recipients.set(recipients)
+    log_action("certificates.batch.started", actor=actor, obj=batch, data={"total": len(recipients)})
+    from laurel.certificates.tasks import issue_batch
+
+    transaction.on_commit(lambda: issue_batch.enqueue(batch.pk))
+    return batch
+
+
+def run_batch(batch_id: int) -> IssuanceBatch:
+    """Issue what is still missing in a batch; safe to run twice (people already holding one are skipped)."""
+    batch = IssuanceBatch.objects.select_related("template", "created_by").get(pk=batch_id)
+    if batch.status == IssuanceBatch.Status.FINISHED:
+        return batch
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING)
+    skipped, done = [], 0
+    for person in batch.recipients.order_by("pk"):
+        try:
+            issue_one(
+                template=batch.template,
+                recipient=person,
+                title=batch.title,
+                title_en=batch.title_en,
+                citation=batch.citation,
+                citation_en=batch.citation_en,
+                batch_key=batch.batch_key,
+                actor=batch.created_by,
+            )
+        except ValidationError as error:
+            skipped.append({"person": person.name, "reason": " ".join(error.messages)})
+        done += 1
+        IssuanceBatch.objects.filter(pk=batch.pk).update(done=done)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.FINISHED, skipped=skipped)
+    log_action(
+        "certificates.batch.finished", actor=batch.created_by, obj=batch, data={"done": done, "skipped": len(skipped)}
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    with certificate.pdf.open("rb") as file:
+        return file.read()

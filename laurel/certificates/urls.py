@@ -1,0 +1,28 @@
+from django.urls import path
+
+from laurel.certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path(".well-known/did.json", views.did_document, name="did_document"),
+    path("credentials/status/<int:pk>", views.status_list, name="status_list"),
+    path("credentials/issue", views.api_issue, name="api_issue"),
+    path("credentials/verify", views.api_verify, name="api_verify"),
+    path("verify/", views.verify_upload, name="verify_upload"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("verify/<str:token>/credential.json", views.credential_download, name="credential_download"),
+    path("verify/<str:token>/certificate.pdf", views.pdf_download, name="pdf_download"),
+    path("my/certificates/<int:pk>.<str:file_format>", views.my_download, name="my_download"),
+    path("staff/certificates/", views.CertificateListView.as_view(), name="certificate_list"),
+    path("staff/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate_detail"),
+    path("staff/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("staff/certificates/<int:pk>/correct/", views.CorrectView.as_view(), name="correct"),
+    path("staff/certificates/templates/new/", views.TemplateCreateView.as_view(), name="template_create"),
+    path("staff/certificates/templates/<int:pk>/", views.TemplatePreviewView.as_view(), name="template_preview"),
+    path("staff/certificates/templates/<int:pk>/edit/", views.TemplateUpdateView.as_view(), name="template_update"),
+    path(
+        "staff/certificates/templates/<int:pk>/preview.pdf", views.TemplatePreviewPdfView.as_view(), name="template_pdf"
+    ),
+    path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
+    path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
+]

@@ -1,0 +1,80 @@
+"""Verify a credential the way an outside verifier would: signature, issuer key, dates, status list."""
+
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from laurel.certificates import badges, keys, pdf, services
+from laurel.certificates.credentials.verification import Result, Verdict, verify_credential
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+ERROR_MESSAGES = {
+    "not_an_object": _("The file is not a JSON object."),
+    "not_a_verifiable_credential": _("This is not a verifiable credential."),
+    "missing_proof": _("The credential carries no signature."),
+    "unsupported_cryptosuite": _("The credential's signature uses a method Laurel does not check."),
+    "unsupported_proof_purpose": _("The signature was not made to assert a credential."),
+    "missing_verification_method": _("The signature does not say which key made it."),
+    "malformed_proof_value": _("The signature value is malformed."),
+    "unresolvable_key": _("The issuer's key could not be found: this credential was not issued by this site."),
+    "canonicalization_failed": _("The credential's content is malformed or uses unknown vocabularies."),
+    "invalid_signature": _("The signature does not match: the credential has been altered."),
+    "key_not_issuers": _("The credential was signed with a key that does not belong to its issuer."),
+    "malformed_dates": _("The credential's dates are malformed."),
+    "unsupported_status": _("The credential's status entry is of an unknown kind."),
+    "status_list_signature_invalid": _("The status list's signature does not verify."),
+    "status_list_unavailable": _("The status list could not be read."),
+    "status_list_other_issuer": _("The status list was issued by someone else."),
+    "status_list_malformed": _("The status list is malformed."),
+    "not_json": _("The file is neither valid JSON nor a PDF."),
+    "too_large": _("The file is too large (at most 5 MB)."),
+    "pdf_unreadable": _("The PDF cannot be read."),
+    "pdf_without_credential": _("This PDF carries no embedded credential."),
+}
+CHECK_LABELS = {
+    "proof": _("Signature (eddsa-rdfc-2022) and the issuer's key"),
+    "validity_period": _("Validity period"),
+    "status": _("Revocation status list, itself signed"),
+}
+
+
+def load_status_list(url) -> dict:
+    if url != badges.status_list_url():
+        raise ValueError("only this site's status list is read")
+    return services.current_status_list()
+
+
+def verify_document(document) -> Result:
+    return verify_credential(
+        document, resolve_key=keys.resolve_key, load_status_list=load_status_list, now=timezone.now()
+    )
+
+
+def parse_upload(data: bytes) -> tuple[object | None, str]:
+    """(document, "") or (None, error code) for an uploaded JSON or PDF file."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return None, "too_large"
+    if data.startswith(b"%PDF"):
+        try:
+            data = pdf.extract_credential(data)
+        except ValueError:
+            return None, "pdf_unreadable"
+        if data is None:
+            return None, "pdf_without_credential"
+    try:
+        return json.loads(data.decode("utf-8-sig")), ""
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, "not_json"
+
+
+def messages_for(result: Result) -> list:
+    return [ERROR_MESSAGES.get(code, code) for code in result.errors]
+
+
+def checks_for(result: Result) -> list:
+    return [CHECK_LABELS.get(code, code) for code in result.checks]
+
+
+__all__ = ["Result", "Verdict", "parse_upload", "verify_document"]

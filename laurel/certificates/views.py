@@ -1,0 +1,344 @@
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from laurel.certificates import badges, keys, pdf, permissions, services, verification
+from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
+from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
+from laurel.core.views import PermissionRequiredMixin
+
+SAMPLE = {
+    "name": "王䶮",
+    "name_en": "Wang Yan",
+    "title": "云州市最美科技工作者",
+    "title_en": "Most Beautiful Sci-tech Worker of Yunzhou",
+    "citation": "在材料科学领域取得突出成就，热心科普。",
+    "citation_en": "For outstanding achievements in materials science and devotion to science outreach.",
+    "number": "H2026000000",
+    "date": "2026年5月30日",
+    "date_en": "30 May 2026",
+    "url": "https://example.org/verify/sample/",
+}
+
+
+class ManageMixin(PermissionRequiredMixin):
+    permission_predicate = staticmethod(permissions.can_manage_certificates)
+
+
+# Public: DID document, status list, verification.
+@require_GET
+def did_document(request):
+    return JsonResponse(keys.did_document(), content_type="application/did+json")
+
+
+@require_GET
+def status_list(request, pk):
+    if pk != badges.STATUS_LIST_ID:
+        raise Http404
+    response = JsonResponse(services.current_status_list(), content_type="application/vc+ld+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _page_verdict(certificate: Certificate, result) -> str:
+    if certificate.status == Certificate.Status.SUPERSEDED:
+        return "superseded"
+    if certificate.status == Certificate.Status.REVOKED:
+        return "revoked"
+    return result.verdict
+
+
+@require_GET
+def verify(request, token):
+    certificate = Certificate.objects.select_related("template", "supersedes").filter(token=token[:64]).first()
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"verdict": "not_found"}, status=404)
+    result = verification.verify_document(certificate.credential)
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "verdict": _page_verdict(certificate, result),
+            "result": result,
+            "checks": verification.checks_for(result),
+            "errors": verification.messages_for(result),
+            "checked_at": timezone.now(),
+            "successor": getattr(certificate, "superseded_by", None),
+        },
+    )
+
+
+@require_GET
+def credential_download(request, token):
+    certificate = get_object_or_404(Certificate, token=token[:64])
+    response = HttpResponse(services.credential_bytes(certificate), content_type="application/vc+ld+json")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
+    return response
+
+
+@require_GET
+def pdf_download(request, token):
+    certificate = get_object_or_404(Certificate, token=token[:64])
+    response = HttpResponse(services.pdf_bytes(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+def verify_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > verification.MAX_UPLOAD_BYTES:
+            document, error = None, "too_large"
+        else:
+            document, error = verification.parse_upload(upload.read())
+        if error:
+            context["upload_error"] = verification.ERROR_MESSAGES[error]
+        else:
+            result = verification.verify_document(document)
+            context.update(
+                result=result,
+                verdict=result.verdict,
+                checks=verification.checks_for(result),
+                errors=verification.messages_for(result),
+                facts=_facts(document) if result.checks else None,
+                checked_at=timezone.now(),
+            )
+    return render(request, "certificates/verify_upload.html", context)
+
+
+def _facts(document: dict) -> dict:
+    subject = document.get("credentialSubject") if isinstance(document.get("credentialSubject"), dict) else {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    issuer = document.get("issuer") if isinstance(document.get("issuer"), dict) else {"id": document.get("issuer")}
+    return {
+        "name": subject.get("name", ""),
+        "title": document.get("name", ""),
+        "description": achievement.get("description", ""),
+        "number": achievement.get("humanCode", ""),
+        "issuer": issuer.get("name") or issuer.get("id", ""),
+        "valid_from": document.get("validFrom", ""),
+    }
+
+
+# The honoree (and staff) download their own files from the desk.
+# Staff pages.
+class CertificateListView(ManageMixin, ListView):
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Certificate.objects.select_related("recipient", "template")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            batches=IssuanceBatch.objects.all()[:10], templates=CertificateTemplate.objects.all(), **kwargs
+        )
+
+
+class CertificateDetailView(ManageMixin, DetailView):
+    model = Certificate
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(revoke_form=RevokeForm(), **kwargs)
+
+
+class TemplateCreateView(ManageMixin, CreateView):
+    model = CertificateTemplate
+    form_class = TemplateForm
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class TemplateUpdateView(TemplateCreateView, UpdateView):
+    pass
+
+
+class TemplatePreviewView(ManageMixin, DetailView):
+    model = CertificateTemplate
+    template_name = "certificates/template_preview.html"
+
+
+class TemplatePreviewPdfView(ManageMixin, DetailView):
+    model = CertificateTemplate
+
+    def get(self, request, *args, **kwargs):
+        try:
+            rendered = pdf.render(template=self.get_object(), data=SAMPLE)
+        except pdf.CertificateRenderError as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(rendered, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+        return response
+
+
+class BatchCreateView(ManageMixin, FormView):
+    form_class = BatchForm
+    template_name = "certificates/batch_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            batch = services.start_batch(
+                template=data["template"],
+                recipients=list(data["recipients"]),
+                batch_key=data["batch_key"],
+                title=data["title"],
+                title_en=data["title_en"],
+                citation=data["citation"],
+                citation_en=data["citation_en"],
+                actor=self.request.user,
+            )
+        except (ValidationError, pdf.CertificateRenderError) as error:
+            form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)
+            return self.form_invalid(form)
+        return redirect(batch)
+
+
+class BatchDetailView(ManageMixin, DetailView):
+    model = IssuanceBatch
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["certificates/issuancebatch_detail.html#progress"]
+        return ["certificates/issuancebatch_detail.html"]
+
+
+@require_POST
+def revoke(request, pk):
+    if not permissions.can_manage_certificates(request.user):
+        raise PermissionDenied
+    certificate = get_object_or_404(Certificate, pk=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The certificate is revoked."))
+    else:
+        messages.error(request, _("Give the reason for the revocation."))
+    return redirect("certificates:certificate_detail", pk=certificate.pk)
+
+
+class CorrectView(ManageMixin, FormView):
+    form_class = CorrectForm
+    template_name = "certificates/correct_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.certificate = get_object_or_404(Certificate, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {name: getattr(self.certificate, name) for name in ("title", "title_en", "citation", "citation_en")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            new = services.correct_certificate(self.certificate, actor=self.request.user, reason=reason, **data)
+        except (ValidationError, pdf.CertificateRenderError) as error:
+            form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("A corrected certificate was issued; the old one is superseded."))
+        return redirect("certificates:certificate_detail", pk=new.pk)
+
+
+@require_GET
+def my_download(request, pk, file_format):
+    certificate = get_object_or_404(Certificate.objects.select_related("recipient"), pk=pk)
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_download_certificate(request.user, certificate):
+        raise PermissionDenied
+    if file_format == "json":
+        return credential_download(request, certificate.token)
+    return pdf_download(request, certificate.token)
+
+
+# The W3C CCG VC API.
+RATE_LIMIT_PER_MINUTE = 60
+
+
+def _rate_limited(request) -> bool:
+    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{datetime.datetime.now():%Y%m%d%H%M}"
+    cache.add(key, 0, 70)
+    try:
+        return cache.incr(key) > RATE_LIMIT_PER_MINUTE
+    except ValueError:
+        return False
+
+
+def _json_body(request):
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+@csrf_exempt
+@require_POST
+def api_verify(request):
+    if _rate_limited(request):
+        return JsonResponse({"verified": False, "checks": [], "errors": ["rate_limited"]}, status=429)
+    body = _json_body(request)
+    if body is None or not isinstance(body.get("verifiableCredential"), dict):
+        return JsonResponse({"verified": False, "checks": [], "errors": ["malformed_request"]}, status=400)
+    result = verification.verify_document(body["verifiableCredential"])
+    errors = list(result.errors) or ([] if result.verified else [result.verdict])
+    return JsonResponse(
+        {"verified": result.verified, "checks": result.checks, "errors": errors}, status=200 if result.verified else 400
+    )
+
+
+@csrf_exempt
+@require_POST
+def api_issue(request):
+    from laurel.core.api import TokenAuth
+
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    user = TokenAuth().authenticate(request, token) if token else None
+    if user is None:
+        return JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
+    if not permissions.can_manage_certificates(user):
+        return JsonResponse({"detail": "Only association staff may issue credentials."}, status=403)
+    body = _json_body(request)
+    credential = body.get("credential") if body else None
+    if not isinstance(credential, dict) or "proof" in credential:
+        return JsonResponse({"detail": 'Send {"credential": {...}} without a proof.'}, status=400)
+    credential = {**credential, "issuer": _issuer_for(credential.get("issuer"))}
+    credential.setdefault("validFrom", timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    try:
+        signed = badges.sign(credential)
+    except Exception:  # pyld rejects malformed JSON-LD with many exception types
+        return JsonResponse({"detail": "The credential is not valid JSON-LD with the bundled contexts."}, status=400)
+    from laurel.core.services import log_action
+
+    log_action("certificates.credential.issued_by_api", actor=user, data={"id": str(signed.get("id", ""))[:200]})
+    return JsonResponse({"verifiableCredential": signed}, status=201)
+
+
+def _issuer_for(issuer):
+    if isinstance(issuer, dict):
+        return {**issuer, "id": keys.issuer_did()}
+    return keys.issuer_did()

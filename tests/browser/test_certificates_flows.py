@@ -1,0 +1,54 @@
+import pytest
+
+from laurel.certificates import services
+from laurel.certificates.models import Certificate
+from tests.conftest import login
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.people import PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_issues_a_batch_and_revokes_one(page, staff):
+    CertificateTemplateFactory(name="荣誉证书模板")
+    PersonFactory(name="王䶮")
+    PersonFactory(name="李明")
+    login(page, staff)
+    page.goto("/staff/certificates/batches/new/")
+    page.select_option("select[name=template]", label="荣誉证书模板")
+    page.fill("input[name=batch_key]", "2026-最美")
+    page.fill("input[name=title]", "云州市最美科技工作者")
+    for box in page.locator("input[name=recipients]").all():
+        box.check()
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/staff/certificates/batches/*/")
+    page.locator("[data-testid=batch-progress]").get_by_text("2 / 2").wait_for()
+    assert Certificate.objects.count() == 2
+    first = Certificate.objects.get(recipient_name="王䶮")
+    page.goto(f"/staff/certificates/{first.pk}/")
+    page.fill("textarea[name=reason]", "事迹不实")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=status]").inner_text() == "已撤销"
+    page.goto(first.get_absolute_url())
+    assert "已撤销" in page.locator("[data-testid=verdict]").inner_text()
+    assert "事迹不实" in page.locator("[data-testid=verdict]").inner_text()
+
+
+def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_path):
+    certificate = services.issue_one(
+        template=CertificateTemplateFactory(),
+        recipient=PersonFactory(name="王䶮"),
+        title="云州市最美科技工作者",
+        batch_key="2026",
+        actor=staff,
+    )
+    page.goto(certificate.get_absolute_url())
+    assert "有效" in page.locator("[data-testid=verdict]").inner_text()
+    assert "王䶮" in page.content()
+    credential = tmp_path / "credential.json"
+    credential.write_bytes(services.credential_bytes(certificate))
+    page.goto("/verify/")
+    page.set_input_files("input[name=file]", str(credential))
+    page.click("main form button[type=submit]")
+    assert "有效" in page.locator("[data-testid=verdict]").inner_text()

@@ -1,0 +1,184 @@
+"""The crypto core without Django: Multikeys, did:key, eddsa-rdfc-2022 and status lists."""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from laurel.certificates.credentials import did, jsonld, multikey, proofs, status_list
+from laurel.certificates.credentials.verification import Verdict, verify_credential
+
+VECTORS = Path(__file__).parent / "vectors"
+
+
+def vector(name):
+    text = (VECTORS / name).read_text()
+    return json.loads(text) if name.endswith(".json") else text
+
+
+def test_multikey_round_trips_the_published_key_pair():
+    pair = vector("keyPair.json")
+    private_key = multikey.multikey_to_private_key(pair["privateKeyMultibase"])
+    assert multikey.public_key_to_multikey(private_key.public_key()) == pair["publicKeyMultibase"]
+    assert multikey.private_key_to_multikey(private_key) == pair["privateKeyMultibase"]
+
+
+def test_canonical_form_matches_the_published_vector():
+    assert jsonld.canonicalize(vector("unsigned.json")) == vector("canonDocDataInt.txt")
+
+
+def test_signing_reproduces_the_published_eddsa_rdfc_2022_vector_byte_for_byte():
+    pair = vector("keyPair.json")
+    config = vector("proofConfigDataInt.json")
+    private_key = multikey.multikey_to_private_key(pair["privateKeyMultibase"])
+    unsigned = vector("unsigned.json")
+    combined = (
+        hashlib.sha256(jsonld.canonicalize(config).encode()).digest()
+        + hashlib.sha256(jsonld.canonicalize(unsigned).encode()).digest()
+    )
+    assert combined.hex() == vector("combinedHashDataInt.txt").strip()
+    signed = proofs.sign(
+        unsigned,
+        private_key=private_key,
+        verification_method=config["verificationMethod"],
+        created=datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC),
+    )
+    assert signed["proof"]["proofValue"] == vector("sigBTC58DataInt.txt").strip()
+    assert signed == vector("signedDataInt.json")
+
+
+def test_published_signed_vector_verifies_with_did_key():
+    proof = proofs.verify(vector("signedDataInt.json"), resolve_key=multikey.resolve_did_key)
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def test_one_changed_character_breaks_the_signature():
+    signed = vector("signedDataInt.json")
+    signed["credentialSubject"]["alumniOf"] = "The School of Exampled"
+    with pytest.raises(proofs.ProofError) as error:
+        proofs.verify(signed, resolve_key=multikey.resolve_did_key)
+    assert error.value.code == "invalid_signature"
+
+
+def test_unbundled_context_is_refused_not_fetched():
+    signed = vector("signedDataInt.json")
+    signed["@context"].append("https://evil.example/context.json")
+    with pytest.raises(proofs.ProofError) as error:
+        proofs.verify(signed, resolve_key=multikey.resolve_did_key)
+    assert error.value.code == "canonicalization_failed"
+    with pytest.raises(jsonld.UnknownContext):
+        jsonld.canonicalize({"@context": "https://evil.example/c", "name": "x"})
+
+
+def test_did_web_from_site_url():
+    assert did.did_web("https://kx.example.org") == "did:web:kx.example.org"
+    assert did.did_web("http://127.0.0.1:8000") == "did:web:127.0.0.1%3A8000"
+
+
+def test_did_document_resolves_only_listed_keys():
+    key = Ed25519PrivateKey.generate()
+    document = did.did_document(
+        "did:web:kx.example.org", [("key-1", multikey.public_key_to_multikey(key.public_key()))]
+    )
+    assert did.resolve_in_document(document, "did:web:kx.example.org#key-1") is not None
+    with pytest.raises(ValueError):
+        did.resolve_in_document(document, "did:web:kx.example.org#key-2")
+
+
+def test_status_list_round_trip():
+    encoded = status_list.encode({0, 7, 130_000})
+    bits = status_list.decode(encoded)
+    assert [status_list.is_set(bits, index) for index in (0, 1, 7, 130_000, 130_001)] == [
+        True, False, True, True, False,
+    ]  # fmt: skip
+
+
+def _issuer():
+    key = Ed25519PrivateKey.generate()
+    issuer = multikey.did_key(key.public_key())
+    method = f"{issuer}#{issuer.removeprefix('did:key:')}"
+    return key, issuer, method
+
+
+def _status_list_credential(key, issuer, method, revoked):
+    return proofs.sign(
+        {
+            "@context": [jsonld.CREDENTIALS_V2],
+            "id": "https://kx.example.org/status/1",
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": "https://kx.example.org/status/1#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": status_list.encode(revoked),
+            },
+        },
+        private_key=key,
+        verification_method=method,
+    )
+
+
+def _credential(key, issuer, method, *, index=3):
+    return proofs.sign(
+        {
+            "@context": [jsonld.CREDENTIALS_V2, "https://www.w3.org/ns/credentials/examples/v2"],
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+            "type": ["VerifiableCredential", "AlumniCredential"],
+            "issuer": issuer,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"alumniOf": "云州大学"},
+            "credentialStatus": {
+                "id": f"https://kx.example.org/status/1#{index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(index),
+                "statusListCredential": "https://kx.example.org/status/1",
+            },
+        },
+        private_key=key,
+        verification_method=method,
+    )
+
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("revoked", "verdict"), [(set(), Verdict.VALID), ({3}, Verdict.REVOKED)])
+def test_verify_credential_reads_the_signed_status_list(revoked, verdict):
+    key, issuer, method = _issuer()
+    lists = {"https://kx.example.org/status/1": _status_list_credential(key, issuer, method, revoked)}
+    result = verify_credential(
+        _credential(key, issuer, method),
+        resolve_key=multikey.resolve_did_key,
+        load_status_list=lists.__getitem__,
+        now=NOW,
+    )
+    assert (result.verdict, result.checks, result.errors) == (verdict, ["proof", "validity_period", "status"], [])
+
+
+def test_status_list_signed_by_another_issuer_is_refused():
+    key, issuer, method = _issuer()
+    other_key, other_issuer, other_method = _issuer()
+    lists = {"https://kx.example.org/status/1": _status_list_credential(other_key, other_issuer, other_method, set())}
+    result = verify_credential(
+        _credential(key, issuer, method),
+        resolve_key=multikey.resolve_did_key,
+        load_status_list=lists.__getitem__,
+        now=NOW,
+    )
+    assert (result.verdict, result.errors) == (Verdict.INVALID, ["status_list_other_issuer"])
+
+
+def test_key_of_another_issuer_is_refused():
+    key, issuer, method = _issuer()
+    _other_key, other_issuer, _other_method = _issuer()
+    credential = _credential(key, issuer, method)
+    credential["issuer"] = other_issuer
+    credential = proofs.sign(credential, private_key=key, verification_method=method)
+    result = verify_credential(credential, resolve_key=multikey.resolve_did_key, load_status_list={}.get, now=NOW)
+    assert (result.verdict, result.errors) == (Verdict.INVALID, ["key_not_issuers"])

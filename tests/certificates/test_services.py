@@ -1,0 +1,105 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from laurel.certificates import keys, pdf, services, verification
+from laurel.certificates.credentials.verification import Verdict
+from laurel.certificates.models import Certificate, IssuanceBatch
+from laurel.core.models import AuditEntry
+from tests.factories.people import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issued_pdf_shows_the_rare_chinese_name_and_embeds_the_credential(certificate):
+    data = services.pdf_bytes(certificate)
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "王䶮" in text and "云州市最美科技工作者" in text and certificate.number in text
+    assert pdf.extract_credential(data).decode() == services.credential_bytes(certificate).decode()
+
+
+def test_issued_credential_verifies_with_laurels_did_web(certificate):
+    result = verification.verify_document(certificate.credential)
+    assert (result.verdict, result.checks, result.errors) == (Verdict.VALID, ["proof", "validity_period", "status"], [])
+    assert certificate.credential["issuer"]["id"] == keys.issuer_did() == "did:web:127.0.0.1%3A8000"
+    assert certificate.credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+
+
+def test_issuing_twice_for_the_same_person_and_batch_is_refused(certificate, template, honoree, staff):
+    with pytest.raises(ValidationError, match="已持有"):
+        services.issue_one(template=template, recipient=honoree, title="x", batch_key="2026-最美", actor=staff)
+    assert Certificate.objects.count() == 1
+
+
+def test_revocation_is_logged_and_shows_in_the_signed_status_list(certificate, staff):
+    services.revoke(certificate, reason="事迹不实", actor=staff)
+    result = verification.verify_document(certificate.credential)
+    assert result.verdict == Verdict.REVOKED
+    entry = AuditEntry.objects.get(action="certificates.certificate.revoked")
+    assert (entry.actor, entry.data) == (staff, {"reason": "事迹不实"})
+
+
+def test_revoking_twice_is_refused(certificate, staff):
+    services.revoke(certificate, reason="事迹不实", actor=staff)
+    with pytest.raises(ValidationError):
+        services.revoke(certificate, reason="again", actor=staff)
+
+
+def test_revocation_needs_a_reason(certificate, staff):
+    with pytest.raises(ValidationError):
+        services.revoke(certificate, reason="  ", actor=staff)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+
+
+def test_correction_supersedes_the_old_certificate(certificate, honoree, staff):
+    honoree.name = "王彦"
+    honoree.save()
+    new = services.correct_certificate(certificate, actor=staff, reason="姓名有误", title="云州市最美科技工作者")
+    certificate.refresh_from_db()
+    assert (certificate.status, new.supersedes, new.recipient_name) == (
+        Certificate.Status.SUPERSEDED,
+        certificate,
+        "王彦",
+    )
+    assert verification.verify_document(certificate.credential).verdict == Verdict.REVOKED
+    assert verification.verify_document(new.credential).verdict == Verdict.VALID
+
+
+def test_batch_issues_everyone_and_skips_who_already_holds_one(certificate, template, honoree, staff):
+    others = PersonFactory.create_batch(2)
+    batch = services.start_batch(
+        template=template, recipients=[honoree, *others], batch_key="2026-最美", title="最美", actor=staff
+    )
+    batch = services.run_batch(batch.pk)  # tasks run immediately in tests; running again must be harmless
+    assert (batch.status, batch.done, batch.total) == (IssuanceBatch.Status.FINISHED, 3, 3)
+    assert Certificate.objects.count() == 3
+    assert [skip["person"] for skip in batch.skipped] == ["王䶮"]
+
+
+def test_rotated_keys_keep_old_credentials_verifiable(certificate, template, staff):
+    old_fragment = keys.current_key().fragment
+    keys.rotate()
+    document = keys.did_document()
+    assert [method["id"].split("#")[1] for method in document["verificationMethod"]][1] == old_fragment
+    assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
+    new = services.issue_one(template=template, recipient=PersonFactory(), title="t", batch_key="k", actor=staff)
+    assert new.credential["proof"]["verificationMethod"].endswith(keys.current_key().fragment)
+
+
+def test_missing_cjk_font_gives_a_clear_error(template, settings, tmp_path):
+    settings.LAUREL_CJK_FONT_DIR = str(tmp_path)
+    with pytest.raises(pdf.CertificateRenderError, match="fonts-noto-cjk"):
+        pdf.render(template=template, data={})
+
+
+def test_rotate_signing_key_command_keeps_old_credentials_valid(certificate):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rotate_signing_key", stdout=out)
+    assert keys.current_key().fragment in out.getvalue()
+    assert len(keys.did_document()["verificationMethod"]) == 2
+    assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
