@@ -241,6 +241,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "laurel.core.pagination.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,
