@@ -47,7 +47,9 @@ class Vectorizer:
     largest: int = 3
 
     @classmethod
-    def fit(cls, texts: list[str], smallest: int = 1, largest: int = 3, counted: list[Counter] | None = None) -> Vectorizer:
+    def fit(
+        cls, texts: list[str], smallest: int = 1, largest: int = 3, counted: list[Counter] | None = None
+    ) -> Vectorizer:
         frequency: Counter = Counter()
         for counts in counted if counted is not None else (terms(text, smallest, largest) for text in texts):
             frequency.update(counts.keys())

@@ -12,7 +12,9 @@ def forced_counts(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     forced = prepared.forced
     return (
         np.bincount(forced[:, 0], minlength=prepared.n_items) if forced.size else np.zeros(prepared.n_items, np.int64),
-        np.bincount(forced[:, 1], minlength=prepared.n_experts) if forced.size else np.zeros(prepared.n_experts, np.int64),
+        np.bincount(forced[:, 1], minlength=prepared.n_experts)
+        if forced.size
+        else np.zeros(prepared.n_experts, np.int64),
     )
 
 
@@ -35,7 +37,11 @@ def precheck(prepared: Prepared) -> list[Reason]:
     over_items = np.flatnonzero(forced_items > prepared.k_max)
     if over_items.size:
         reasons.append(
-            Reason("forced_over_k", "These items have more forced experts than reviews allowed: %(items)s.", {"items": prepared.show_items(over_items)})
+            Reason(
+                "forced_over_k",
+                "These items have more forced experts than reviews allowed: %(items)s.",
+                {"items": prepared.show_items(over_items)},
+            )
         )
     over_experts = np.flatnonzero(forced_experts > prepared.load_max)
     if over_experts.size:
@@ -136,7 +142,7 @@ def _group_checks(prepared: Prepared) -> list[Reason]:
             reasons.append(
                 Reason(
                     "group_short",
-                    "Group \"%(group)s\": these items have fewer than %(minimum)d eligible experts without a conflict: %(items)s.",
+                    'Group "%(group)s": these items have fewer than %(minimum)d eligible experts without a conflict: %(items)s.',
                     {"group": group.name, "minimum": group.minimum, "items": prepared.show_items(short)},
                 )
             )
@@ -145,7 +151,7 @@ def _group_checks(prepared: Prepared) -> list[Reason]:
             reasons.append(
                 Reason(
                     "group_over_k",
-                    "Group \"%(group)s\" asks for %(minimum)d experts but these items take fewer reviews: %(items)s.",
+                    'Group "%(group)s" asks for %(minimum)d experts but these items take fewer reviews: %(items)s.',
                     {"group": group.name, "minimum": group.minimum, "items": prepared.show_items(over)},
                 )
             )
@@ -156,7 +162,7 @@ def _group_checks(prepared: Prepared) -> list[Reason]:
                 reasons.append(
                     Reason(
                         "group_capacity",
-                        "Group \"%(group)s\" needs %(need)d reviews from its members, whose maximum loads allow only %(room)d.",
+                        'Group "%(group)s" needs %(need)d reviews from its members, whose maximum loads allow only %(room)d.',
                         {"group": group.name, "need": need, "room": room},
                     )
                 )

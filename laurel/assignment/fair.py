@@ -34,7 +34,9 @@ def worst_item_bound(prepared: Prepared, forced_totals: np.ndarray) -> float:
     items = prepared.arc_items[order]
     starts = np.searchsorted(items, np.arange(prepared.n_items))
     rank = np.arange(len(items)) - starts[items]
-    best = np.bincount(items[rank < need[items]], weights=affinity[order][rank < need[items]], minlength=prepared.n_items)
+    best = np.bincount(
+        items[rank < need[items]], weights=affinity[order][rank < need[items]], minlength=prepared.n_items
+    )
     return float((forced_totals + best).min())
 
 
@@ -54,7 +56,9 @@ def solve_fair_flow(prepared: Prepared) -> tuple[np.ndarray, bool]:
     for round_number in range(ROUNDS):
         costs = -np.rint(affinity * weights[prepared.arc_items] * scale).astype(np.int64)
         chosen = solve_flow(prepared, costs)
-        totals = forced_totals + np.bincount(prepared.arc_items[chosen], weights=affinity[chosen], minlength=prepared.n_items)
+        totals = forced_totals + np.bincount(
+            prepared.arc_items[chosen], weights=affinity[chosen], minlength=prepared.n_items
+        )
         key = (round(float(totals.min()), 9), round(float(totals.sum()), 9))
         if best_key is None or key > best_key:
             best, best_key = chosen, key

@@ -80,4 +80,6 @@ def solve_flow(prepared: Prepared, costs: np.ndarray | None = None) -> np.ndarra
         return np.asarray(solver.flows(np.arange(n_arcs, dtype=np.int32))) > 0
     if status in (solver.INFEASIBLE, solver.UNBALANCED):
         raise Infeasible(explain_flow_failure(prepared))
-    raise Infeasible([Reason("solver_failed", "The flow solver stopped with status %(status)s.", {"status": str(status)})])
+    raise Infeasible(
+        [Reason("solver_failed", "The flow solver stopped with status %(status)s.", {"status": str(status)})]
+    )

@@ -46,7 +46,8 @@ def _rows(prepared: Prepared, include_t: bool) -> list[LinearConstraint]:
         applies[items] = True
         selected = arc_member & applies[prepared.arc_items]
         matrix = sp.csr_array(
-            (np.ones(selected.sum()), (prepared.arc_items[selected], columns[selected])), shape=(prepared.n_items, width)
+            (np.ones(selected.sum()), (prepared.arc_items[selected], columns[selected])),
+            shape=(prepared.n_items, width),
         )[items]
         members = np.asarray(group.members, dtype=bool)
         already = np.zeros(prepared.n_items)
@@ -85,10 +86,21 @@ def _run(objective, constraints, integrality, bounds, time_limit):
 def _infeasible(result, time_limit: float) -> Infeasible:
     if result.status == 1:
         return Infeasible(
-            [Reason("time_limit", "No assignment was found within the time limit of %(seconds)g seconds.", {"seconds": time_limit})]
+            [
+                Reason(
+                    "time_limit",
+                    "No assignment was found within the time limit of %(seconds)g seconds.",
+                    {"seconds": time_limit},
+                )
+            ]
         )
     return Infeasible(
-        [Reason("groups_clash", "The group constraints cannot all hold together with the loads, reviews per item and conflicts.")]
+        [
+            Reason(
+                "groups_clash",
+                "The group constraints cannot all hold together with the loads, reviews per item and conflicts.",
+            )
+        ]
     )
 
 
@@ -108,8 +120,13 @@ def solve_milp(prepared: Prepared) -> MilpResult:
     constraints = _rows(prepared, True)
     columns = np.arange(n_arcs)
     totals = sp.csr_array(
-        (np.concatenate([_scaled(prepared), -np.ones(prepared.n_items)]),
-         (np.concatenate([prepared.arc_items, np.arange(prepared.n_items)]), np.concatenate([columns, np.full(prepared.n_items, n_arcs)]))),
+        (
+            np.concatenate([_scaled(prepared), -np.ones(prepared.n_items)]),
+            (
+                np.concatenate([prepared.arc_items, np.arange(prepared.n_items)]),
+                np.concatenate([columns, np.full(prepared.n_items, n_arcs)]),
+            ),
+        ),
         shape=(prepared.n_items, n_arcs + 1),
     )
     fair_row = LinearConstraint(totals, -forced_totals, np.inf)
@@ -124,7 +141,11 @@ def solve_milp(prepared: Prepared) -> MilpResult:
     # Phase 2: keep every item at or above the threshold, maximise the total.
     lower = np.concatenate([np.zeros(n_arcs), [threshold]])
     second = _run(
-        np.concatenate([-scaled, [0.0]]), [*constraints, fair_row], integrality, Bounds(lower, upper), prepared.time_limit
+        np.concatenate([-scaled, [0.0]]),
+        [*constraints, fair_row],
+        integrality,
+        Bounds(lower, upper),
+        prepared.time_limit,
     )
     if second.x is None:
         return MilpResult(chosen=first.x[:-1] > 0.5, exact=False)

@@ -140,7 +140,9 @@ def _per(value, size: int, name: str, default=None) -> np.ndarray:
     if array.ndim == 0:
         array = np.full(size, array)
     if array.shape != (size,):
-        raise InvalidProblem([Reason("bad_shape", "%(name)s must have %(size)d entries.", {"name": name, "size": size})])
+        raise InvalidProblem(
+            [Reason("bad_shape", "%(name)s must have %(size)d entries.", {"name": name, "size": size})]
+        )
     if not np.all(np.isfinite(array.astype(float))) or np.any(array < 0) or np.any(array != np.round(array)):
         raise InvalidProblem([Reason("bad_bound", "%(name)s must be whole numbers of at least 0.", {"name": name})])
     return array.astype(np.int64)
@@ -159,14 +161,18 @@ def _pairs(value, n_items: int, n_experts: int, name: str) -> np.ndarray:
         array = np.asarray(value)
         if array.dtype == bool:
             if array.shape != (n_items, n_experts):
-                raise InvalidProblem([Reason("bad_shape", "%(name)s must be an items x experts matrix.", {"name": name})])
+                raise InvalidProblem(
+                    [Reason("bad_shape", "%(name)s must be an items x experts matrix.", {"name": name})]
+                )
             pairs = np.argwhere(array).astype(np.int64)
         else:
             pairs = array.reshape(-1, 2).astype(np.int64) if array.size else np.zeros((0, 2), dtype=np.int64)
     if pairs.size and (
         pairs[:, 0].min() < 0 or pairs[:, 1].min() < 0 or pairs[:, 0].max() >= n_items or pairs[:, 1].max() >= n_experts
     ):
-        raise InvalidProblem([Reason("pair_out_of_range", "%(name)s names an item or expert that does not exist.", {"name": name})])
+        raise InvalidProblem(
+            [Reason("pair_out_of_range", "%(name)s names an item or expert that does not exist.", {"name": name})]
+        )
     return np.unique(pairs, axis=0) if pairs.size else pairs
 
 
@@ -218,10 +224,18 @@ def _check_affinity(affinity) -> tuple[Any, np.ndarray]:
     reasons = []
     nan_count = int(np.count_nonzero(~np.isfinite(values)))
     if nan_count:
-        reasons.append(Reason("affinity_not_finite", "%(count)d affinities are missing or not finite (NaN).", {"count": nan_count}))
+        reasons.append(
+            Reason("affinity_not_finite", "%(count)d affinities are missing or not finite (NaN).", {"count": nan_count})
+        )
     negative = int(np.count_nonzero(values < 0))
     if negative:
-        reasons.append(Reason("affinity_negative", "%(count)d affinities are negative; affinities must be 0 or more.", {"count": negative}))
+        reasons.append(
+            Reason(
+                "affinity_negative",
+                "%(count)d affinities are negative; affinities must be 0 or more.",
+                {"count": negative},
+            )
+        )
     if reasons:
         raise InvalidProblem(reasons)
     return affinity, values
@@ -264,7 +278,9 @@ def prepare(problem: Problem) -> Prepared:
         mask = sp.csr_array((np.ones(coo.nnz, dtype=bool), (coo.row, coo.col)), shape=affinity.shape)
         exclude = np.concatenate([conflicts, forced])
         if exclude.size:
-            off = sp.csr_array((np.ones(len(exclude), dtype=bool), (exclude[:, 0], exclude[:, 1])), shape=affinity.shape)
+            off = sp.csr_array(
+                (np.ones(len(exclude), dtype=bool), (exclude[:, 0], exclude[:, 1])), shape=affinity.shape
+            )
             mask = mask > off
         mask = mask.tocoo()
         arc_items, arc_experts = mask.row.astype(np.int32), mask.col.astype(np.int32)

@@ -38,7 +38,9 @@ def solve(problem: Problem) -> Solution:
 
 
 def _solution(prepared: Prepared, chosen: np.ndarray, *, method: str, exact: bool, started: float) -> Solution:
-    pairs = np.concatenate([np.stack([prepared.arc_items[chosen], prepared.arc_experts[chosen]], axis=1), prepared.forced])
+    pairs = np.concatenate(
+        [np.stack([prepared.arc_items[chosen], prepared.arc_experts[chosen]], axis=1), prepared.forced]
+    )
     affinity = np.concatenate([prepared.arc_affinity[chosen].astype(np.float64), prepared.forced_affinity])
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
     pairs, affinity = pairs[order].astype(np.int64), affinity[order]
@@ -72,10 +74,14 @@ def reassign(problem: Problem, *, current, submitted=(), dropped=()) -> Solution
     load_max = np.asarray(problem.load_max if problem.load_max is not None else problem.affinity.shape[0])
     load_max = np.broadcast_to(load_max, (n_experts,)).astype(np.int64).copy()
     load_min = np.broadcast_to(np.asarray(problem.load_min), (n_experts,)).astype(np.int64).copy()
-    submitted_per_expert = np.bincount(submitted[:, 1], minlength=n_experts) if submitted.size else np.zeros(n_experts, np.int64)
+    submitted_per_expert = (
+        np.bincount(submitted[:, 1], minlength=n_experts) if submitted.size else np.zeros(n_experts, np.int64)
+    )
     if dropped.size:
         load_max[dropped] = submitted_per_expert[dropped]
         load_min[dropped] = np.minimum(load_min[dropped], submitted_per_expert[dropped])
-    forced = submitted if problem.forced is None else np.concatenate([submitted, np.asarray(problem.forced).reshape(-1, 2)])
+    forced = (
+        submitted if problem.forced is None else np.concatenate([submitted, np.asarray(problem.forced).reshape(-1, 2)])
+    )
     open_pairs = current[~np.isin(current[:, 1], dropped)] if current.size else current
     return solve(replace(problem, forced=forced, keep=open_pairs, load_max=load_max, load_min=load_min))

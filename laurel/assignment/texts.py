@@ -18,9 +18,7 @@ TEMPLATES = {
     "forced_conflict": _("Forced pairs are also conflicts: %(pairs)s."),
     "forced_over_k": _("These items have more forced experts than reviews allowed: %(items)s."),
     "forced_over_load": _("These experts have more forced items than their maximum load: %(experts)s."),
-    "k_over_panel": _(
-        "%(count)d items need more reviews (%(k)d) than there are experts on the panel (%(experts)d)."
-    ),
+    "k_over_panel": _("%(count)d items need more reviews (%(k)d) than there are experts on the panel (%(experts)d)."),
     "item_short": _("These items have fewer experts without a conflict than the reviews they need: %(items)s."),
     "capacity_short": _(
         "The items need %(demand)d reviews in total but the experts' maximum loads allow only %(capacity)d."
@@ -32,9 +30,7 @@ TEMPLATES = {
     "group_short": _(
         'Group "%(group)s": these items have fewer than %(minimum)d eligible experts without a conflict: %(items)s.'
     ),
-    "group_over_k": _(
-        'Group "%(group)s" asks for %(minimum)d experts but these items take fewer reviews: %(items)s.'
-    ),
+    "group_over_k": _('Group "%(group)s" asks for %(minimum)d experts but these items take fewer reviews: %(items)s.'),
     "group_capacity": _(
         'Group "%(group)s" needs %(need)d reviews from its members, whose maximum loads allow only %(room)d.'
     ),
@@ -46,9 +42,7 @@ TEMPLATES = {
     ),
     "solver_failed": _("The flow solver stopped with status %(status)s."),
     "time_limit": _("No assignment was found within the time limit of %(seconds)g seconds."),
-    "groups_clash": _(
-        "The group constraints cannot all hold together with the loads, reviews per item and conflicts."
-    ),
+    "groups_clash": _("The group constraints cannot all hold together with the loads, reviews per item and conflicts."),
     "expert_unusable": _("These experts conflict with every item (or have no capacity) and get nothing: %(experts)s."),
 }
 

@@ -13,14 +13,21 @@ def lp_optimum(affinity, conflicts, k, load_max):
     n_items, n_experts = affinity.shape
     allowed = ~conflicts
     index = np.flatnonzero(allowed.ravel())
+    if not index.size:
+        return None  # every pair conflicts and k >= 1
     items, experts = np.divmod(index, n_experts)
     equality = np.zeros((n_items, len(index)))
     equality[items, np.arange(len(index))] = 1
     upper = np.zeros((n_experts, len(index)))
     upper[experts, np.arange(len(index))] = 1
     result = linprog(
-        -affinity.ravel()[index], A_ub=upper, b_ub=np.full(n_experts, load_max), A_eq=equality,
-        b_eq=np.full(n_items, k), bounds=(0, 1), method="highs",
+        -affinity.ravel()[index],
+        A_ub=upper,
+        b_ub=np.full(n_experts, load_max),
+        A_eq=equality,
+        b_eq=np.full(n_items, k),
+        bounds=(0, 1),
+        method="highs",
     )
     return None if result.status != 0 else -result.fun
 
@@ -34,7 +41,9 @@ def instances(draw):
     cents = draw(st.lists(st.integers(0, 100), min_size=n_items * n_experts, max_size=n_items * n_experts))
     flags = draw(st.lists(st.booleans(), min_size=n_items * n_experts, max_size=n_items * n_experts))
     affinity = np.array(cents, dtype=float).reshape(n_items, n_experts) / 100
-    conflicts = np.array(flags).reshape(n_items, n_experts) & (np.arange(n_items * n_experts).reshape(n_items, n_experts) % 3 == 0)
+    conflicts = np.array(flags).reshape(n_items, n_experts) & (
+        np.arange(n_items * n_experts).reshape(n_items, n_experts) % 3 == 0
+    )
     return affinity, conflicts, k, load_max
 
 
@@ -121,9 +130,16 @@ def test_group_constraint_that_cannot_hold_is_explained():
     affinity = np.ones((3, 3))
     senior = np.array([True, False, False])
     with pytest.raises(Infeasible) as caught:
-        solve(Problem(affinity=affinity, k=1, load_max=3, conflicts=[(0, 0)], groups=[GroupConstraint("senior", senior, 1)]))
+        solve(
+            Problem(
+                affinity=affinity, k=1, load_max=3, conflicts=[(0, 0)], groups=[GroupConstraint("senior", senior, 1)]
+            )
+        )
     assert [reason.code for reason in caught.value.reasons] == ["group_short"]
-    assert str(caught.value.reasons[0]) == 'Group "senior": these items have fewer than 1 eligible experts without a conflict: 0.'
+    assert (
+        str(caught.value.reasons[0])
+        == 'Group "senior": these items have fewer than 1 eligible experts without a conflict: 0.'
+    )
 
 
 def test_infeasibility_reasons_name_items_and_capacity():

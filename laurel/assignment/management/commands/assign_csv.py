@@ -28,7 +28,9 @@ def _number(text: str, path: str, line: int) -> float:
     try:
         return float(text)
     except ValueError:
-        raise CommandError(_("%(path)s line %(line)d: %(value)s is not a number.") % {"path": path, "line": line, "value": text})
+        raise CommandError(
+            _("%(path)s line %(line)d: %(value)s is not a number.") % {"path": path, "line": line, "value": text}
+        )
 
 
 def read_affinity(path: str):
@@ -41,7 +43,9 @@ def read_affinity(path: str):
         item, expert, score = (cell.strip() for cell in row)
         value = _number(score, path, line)
         if math.isnan(value) or math.isinf(value):
-            raise CommandError(_("%(path)s line %(line)d: the score is not a finite number.") % {"path": path, "line": line})
+            raise CommandError(
+                _("%(path)s line %(line)d: the score is not a finite number.") % {"path": path, "line": line}
+            )
         if value < 0:
             raise CommandError(_("%(path)s line %(line)d: the score is negative.") % {"path": path, "line": line})
         if (item, expert) in seen:
@@ -67,10 +71,14 @@ def read_constraints(path: str, items: dict, experts: dict):
         if not row or not "".join(row).strip():
             continue
         if len(row) != 3:
-            raise CommandError(_("%(path)s line %(line)d: expected item,expert,-1 or item,expert,1.") % {"path": path, "line": line})
+            raise CommandError(
+                _("%(path)s line %(line)d: expected item,expert,-1 or item,expert,1.") % {"path": path, "line": line}
+            )
         item, expert, kind = (cell.strip() for cell in row)
         if kind not in {"-1", "1"}:
-            raise CommandError(_("%(path)s line %(line)d: the constraint must be -1 or 1.") % {"path": path, "line": line})
+            raise CommandError(
+                _("%(path)s line %(line)d: the constraint must be -1 or 1.") % {"path": path, "line": line}
+            )
         if item not in items or expert not in experts:
             raise CommandError(
                 _("%(path)s line %(line)d: %(item)s or %(expert)s is not in the affinity file.")
@@ -106,7 +114,9 @@ class Command(BaseCommand):
         conflicts, forced = [], []
         if options["conflicts"]:
             conflicts, forced = read_constraints(
-                options["conflicts"], {item: index for index, item in enumerate(item_ids)}, {e: i for i, e in enumerate(expert_ids)}
+                options["conflicts"],
+                {item: index for index, item in enumerate(item_ids)},
+                {e: i for i, e in enumerate(expert_ids)},
             )
         problem = Problem(
             affinity=affinity,
@@ -127,7 +137,9 @@ class Command(BaseCommand):
         for warning in solution.report.warnings:
             self.stderr.write(translate_reason(warning))
         self.stdout.write(
-            _("Objective %(objective).6f (%(method)s, %(exact)s); worst item total %(worst).6f; %(pairs)d pairs; %(seconds).3f s")
+            _(
+                "Objective %(objective).6f (%(method)s, %(exact)s); worst item total %(worst).6f; %(pairs)d pairs; %(seconds).3f s"
+            )
             % {
                 "objective": solution.objective,
                 "method": solution.method,
