@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "laurel.core",
     "laurel.people",
     "laurel.certificates",
+    "laurel.assignment",
 ]
 
 MIDDLEWARE = [
