@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "laurel.core",
     "laurel.people",
     "laurel.events",
+    "laurel.news",
 ]
 
 MIDDLEWARE = [
