@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.events.models import AgendaPerson, Event
-from laurel.news import related, spam
+from laurel.news import pagecache, related, spam
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 
@@ -72,6 +72,7 @@ def save_article(article: Article | None, *, actor, data: dict[str, Any], tags: 
         set_tags(article, tags)
     log_action("news.article.created" if created else "news.article.updated", actor=actor, obj=article)
     related.invalidate()
+    pagecache.invalidate()
     return article
 
 
@@ -97,6 +98,7 @@ def _move_article(article: Article, new: str, *, actor, release_at) -> Article:
     article.refresh_from_db()
     log_action(f"news.article.{new}", actor=actor, obj=article, data={"from": old, "release_at": release_at})
     related.invalidate()
+    pagecache.invalidate()
     return article
 
 
@@ -208,6 +210,8 @@ def post_comment(article: Article, *, name: str, body: str, address: str, user=N
         address_hash=hashed,
     )
     log_action("news.comment.posted", actor=user, obj=comment, data={"status": status, "reasons": reasons})
+    if status == Comment.Status.APPROVED:
+        pagecache.invalidate()
     return comment
 
 
@@ -223,4 +227,5 @@ def moderate_comment(comment: Comment, *, status: str, actor) -> Comment:
     comment.refresh_from_db()
     verb = {Comment.Status.APPROVED: "approved", Comment.Status.SPAM: "marked_spam"}[status]
     log_action(f"news.comment.{verb}", actor=actor, obj=comment, data={"from": old})
+    pagecache.invalidate()
     return comment

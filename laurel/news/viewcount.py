@@ -39,7 +39,8 @@ def record_view(article_pk: int, *, address: str, user_agent: str, now: datetime
         return False
     day = timezone.localdate(now or timezone.now())
     key = SEEN_KEY.format(pk=article_pk, visitor=visitor_hash(address, user_agent, day))
-    if not cache.add(key, 1, timeout=DAY):
+    # Read first: a repeat visitor costs one cache read, never a write (a database cache locks on writes).
+    if cache.get(key) is not None or not cache.add(key, 1, timeout=DAY):
         return False
     pending = PENDING_KEY.format(pk=article_pk)
     cache.add(pending, 0, timeout=None)

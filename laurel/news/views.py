@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +12,7 @@ from django.views.generic import FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin
 from laurel.events.models import Event
-from laurel.news import permissions, related, services, viewcount
+from laurel.news import pagecache, permissions, related, services, viewcount
 from laurel.news.forms import ArticleForm, CommentForm
 from laurel.news.models import Article, Comment
 
@@ -70,22 +72,32 @@ def article_detail(request, code):
         viewcount.record_view(
             article.pk, address=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
+        if pagecache.cacheable(request):
+            key = pagecache.key(article, get_language())
+            html = cache.get(key)
+            if html is None:
+                html = render_to_string(
+                    "news/article_detail.html",
+                    {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
+                    request=request,
+                )
+                cache.set(key, html, timeout=pagecache.TIMEOUT)
+            return HttpResponse(pagecache.personalize(html, request))
+    return render(request, "news/article_detail.html", _article_context(article, form))
+
+
+def _article_context(article, form) -> dict:
     translations = list(Article.objects.published().filter(translation_of=article).only("code", "language"))
     if article.translation_of and article.translation_of.is_visible():
         translations.append(article.translation_of)
-    return render(
-        request,
-        "news/article_detail.html",
-        {
-            "article": article,
-            "tags": article.tags.all(),
-            "comments": article.comments.visible(),
-            "form": form,
-            "related": related.related_articles(article) if article.is_visible() else [],
-            "translations": translations,
-            "views": article.view_count + viewcount.pending_views(article.pk),
-        },
-    )
+    return {
+        "article": article,
+        "tags": article.tags.all(),
+        "comments": article.comments.visible(),
+        "form": form,
+        "related": related.related_articles(article) if article.is_visible() else [],
+        "translations": translations,
+    }
 
 
 # Staff pages

@@ -112,3 +112,41 @@ def test_staff_writes_and_publishes_article(staff_client):
     article.refresh_from_db()
     assert article.status == "published"
     assert sorted(tag.name for tag in article.tags.all()) == ["座谈会", "表彰"]
+
+
+def test_cached_article_page_gives_each_visitor_a_working_token(client):
+    from django.test import Client
+
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    other = Client(enforce_csrf_checks=True)
+    second = other.get(article.get_absolute_url())
+    assert "csrf-placeholder" not in second.content.decode()
+    token = other.cookies["csrftoken"].value
+    assert first.cookies["csrftoken"].value != token
+    response = other.post(
+        article.get_absolute_url(),
+        {
+            "name": "甲",
+            "body": "好文章",
+            "website": "",
+            "csrfmiddlewaretoken": second.context is None and _token(second),
+        },
+    )
+    assert response.status_code == 302
+
+
+def _token(response) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_approved_comment_shows_on_cached_page(client, staff):
+    from laurel.news import services
+
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    comment = services.post_comment(article, name="甲", body="第一条评论", address="1.1.1.1")
+    services.moderate_comment(comment, status="approved", actor=staff)
+    assert "第一条评论" in client.get(article.get_absolute_url()).content.decode()
