@@ -1,6 +1,10 @@
 """Every app's API router is added here, under /api/v1/."""
 
 from laurel.core.api import api
+from laurel.events.api import router as events_router
+from laurel.news.api import router as news_router
 from laurel.people.api import router as people_router
 
 api.add_router("/", people_router)
+api.add_router("/", events_router)
+api.add_router("/", news_router)

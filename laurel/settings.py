@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "laurel.people",
     "laurel.certificates",
     "laurel.assignment",
+    "laurel.events",
+    "laurel.news",
 ]
 
 MIDDLEWARE = [

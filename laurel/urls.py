@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("laurel.core.urls")),
     path("staff/", include("laurel.people.urls")),
     path("", include("laurel.certificates.urls")),
+    path("", include("laurel.events.urls")),
+    path("", include("laurel.news.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

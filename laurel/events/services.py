@@ -1,0 +1,296 @@
+"""Writes about events: agenda, award rounds, invitations, RSVP, registration with a waiting list, check-in."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
+from laurel.people.models import Person
+
+EVENT_FIELDS = (
+    "kind", "theme", "theme_en", "start_at", "end_at", "venue", "is_public", "capacity", "registration_open",
+)  # fmt: skip
+# The waiting list is only safe when registrations for one event are serialized by a row lock.
+LOCK_EVENT_ROW = True
+
+# One table of allowed moves for an attendee's reply.
+ALLOWED_REPLIES = {
+    Attendee.Status.PENDING: {Attendee.Status.CONFIRMED, Attendee.Status.DECLINED},
+    Attendee.Status.CONFIRMED: {Attendee.Status.DECLINED},
+    Attendee.Status.DECLINED: {Attendee.Status.CONFIRMED},
+    Attendee.Status.WAITLISTED: {Attendee.Status.CONFIRMED, Attendee.Status.DECLINED},
+}
+
+
+def _validate_times(data: dict[str, Any]) -> None:
+    if data.get("start_at") and data.get("end_at") and data["end_at"] < data["start_at"]:
+        raise ValidationError({"end_at": _("The event cannot end before it starts.")})
+
+
+def create_event(*, actor, data: dict[str, Any]) -> Event:
+    _validate_times(data)
+    event = Event.objects.create(**{field: data[field] for field in EVENT_FIELDS if field in data})
+    log_action("events.event.created", actor=actor, obj=event, data={"kind": event.kind})
+    return event
+
+
+def update_event(event: Event, *, actor, data: dict[str, Any]) -> Event:
+    _validate_times(data)
+    changes = {}
+    for field in EVENT_FIELDS:
+        if field in data and getattr(event, field) != data[field]:
+            changes[field] = [str(getattr(event, field)), str(data[field])]
+            setattr(event, field, data[field])
+    if changes:
+        event.save()
+        log_action("events.event.updated", actor=actor, obj=event, data=changes)
+    return event
+
+
+def add_organizer(event: Event, *, actor, role: str, organization=None, name: str = "") -> EventOrganizer:
+    if organization is None and not name.strip():
+        raise ValidationError(_("Choose a unit or type its name."))
+    organizer = EventOrganizer.objects.create(event=event, role=role, organization=organization, name=name.strip())
+    log_action("events.organizer.added", actor=actor, obj=event, data={"role": role, "name": str(organizer)})
+    return organizer
+
+
+def _next_order(event: Event) -> int:
+    return (event.agenda_items.aggregate(last=Max("order"))["last"] or 0) + 1
+
+
+def add_agenda_item(event: Event, *, actor, role: str, title: str, duration_minutes: int, order=None) -> AgendaItem:
+    item = AgendaItem.objects.create(
+        event=event, role=role, title=title, duration_minutes=duration_minutes, order=order or _next_order(event)
+    )
+    log_action("events.agenda_item.added", actor=actor, obj=event, data={"item": title, "role": role})
+    return item
+
+
+def add_agenda_person(
+    item: AgendaItem, *, actor, part: str, person: Person | None = None, name: str = "", title_line: str = ""
+) -> AgendaPerson:
+    if person is None and not name.strip():
+        raise ValidationError(_("Choose a sci-tech worker or type a name."))
+    if person is not None and not title_line:
+        title_line = " ".join(part for part in (person.organization.name, person.position) if part)
+    order = (item.people.aggregate(last=Max("order"))["last"] or 0) + 1
+    entry = AgendaPerson.objects.create(
+        item=item, part=part, person=person, name=name.strip(), title_line=title_line, order=order
+    )
+    log_action("events.agenda_person.added", actor=actor, obj=item.event, data={"item": item.title, "name": str(entry)})
+    return entry
+
+
+def remove_agenda_item(item: AgendaItem, *, actor) -> None:
+    event = item.event
+    log_action("events.agenda_item.removed", actor=actor, obj=event, data={"item": item.title})
+    item.delete()
+
+
+@transaction.atomic
+def build_award_rounds(
+    event: Event,
+    *,
+    recipients: list[Person],
+    per_round: int,
+    presenters: Sequence[Sequence[Person | str]] = (),
+    minutes_per_round: int = 5,
+    actor,
+) -> list[AgendaItem]:
+    """Append award rounds to the agenda: `per_round` recipients each, with the presenters of that round.
+
+    `presenters[i]` lists the presenters of round i (people or names as printed); rounds beyond the list
+    have no presenters yet. Recipients keep the given order (e.g. a campaign's published list).
+    """
+    if per_round < 1:
+        raise ValidationError(_("Each round needs at least one recipient."))
+    if not recipients:
+        raise ValidationError(_("There is no recipient to award."))
+    rounds = []
+    order = _next_order(event)
+    for number, start in enumerate(range(0, len(recipients), per_round), start=1):
+        item = AgendaItem.objects.create(
+            event=event,
+            order=order + number - 1,
+            role=AgendaItem.Role.AWARD_ROUND,
+            title=_("Award round %(number)d") % {"number": number},
+            duration_minutes=minutes_per_round,
+        )
+        round_presenters = presenters[number - 1] if number - 1 < len(presenters) else ()
+        for index, presenter in enumerate(round_presenters, start=1):
+            if isinstance(presenter, Person):
+                AgendaPerson.objects.create(
+                    item=item, part=AgendaPerson.Part.PRESENTER, person=presenter, order=index,
+                    title_line=" ".join(p for p in (presenter.organization.name, presenter.position) if p),
+                )  # fmt: skip
+            else:
+                AgendaPerson.objects.create(item=item, part=AgendaPerson.Part.PRESENTER, name=presenter, order=index)
+        for index, person in enumerate(recipients[start : start + per_round], start=1):
+            AgendaPerson.objects.create(
+                item=item, part=AgendaPerson.Part.RECIPIENT, person=person, order=index,
+                title_line=" ".join(p for p in (person.organization.name, person.position) if p),
+            )  # fmt: skip
+        rounds.append(item)
+    log_action(
+        "events.award_rounds.built",
+        actor=actor,
+        obj=event,
+        data={"rounds": len(rounds), "recipients": [person.code for person in recipients]},
+    )
+    return rounds
+
+
+def _mail_attendee(attendee: Attendee, template: str, subject: str) -> None:
+    if not attendee.email:
+        return
+    context = {
+        "attendee": attendee,
+        "event": attendee.event,
+        "rsvp_url": settings.SITE_URL + attendee.get_rsvp_url(),
+        "pass_url": settings.SITE_URL + attendee.get_pass_url(),
+    }
+    body = render_to_string(template, context)
+
+    def send():
+        send_mail(subject, body, None, [attendee.email])
+
+    transaction.on_commit(send)
+
+
+def invite_attendee(
+    event: Event, *, actor, category: str, name: str, email: str = "", title_line: str = "", person=None
+) -> Attendee:
+    if email and event.attendees.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("This address is already on the list of attendees.")})
+    with transaction.atomic():
+        attendee = Attendee.objects.create(
+            event=event, category=category, name=name, email=email.lower(), title_line=title_line, person=person
+        )
+        log_action("events.attendee.invited", actor=actor, obj=attendee, data={"category": category})
+        _mail_attendee(attendee, "events/mail/invitation.txt", _("Invitation: %(event)s") % {"event": event.theme})
+    return attendee
+
+
+def _seats_taken(event: Event) -> int:
+    return event.attendees.filter(status=Attendee.Status.CONFIRMED).count()
+
+
+def _has_seat(event: Event) -> bool:
+    return event.capacity is None or _seats_taken(event) < event.capacity
+
+
+def _lock(event: Event) -> Event:
+    if LOCK_EVENT_ROW:
+        return Event.objects.select_for_update().get(pk=event.pk)
+    return Event.objects.get(pk=event.pk)
+
+
+def register_public(event: Event, *, name: str, email: str, title_line: str = "", special_needs: str = "") -> Attendee:
+    """A visitor registers for an open event: confirmed while seats remain, else on the waiting list."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        event = _lock(event)
+        if not (event.is_public and event.registration_open) or event.is_finished():
+            raise ValidationError(_("Registration for this event is closed."))
+        if event.attendees.filter(email=email).exists():
+            raise ValidationError({"email": _("This address is already registered for this event.")})
+        status = Attendee.Status.CONFIRMED if _has_seat(event) else Attendee.Status.WAITLISTED
+        attendee = Attendee.objects.create(
+            event=event, category=Attendee.Category.PUBLIC, name=name, email=email, title_line=title_line,
+            special_needs=special_needs, status=status, replied_at=timezone.now(),
+        )  # fmt: skip
+        log_action("events.attendee.registered", obj=attendee, data={"status": status})
+        if status == Attendee.Status.CONFIRMED:
+            _mail_attendee(attendee, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme})
+        else:
+            _mail_attendee(
+                attendee, "events/mail/waitlisted.txt", _("Waiting list: %(event)s") % {"event": event.theme}
+            )
+    return attendee
+
+
+def _promote_waitlisted(event: Event) -> Attendee | None:
+    if not _has_seat(event):
+        return None
+    waiting = event.attendees.filter(status=Attendee.Status.WAITLISTED).order_by("created_at", "pk").first()
+    if waiting is None:
+        return None
+    Attendee.objects.filter(pk=waiting.pk, status=Attendee.Status.WAITLISTED).update(
+        status=Attendee.Status.CONFIRMED, replied_at=timezone.now()
+    )
+    waiting.refresh_from_db()
+    log_action("events.attendee.promoted", obj=waiting)
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail_attendee(waiting, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme})
+    return waiting
+
+
+def reply(attendee: Attendee, *, status: str, special_needs: str | None = None, actor=None) -> Attendee:
+    """The one transition function of an attendee's reply (the private RSVP link, or staff on their behalf)."""
+    with transaction.atomic():
+        event = _lock(attendee.event)
+        attendee.refresh_from_db()
+        old = attendee.status
+        if status != old and status not in ALLOWED_REPLIES[old]:
+            raise ValidationError(_("This reply is no longer possible."))
+        if status == Attendee.Status.CONFIRMED and old == Attendee.Status.WAITLISTED and not _has_seat(event):
+            raise ValidationError(_("The event is full; you stay on the waiting list."))
+        if (
+            status == Attendee.Status.CONFIRMED
+            and old != Attendee.Status.CONFIRMED
+            and attendee.category == Attendee.Category.PUBLIC
+            and not _has_seat(event)
+        ):
+            status = Attendee.Status.WAITLISTED
+        updates = {"status": status, "replied_at": timezone.now()}
+        if special_needs is not None:
+            updates["special_needs"] = special_needs
+        updated = Attendee.objects.filter(pk=attendee.pk, status=old).update(**updates)
+        if updated != 1:
+            raise ValidationError(_("This reply is no longer possible."))
+        attendee.refresh_from_db()
+        if status != old:
+            log_action("events.attendee.replied", actor=actor, obj=attendee, data={"from": old, "to": status})
+        if old == Attendee.Status.CONFIRMED and status == Attendee.Status.DECLINED:
+            _promote_waitlisted(event)
+    return attendee
+
+
+class CheckInError(ValidationError):
+    pass
+
+
+def check_in(event: Event, *, code: str, actor) -> Attendee:
+    """Check a pass in at the door. Refuses forged codes, passes of other events and reused passes."""
+    code = "".join(code.split()).upper()
+    attendee = Attendee.objects.select_related("event").filter(pass_code=code).first()
+    if attendee is None:
+        raise CheckInError(_("No pass has this code. Check the code and try again."))
+    if attendee.event_id != event.pk:
+        raise CheckInError(
+            _("This pass is for another event: %(event)s.")
+            % {"event": attendee.event.display_theme(translation.get_language())}
+        )
+    if attendee.status == Attendee.Status.DECLINED:
+        raise CheckInError(_("%(name)s declined the invitation.") % {"name": attendee.name})
+    now = timezone.now()
+    updated = Attendee.objects.filter(pk=attendee.pk, checked_in_at=None).update(checked_in_at=now, checked_in_by=actor)
+    if updated != 1:
+        attendee.refresh_from_db()
+        local = timezone.localtime(attendee.checked_in_at)
+        raise CheckInError(
+            _("%(name)s is already checked in at %(time)s.") % {"name": attendee.name, "time": local.strftime("%H:%M")}
+        )
+    attendee.refresh_from_db()
+    log_action("events.attendee.checked_in", actor=actor, obj=attendee, data={"late": attendee.is_late()})
+    return attendee

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsConfig(AppConfig):
+    name = "laurel.news"
+    label = "news"
+    verbose_name = _("News")
+
+    def ready(self):
+        from laurel.core import registry
+        from laurel.news import permissions, queries
+
+        registry.register_nav(registry.NavItem(label=_("News"), url_name="news:article_list", order=10))
+        registry.register_nav(
+            registry.NavItem(
+                label=_("Manage news"), url_name="news:staff_list", order=81, visible=permissions.can_manage_news
+            )
+        )
+        registry.register_front_page(
+            registry.FrontPageSection(
+                template_name="news/front_page_section.html", context=queries.front_page, order=40
+            )
+        )

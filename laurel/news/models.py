@@ -1,0 +1,141 @@
+"""News articles (in zh-hans or en, linked as translations), tags and moderated comments."""
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core.codes import make_code
+from laurel.events.models import Event
+from laurel.people.models import User
+
+MAX_COMMENT_LENGTH = 2000
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Visible to the public: published, or scheduled whose release time has come."""
+        return self.exclude(status=Article.Status.DRAFT).filter(release_at__lte=now or timezone.now())
+
+    def in_language(self, language: str):
+        return self.filter(language="en" if language == "en" else "zh-hans")
+
+
+class Article(models.Model):
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    code = models.CharField(_("code"), max_length=12, unique=True, default=make_code, editable=False)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    body = models.TextField(_("body (Markdown)"), validators=[MaxLengthValidator(100_000)])
+    body_html = models.TextField(editable=False, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=100, blank=True)
+    release_at = models.DateTimeField(_("release time"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    cover = models.ImageField(_("cover photo"), upload_to="news/covers/", blank=True)
+    cover_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    link_url = models.URLField(_("link to a related page"), blank=True, help_text=_("e.g. a campaign or lecture group"))
+    link_label = models.CharField(_("link label"), max_length=200, blank=True)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-release_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(release_at__isnull=False),
+                name="article_released_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(translation_of=models.F("pk")), name="article_not_own_translation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:article_detail", kwargs={"code": self.code})
+
+    def get_staff_url(self):
+        return reverse("news:article_update", kwargs={"code": self.code})
+
+    def is_visible(self, now=None) -> bool:
+        return (
+            self.status != self.Status.DRAFT
+            and self.release_at is not None
+            and self.release_at <= (now or timezone.now())
+        )
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="news_comments")
+    name = models.CharField(_("name"), max_length=50)
+    body = models.TextField(_("comment"), validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)])
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    spam_reasons = models.JSONField(default=list, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:40]}"

@@ -1,0 +1,43 @@
+"""The article page for anonymous visitors, rendered once and served from the cache.
+
+The page holds CSRF tokens (comment form, language switcher): it is rendered with a placeholder that is
+replaced by the visitor's own token on every response, so cached pages never share a token. The key
+holds everything the page shows, and a version that any write to articles or comments bumps.
+"""
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+
+PLACEHOLDER = "csrf-placeholder-7d1f0c"
+VERSION_KEY = "news:pages:version"
+TIMEOUT = 600
+
+
+def version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def invalidate() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cacheable(request) -> bool:
+    """Only anonymous GETs without pending messages see the shared page."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and "sessionid" not in request.COOKIES
+    )
+
+
+def key(article, language: str) -> str:
+    stamp = article.updated_at.timestamp()
+    return f"news:page:{article.pk}:{language}:{stamp}:{article.view_count}:{version()}"
+
+
+def personalize(html: str, request) -> str:
+    return html.replace(PLACEHOLDER, get_token(request))

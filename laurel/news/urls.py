@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from laurel.news import views
+from laurel.news.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from laurel.news.sitemaps import SITEMAPS
+
+app_name = "news"
+urlpatterns = [
+    path("news/", views.ArticleListView.as_view(), name="article_list"),
+    path("news/feed/rss/", LatestArticlesFeed(), name="rss"),
+    path("news/feed/atom/", LatestArticlesAtomFeed(), name="atom"),
+    path("news/<str:code>/", views.article_detail, name="article_detail"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("staff/news/", views.StaffArticleListView.as_view(), name="staff_list"),
+    path("staff/news/new/", views.ArticleFormView.as_view(), name="article_create"),
+    path("staff/news/from-event/", views.draft_from_event, name="draft_from_event"),
+    path("staff/news/comments/", views.moderation_queue, name="moderation_queue"),
+    path("staff/news/comments/<int:pk>/", views.moderate, name="moderate"),
+    path("staff/news/<str:code>/", views.ArticleFormView.as_view(), name="article_update"),
+    path("staff/news/<str:code>/publish/", views.publish, name="publish"),
+]

@@ -1,0 +1,214 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView
+
+from laurel.core.views import PermissionRequiredMixin
+from laurel.events.models import Event
+from laurel.news import pagecache, permissions, related, services, viewcount
+from laurel.news.forms import ArticleForm, CommentForm
+from laurel.news.models import Article, Comment
+
+
+def _require(request, predicate):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not predicate(request.user):
+        raise PermissionDenied
+    return None
+
+
+# Public pages
+
+
+class ArticleListView(ListView):
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        queryset = Article.objects.published().in_language(get_language())
+        tag = self.request.GET.get("tag", "").strip()[:50]
+        if tag:
+            queryset = queryset.filter(tags__name=tag)
+        return queryset.only("code", "title", "summary", "release_at", "source")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.request.GET.get("tag", "")[:50], **kwargs)
+
+
+def article_detail(request, code):
+    article = get_object_or_404(Article.objects.select_related("event", "translation_of"), code=code)
+    if not article.is_visible() and not permissions.can_manage_news(request.user):
+        raise Http404
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                comment = services.post_comment(
+                    article,
+                    name=form.cleaned_data["name"],
+                    body=form.cleaned_data["body"],
+                    honeypot=form.cleaned_data["website"],
+                    address=request.META.get("REMOTE_ADDR", ""),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if comment.status == Comment.Status.APPROVED:
+                    messages.success(request, _("Thank you, your comment is published."))
+                else:
+                    messages.success(request, _("Thank you, your comment will appear after moderation."))
+                return redirect(article)
+    elif article.is_visible():
+        viewcount.record_view(
+            article.pk, address=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
+        )
+        if pagecache.cacheable(request):
+            key = pagecache.key(article, get_language())
+            html = cache.get(key)
+            if html is None:
+                html = render_to_string(
+                    "news/article_detail.html",
+                    {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
+                    request=request,
+                )
+                cache.set(key, html, timeout=pagecache.TIMEOUT)
+            return HttpResponse(pagecache.personalize(html, request))
+    return render(request, "news/article_detail.html", _article_context(article, form))
+
+
+def _article_context(article, form) -> dict:
+    translations = list(Article.objects.published().filter(translation_of=article).only("code", "language"))
+    if article.translation_of and article.translation_of.is_visible():
+        translations.append(article.translation_of)
+    return {
+        "article": article,
+        "tags": article.tags.all(),
+        "comments": article.comments.visible(),
+        "form": form,
+        "related": related.related_articles(article) if article.is_visible() else [],
+        "translations": translations,
+    }
+
+
+# Staff pages
+
+
+class NewsStaffMixin(PermissionRequiredMixin):
+    permission_predicate = staticmethod(permissions.can_manage_news)
+
+
+class StaffArticleListView(NewsStaffMixin, ListView):
+    template_name = "news/staff_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Article.objects.order_by("-updated_at")
+
+    def get_context_data(self, **kwargs):
+        finished = Event.objects.order_by("-start_at")[:30]
+        return super().get_context_data(events=finished, **kwargs)
+
+
+class ArticleFormView(NewsStaffMixin, FormView):
+    form_class = ArticleForm
+    template_name = "news/article_form.html"
+
+    def get_instance(self):
+        return get_object_or_404(Article, code=self.kwargs["code"]) if "code" in self.kwargs else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(article=self.get_instance(), **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS}
+        cover = self.request.FILES.get("cover")
+        try:
+            article = services.save_article(
+                self.get_instance(), actor=self.request.user, data=data, tags=form.tag_names(), cover=cover
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(article.get_staff_url())
+
+
+@require_POST
+def publish(request, code):
+    denied = _require(request, permissions.can_manage_news)
+    if denied:
+        return denied
+    article = get_object_or_404(Article, code=code)
+    try:
+        if request.POST.get("action") == "unpublish":
+            services.unpublish_article(article, actor=request.user)
+            messages.success(request, _("The article is a draft again."))
+        else:
+            article = services.publish_article(article, actor=request.user)
+            if article.status == Article.Status.SCHEDULED:
+                messages.success(request, _("The article is scheduled."))
+            else:
+                messages.success(request, _("The article is published."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(article.get_staff_url())
+
+
+@require_POST
+def draft_from_event(request):
+    denied = _require(request, permissions.can_manage_news)
+    if denied:
+        return denied
+    event = get_object_or_404(Event, code=request.POST.get("event", "")[:12])
+    try:
+        article = services.draft_report_from_event(event, actor=request.user, language=get_language())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("news:staff_list")
+    messages.success(request, _("A draft report was prefilled from the event."))
+    return redirect(article.get_staff_url())
+
+
+def moderation_queue(request):
+    denied = _require(request, permissions.can_moderate_comments)
+    if denied:
+        return denied
+    comments = (
+        Comment.objects.exclude(status=Comment.Status.APPROVED).select_related("article").order_by("status", "-pk")
+    )
+    return render(request, "news/moderation_queue.html", {"comments": comments[:200]})
+
+
+@require_POST
+def moderate(request, pk):
+    denied = _require(request, permissions.can_moderate_comments)
+    if denied:
+        return denied
+    comment = get_object_or_404(Comment, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in (Comment.Status.APPROVED, Comment.Status.SPAM):
+        messages.error(request, _("Choose approve or spam."))
+        return redirect("news:moderation_queue")
+    try:
+        services.moderate_comment(comment, status=status, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Comment moderated."))
+    return redirect("news:moderation_queue")
