@@ -4,11 +4,14 @@ import csv
 
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
-from laurel.core import permissions, registry
+from laurel.core import pagecache, permissions, registry
 from laurel.core.models import AuditEntry
 
 
@@ -33,7 +36,22 @@ class StaffRequiredMixin(PermissionRequiredMixin):
 
 
 class HomeView(TemplateView):
+    """The public front page. Anonymous visitors get a copy rendered at most a minute ago."""
+
     template_name = "core/home.html"
+    cache_seconds = 60
+
+    def get(self, request, *args, **kwargs):
+        if not pagecache.cacheable(request):
+            return super().get(request, *args, **kwargs)
+        key = pagecache.front_page_key(get_language())
+        html = cache.get(key)
+        if html is None:
+            context = self.get_context_data(**kwargs)
+            context["csrf_token"] = pagecache.PLACEHOLDER
+            html = render_to_string(self.template_name, context, request=request)
+            cache.set(key, html, timeout=self.cache_seconds)
+        return HttpResponse(pagecache.personalize(html, request))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sections=registry.front_page_sections(self.request), **kwargs)

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laurel.core import pagecache
 from laurel.core.services import log_action
 from laurel.events.models import AgendaPerson, Event
-from laurel.news import pagecache, related, spam
+from laurel.news import related, spam
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
+from laurel.core import pagecache
 from laurel.core.views import PermissionRequiredMixin
 from laurel.events.models import Event
-from laurel.news import pagecache, permissions, related, services, viewcount
+from laurel.news import permissions, related, services, viewcount
 from laurel.news.forms import ArticleForm, CommentForm
 from laurel.news.models import Article, Comment
 

@@ -60,3 +60,24 @@ def test_privacy_page_explains_why_there_is_no_cookie_banner(client):
     response = client.get(reverse("core:privacy"), headers={"accept-language": "en"})
     assert "no cookie banner" in response.content.decode()
     assert response.cookies == {} or "sessionid" not in response.cookies
+
+
+def test_front_page_is_served_from_the_cache_with_each_visitors_own_csrf_token(client, django_assert_max_num_queries):
+    from django.test import Client
+
+    first = client.get(reverse("core:home"))
+    with django_assert_max_num_queries(0):
+        second = Client().get(reverse("core:home"))
+    assert second.status_code == 200
+    token_pattern = r'name="csrfmiddlewaretoken" value="([^"]+)"'
+    first_tokens = re.findall(token_pattern, first.content.decode())
+    second_tokens = re.findall(token_pattern, second.content.decode())
+    assert first_tokens and second_tokens
+    assert "csrf-placeholder" not in second.content.decode()
+    assert first_tokens[0] != second_tokens[0]
+
+
+def test_signed_in_users_get_a_fresh_front_page(client, staff):
+    client.get(reverse("core:home"))
+    client.force_login(staff)
+    assert "我的工作台" in client.get(reverse("core:home")).content.decode()

@@ -1,8 +1,9 @@
-"""The article page for anonymous visitors, rendered once and served from the cache.
+"""Public pages for anonymous visitors, rendered once and served from the cache.
 
-The page holds CSRF tokens (comment form, language switcher): it is rendered with a placeholder that is
-replaced by the visitor's own token on every response, so cached pages never share a token. The key
-holds everything the page shows, and a version that any write to articles or comments bumps.
+Used by the front page (core) and the article page (news). A page holds CSRF tokens (comment form,
+language switcher): it is rendered with a placeholder that is replaced by the visitor's own token on
+every response, so cached pages never share a token. Keys carry a version that writes to what the page
+shows bump (`invalidate()`); the front page also expires after a minute, since it gathers many apps.
 """
 
 from django.core.cache import cache
@@ -37,6 +38,10 @@ def cacheable(request) -> bool:
 def key(article, language: str) -> str:
     stamp = article.updated_at.timestamp()
     return f"news:page:{article.pk}:{language}:{stamp}:{article.view_count}:{version()}"
+
+
+def front_page_key(language: str) -> str:
+    return f"core:front-page:{language}:{version()}"
 
 
 def personalize(html: str, request) -> str:
