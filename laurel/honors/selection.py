@@ -39,8 +39,7 @@ def select(
         raise Infeasible(constraints)
     if size == 0 or count == 0:
         return np.array([], dtype=np.int64)
-    # Ties are broken towards the earlier candidate so the answer does not depend on the solver.
-    objective = -(scores - np.arange(size) * 1e-9 * max(1.0, np.abs(scores).max()))
+    objective = -scores
     rows = [np.ones(size)]
     lower = [count]
     upper = [count]
@@ -62,8 +61,24 @@ def select(
     )
     if result.status != 0 or result.x is None:
         raise Infeasible(constraints)
-    chosen = np.flatnonzero(result.x > 0.5)
+    chosen = _earliest_among_equals(result.x > 0.5, scores, constraints, fixed)
     return chosen[np.argsort(-scores[chosen], kind="stable")]
+
+
+def _earliest_among_equals(picked: np.ndarray, scores: np.ndarray, constraints, fixed) -> np.ndarray:
+    """Ties go to the earlier candidate, whatever the solver returned: among candidates alike in score, rule
+    membership and being fixed, the same number are chosen, the earliest ones. Score and rules are unchanged."""
+    is_fixed = np.zeros(scores.size, dtype=bool)
+    is_fixed[list(fixed)] = True
+    columns = [scores, is_fixed] + [np.asarray(constraint.members, dtype=float) for constraint in constraints]
+    keys = np.column_stack(columns)
+    _unique, group = np.unique(keys, axis=0, return_inverse=True)
+    group = group.ravel()
+    result = np.zeros(scores.size, dtype=bool)
+    for label in np.unique(group[picked]):
+        members = np.flatnonzero(group == label)
+        result[members[: int(picked[members].sum())]] = True
+    return np.flatnonzero(result)
 
 
 def greedy(scores: np.ndarray, count: int) -> np.ndarray:

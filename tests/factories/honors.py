@@ -69,3 +69,18 @@ class NominationFactory(factory.django.DjangoModelFactory):
         if create:
             for index in range(3 if extracted is None else extracted):
                 NominationPhoto.objects.create(nomination=self, image=jpeg(f"work{index}.jpg"))
+
+
+def scored_campaign(*, totals: list[list[float]], experts, stage=Stage.COMMITTEE, **campaign_fields):
+    """A campaign whose eligible nominations i got `totals[i]` from `experts` (one review each, round 1)."""
+    from laurel.honors.models import Assignment, Review
+
+    campaign = CampaignFactory(stage=stage, **campaign_fields)
+    made = []
+    for scores in totals:
+        nomination = NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0)
+        for expert, total in zip(experts, scores, strict=False):
+            assignment = Assignment.objects.create(nomination=nomination, expert=expert, round=1)
+            Review.objects.create(assignment=assignment, total=total, submitted_at=timezone.now())
+        made.append(nomination)
+    return campaign, made
