@@ -74,19 +74,18 @@ def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline)
     data["holidays"], data["makeup_workdays"] = [], []
     with transaction.atomic():
         campaign = create_campaign(actor=actor, data=data)
-        rule = getattr(source, "eligibility", None)
+        rule = EligibilityRule.objects.filter(campaign=source).first()
         if rule is not None:
-            EligibilityRule.objects.filter(campaign=campaign).update(
-                born_on_or_after=(
-                    rule.born_on_or_after.replace(year=rule.born_on_or_after.year + edition - source.edition)
-                    if rule.born_on_or_after
-                    else None
-                ),
-                min_years_in_city=rule.min_years_in_city,
-                require_in_post=rule.require_in_post,
-                exclude_past_honorees=rule.exclude_past_honorees,
-                excluded_titles=rule.excluded_titles,
-            )
+            copied = campaign.eligibility
+            if rule.born_on_or_after:
+                copied.born_on_or_after = rule.born_on_or_after.replace(
+                    year=rule.born_on_or_after.year + edition - source.edition
+                )
+            copied.min_years_in_city = rule.min_years_in_city
+            copied.require_in_post = rule.require_in_post
+            copied.exclude_past_honorees = rule.exclude_past_honorees
+            copied.excluded_titles = rule.excluded_titles
+            copied.save()
         UnitQuota.objects.bulk_create(
             UnitQuota(campaign=campaign, unit_id=quota.unit_id, quota=quota.quota) for quota in source.quotas.all()
         )

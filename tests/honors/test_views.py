@@ -1,0 +1,145 @@
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from laurel.honors import committee, stages
+from laurel.honors.models import Campaign, Nomination, Stage
+from tests.factories.honors import CampaignFactory, NominationFactory, jpeg, pdf, scored_campaign
+from tests.factories.people import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    "honors:campaign_update",
+    "honors:staff_nominations",
+    "honors:ranking",
+    "honors:objections",
+    "honors:export_xlsx",
+    "honors:export_audit",
+]
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_staff_pages_refuse_a_nominator_and_open_for_staff(client, nominator, staff, campaign, name):
+    url = reverse(name, kwargs={"code": campaign.code})
+    client.force_login(nominator)
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_campaign_list_and_detail_are_public_but_drafts_are_not(client):
+    public = CampaignFactory(stage=Stage.OPEN)
+    draft = CampaignFactory(stage=Stage.DRAFT)
+    listing = client.get(reverse("honors:campaign_list")).content.decode()
+    assert public.name in listing and draft.name not in listing
+    assert client.get(public.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_stranger_cannot_open_a_nomination_or_nominate(stranger_client, draft):
+    assert stranger_client.get(draft.get_absolute_url()).status_code == 403
+    assert (
+        stranger_client.get(reverse("honors:nomination_create", kwargs={"code": draft.campaign.code})).status_code
+        == 403
+    )
+    assert stranger_client.post(reverse("honors:nomination_submit", kwargs={"code": draft.code})).status_code == 403
+
+
+def test_nominator_creates_a_draft_with_files_then_submits(client, nominator, unit, campaign):
+    person = PersonFactory(organization=unit)
+    client.force_login(nominator)
+    response = client.post(
+        reverse("honors:nomination_create", kwargs={"code": campaign.code}),
+        {
+            "person": person.pk, "category": "front_line", "story": "扎根一线二十年。", "years_in_city": 12,
+            "in_post": "on", "consent": "on", "id_photo": jpeg(), "evidence": pdf(), "unit_opinion": pdf(),
+            "integrity_certificate": pdf(),
+        },
+    )  # fmt: skip
+    nomination = Nomination.objects.get()
+    assert response.url == nomination.get_absolute_url()
+    for index in range(3):
+        client.post(reverse("honors:photo_add", kwargs={"code": nomination.code}), {"image": jpeg(f"p{index}.jpg")})
+    client.post(reverse("honors:nomination_submit", kwargs={"code": nomination.code}))
+    assert Nomination.objects.get().status == Nomination.Status.SUBMITTED
+
+
+def test_wrong_file_type_shows_a_message_in_the_users_language(client, nominator, unit, campaign):
+    client.force_login(nominator)
+    response = client.post(
+        reverse("honors:nomination_create", kwargs={"code": campaign.code}),
+        {"person": PersonFactory(organization=unit).pk, "category": "young", "evidence": jpeg("evidence.pdf")},
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["evidence"] == ["The file is not a PDF document."]
+    assert Nomination.objects.count() == 0
+
+
+def test_staff_nomination_list_uses_a_constant_number_of_queries(staff_client, campaign):
+    NominationFactory.create_batch(3, campaign=campaign, photos=0)
+    url = reverse("honors:staff_nominations", kwargs={"code": campaign.code})
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    NominationFactory.create_batch(30, campaign=campaign, photos=0)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(url)
+    assert len(response.context["object_list"]) == 33
+    assert len(many) == len(few)
+
+
+def test_export_workbook_has_nominations_scores_and_results(staff_client, expert):
+    campaign, made = scored_campaign(totals=[[90], [80]], experts=[expert])
+    response = staff_client.get(reverse("honors:export_xlsx", kwargs={"code": campaign.code}))
+    workbook = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    assert len(workbook.sheetnames) == 3
+    results = list(workbook.worksheets[2].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1], row[5]) for row in results] == [(1, made[0].code, 90.0), (2, made[1].code, 80.0)]
+
+
+def test_audit_export_holds_the_campaigns_decisions(staff_client, staff, expert):
+    campaign, _made = scored_campaign(totals=[[90], [80], [70]], experts=[expert])
+    committee.accept_proposal(campaign, actor=staff)
+    stages.move_campaign(campaign, to=Stage.NOTICE, actor=staff)
+    response = staff_client.get(reverse("honors:export_audit", kwargs={"code": campaign.code}))
+    body = b"".join(response.streaming_content).decode()
+    for action in (
+        "honors.campaign.ranked",
+        "honors.nomination.selected",
+        "honors.selection.accepted",
+        "honors.campaign.stage_changed",
+    ):
+        assert action in body
+
+
+def test_results_page_is_public_once_published(client, expert, staff):
+    campaign, made = scored_campaign(totals=[[90], [80], [70]], experts=[expert], stage=Stage.PUBLISHED)
+    Nomination.objects.filter(pk=made[0].pk).update(status=Nomination.Status.SELECTED, citation="扎根田野的育种人")
+    page = client.get(reverse("honors:results", kwargs={"code": campaign.code})).content.decode()
+    assert made[0].person.name in page and "扎根田野的育种人" in page
+    assert made[1].person.name not in page
+    home = client.get(reverse("core:home")).content.decode()
+    assert made[0].person.name in home
+
+
+def test_staff_moves_a_stage_out_of_order_and_reads_why(staff_client, campaign):
+    response = staff_client.post(
+        reverse("honors:campaign_move", kwargs={"code": campaign.code}), {"to": "published"}, follow=True,
+        headers={"accept-language": "en"},
+    )  # fmt: skip
+    assert "A campaign cannot move from" in response.content.decode()
+    assert Campaign.objects.get().stage == Stage.OPEN
+
+
+def test_desk_shows_each_personas_section(client, nominator, expert, staff, draft):
+    client.force_login(nominator)
+    assert draft.person.name in client.get(reverse("core:dashboard")).content.decode()
+    client.force_login(expert)
+    assert reverse("honors:my_assignments") in client.get(reverse("core:dashboard")).content.decode()
