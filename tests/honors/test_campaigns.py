@@ -25,7 +25,7 @@ def test_copy_from_last_year_keeps_setup_and_shifts_the_age_cap(staff, unit):
     assert copy.eligibility.min_years_in_city == 5
     assert list(copy.quotas.values_list("unit", "quota")) == [(unit.pk, 3)]
     assert [str(rule.trait) for rule in copy.representation_rules.all()] == ["front_line"]
-    assert sorted(copy.criteria.values_list("name", flat=True)) == ["影响", "事迹"]
+    assert list(copy.criteria.values_list("name", "weight")) == [("事迹", 60), ("影响", 40)]
 
 
 def test_the_same_edition_twice_is_refused(staff):
