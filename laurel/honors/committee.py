@@ -39,10 +39,11 @@ class Proposal:
 
 
 def rule_outcomes(campaign: Campaign, chosen: list[Nomination], pool: list[Nomination]) -> list[RuleOutcome]:
+    traits = {nomination.pk: rules.traits_of(nomination) for nomination in {*chosen, *pool}}
     outcomes = []
     for rule in campaign.representation_rules.all():
         group = chosen if rule.scope == RepresentationRule.Scope.HONOREES else pool
-        count = sum(1 for nomination in group if rule.trait in rules.traits_of(nomination))
+        count = sum(1 for nomination in group if rule.trait in traits[nomination.pk])
         outcomes.append(RuleOutcome(rule=rule, count=count, total=len(group), holds=rule.holds(count, len(group))))
     return outcomes
 
@@ -82,10 +83,10 @@ def _solve(campaign: Campaign, table: list[ranking.Row], fixed: set[int]) -> lis
 def propose(campaign: Campaign) -> Proposal:
     table = ranking.score_table(campaign)
     chosen = _solve(campaign, table, fixed=set())
-    pool = list(
-        campaign.nominations.counted_against_quota()
-        .exclude(status=Status.REJECTED)
-        .select_related("person", "campaign")
+    pool = [row.nomination for row in table] + list(
+        campaign.nominations.filter(status__in=[Status.SUBMITTED, Status.RETURNED, Status.REMOVED]).select_related(
+            "person", "campaign"
+        )
     )
     return Proposal(chosen=chosen, table=table, outcomes=rule_outcomes(campaign, chosen, pool))
 

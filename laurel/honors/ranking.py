@@ -36,7 +36,9 @@ def _reviews(campaign: Campaign):
 def score_table(campaign: Campaign, nominations=None) -> list[Row]:
     """Rows in ranking order (unscored last). `nominations` defaults to the eligible and selected ones."""
     if nominations is None:
-        nominations = list(campaign.nominations.filter(status__in=RANKED_STATUSES).for_list().order_by("pk"))
+        nominations = list(
+            campaign.nominations.filter(status__in=RANKED_STATUSES).select_related("campaign", "unit", "person")
+        )
     position = {nomination.pk: index for index, nomination in enumerate(nominations)}
     rows = [row for row in _reviews(campaign) if row[0] in position]
     experts = {expert: index for index, expert in enumerate(sorted({row[1] for row in rows}))}
