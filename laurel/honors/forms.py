@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laurel.honors.models import Campaign, Nomination, RepresentationRule
-from laurel.people.models import Person
+from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, RepresentationRule
+from laurel.people.models import Organization, Person
 
 
 class CampaignForm(forms.ModelForm):
@@ -88,3 +88,30 @@ class ObjectionForm(forms.Form):
     contact = forms.CharField(label=_("phone or address"), max_length=200, required=False)
     email = forms.EmailField(label=_("email for the answer"), required=False)
     statement = forms.CharField(label=_("statement"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "weight"]
+
+
+class QuotaForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Organization.objects.all())
+    quota = forms.IntegerField(label=_("quota"), min_value=0, max_value=1000)
+
+
+class EligibilityRuleForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = [
+            "born_on_or_after",
+            "min_years_in_city",
+            "require_in_post",
+            "exclude_past_honorees",
+            "excluded_titles",
+        ]
+        widgets = {
+            "born_on_or_after": forms.DateInput(attrs={"type": "date"}),
+            "excluded_titles": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -149,3 +149,32 @@ def test_desk_shows_each_personas_section(client, nominator, expert, staff, draf
     assert draft.person.name in client.get(reverse("core:dashboard")).content.decode()
     client.force_login(expert)
     assert reverse("honors:my_assignments") in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_staff_sets_up_criteria_rules_quotas_and_eligibility_through_the_page(staff_client, unit):
+    campaign = CampaignFactory(stage=Stage.DRAFT)
+    kwargs = {"code": campaign.code}
+    assert staff_client.get(campaign.get_absolute_url()).status_code == 200
+    staff_client.post(reverse("honors:criterion_add", kwargs=kwargs), {"name": "社会影响", "weight": 20})
+    staff_client.post(
+        reverse("honors:rule_add", kwargs=kwargs),
+        {"trait": "front_line", "scope": "honorees", "bound": "min", "measure": "share", "value": 50, "hard": "on"},
+    )
+    staff_client.post(reverse("honors:quota_set", kwargs=kwargs), {"unit": unit.pk, "quota": 5})
+    staff_client.post(
+        reverse("honors:eligibility_set", kwargs=kwargs),
+        {"born_on_or_after": "1979-01-01", "min_years_in_city": 3, "require_in_post": "on", "excluded_titles": "院士"},
+    )
+    assert campaign.criteria.filter(name="社会影响", weight=20).exists()
+    assert campaign.representation_rules.get().value == 50
+    assert campaign.quotas.get(unit=unit).quota == 5
+    campaign.eligibility.refresh_from_db()
+    assert (campaign.eligibility.min_years_in_city, campaign.eligibility.excluded_titles) == (3, "院士")
+
+
+def test_a_nominator_cannot_change_the_setup(client, nominator, unit):
+    campaign = CampaignFactory(stage=Stage.DRAFT)
+    client.force_login(nominator)
+    response = client.post(reverse("honors:quota_set", kwargs={"code": campaign.code}), {"unit": unit.pk, "quota": 50})
+    assert response.status_code == 403
+    assert not campaign.quotas.exists()

@@ -39,6 +39,17 @@ class CampaignDetailView(DetailView):
         context["next_stages"] = [Stage(stage) for stage in sorted(ALLOWED_MOVES[campaign.stage])]
         context["criteria"] = campaign.criteria.all()
         context["rules"] = campaign.representation_rules.all()
+        if context["can_manage"]:
+            from laurel.honors.forms import CriterionForm, EligibilityRuleForm, QuotaForm, RuleForm
+            from laurel.honors.models import EligibilityRule
+
+            context["criterion_form"] = CriterionForm()
+            context["rule_form"] = RuleForm()
+            context["quota_form"] = QuotaForm()
+            context["eligibility_form"] = EligibilityRuleForm(
+                instance=EligibilityRule.objects.filter(campaign=campaign).first()
+            )
+            context["quotas"] = campaign.quotas.select_related("unit")
         return context
 
 

@@ -14,7 +14,15 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from laurel.core.views import StaffRequiredMixin, audit_rows
 from laurel.honors import campaigns, committee, exports, nominations, notices, permissions, ranking, reviews, stages
-from laurel.honors.forms import CampaignForm, EligibilityForm, ReasonForm, RuleForm
+from laurel.honors.forms import (
+    CampaignForm,
+    CriterionForm,
+    EligibilityForm,
+    EligibilityRuleForm,
+    QuotaForm,
+    ReasonForm,
+    RuleForm,
+)
 from laurel.honors.models import Campaign, Nomination, Objection
 from laurel.honors.views.nominator import add_errors
 from laurel.people.models import User
@@ -94,6 +102,50 @@ def add_rule(request, code):
             _report(request, error)
     else:
         messages.error(request, _("Check the rule's fields."))
+    return redirect(campaign)
+
+
+@require_POST
+def add_criterion(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            campaigns.add_criterion(campaign, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Give the criterion a name and a weight of at least 1."))
+    return redirect(campaign)
+
+
+@require_POST
+def set_quota(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = QuotaForm(request.POST)
+    if form.is_valid():
+        campaigns.set_quota(campaign, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a unit and a quota."))
+    return redirect(campaign)
+
+
+@require_POST
+def set_eligibility(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = EligibilityRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaigns.set_eligibility(campaign, actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Check the eligibility rules."))
     return redirect(campaign)
 
 
