@@ -121,4 +121,15 @@ def test_experts_never_see_other_experts_scores(client, staff, expert, other_exp
     client.force_login(expert)
     for url in (eligible.get_absolute_url(), reverse("honors:review", kwargs={"code": eligible.code})):
         page = client.get(url).content.decode()
-        assert "秘密评语" not in page and "77" not in page
+        assert "秘密评语" not in page and "77.0" not in page
+
+
+def test_expert_is_mailed_in_their_language_after_commit(
+    staff, expert, eligible, mailoutbox, django_capture_on_commit_callbacks
+):
+    expert.language = "zh-hans"
+    expert.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.assign_expert(eligible, expert=expert, actor=staff)
+    assert [message.to for message in mailoutbox] == [[expert.email]]
+    assert mailoutbox[0].subject == "[Laurel] 有一条推荐等待您评审"
