@@ -80,6 +80,10 @@ def assign_expert(nomination: Nomination, *, expert, actor, review_round: int | 
     """Assign one expert. Refuses non-panel experts, any conflict (recorded), and experts at their load cap."""
     if not permissions.can_manage_campaigns(actor):
         raise PermissionDenied
+    return _assign(nomination, expert=expert, actor=actor, review_round=review_round)
+
+
+def _assign(nomination: Nomination, *, expert, actor, review_round: int | None) -> Assignment:
     campaign = nomination.campaign
     if nomination.status not in {Nomination.Status.ELIGIBLE, Nomination.Status.SELECTED}:
         raise ValidationError(_("Only eligible nominations are reviewed."))
@@ -149,10 +153,32 @@ def recuse(assignment: Assignment, *, reason: str, actor) -> Assignment:
             "honors.assignment.recused",
             actor=actor,
             obj=assignment.nomination,
-            data={"expert": actor.email, "reason": reason, "needs_reassignment": True},
+            data={"expert": actor.email, "reason": reason},
         )
+        replacement = _reassign(assignment)
+        if replacement is None:
+            log_action(
+                "honors.assignment.unfilled", actor=actor, obj=assignment.nomination, data={"round": assignment.round}
+            )
     assignment.recused_at = now
     return assignment
+
+
+def _reassign(assignment: Assignment) -> Assignment | None:
+    """Give a recused assignment to the least-loaded panel expert who has no conflict and has not had it."""
+    nomination = assignment.nomination
+    campaign = nomination.campaign
+    had = set(Assignment.objects.filter(nomination=nomination).values_list("expert_id", flat=True))
+    members = PanelMember.objects.filter(campaign=campaign).exclude(expert_id__in=had).select_related("expert")
+    for member in sorted(members, key=lambda member: (expert_load(campaign, member.expert), member.expert_id)):
+        if conflict_reasons(nomination, member.expert):
+            continue
+        try:
+            with transaction.atomic():
+                return _assign(nomination, expert=member.expert, actor=None, review_round=assignment.round)
+        except ValidationError:
+            continue
+    return None
 
 
 def submit_review(

@@ -75,12 +75,18 @@ def test_another_expert_cannot_submit_on_an_assignment(staff, expert, other_expe
         reviews.submit_review(assignment, scores=scores_for(eligible), comments={}, comment="", actor=other_expert)
 
 
-def test_recusal_ends_the_assignment_records_the_conflict_and_is_logged(staff, expert, eligible):
+def test_recusal_ends_the_assignment_records_the_conflict_and_is_logged(
+    staff, expert, other_expert, reviewing, eligible
+):
+    reviews.assign_expert(
+        NominationFactory(campaign=reviewing, status=Nomination.Status.ELIGIBLE), expert=other_expert, actor=staff
+    )
     assignment = reviews.assign_expert(eligible, expert=expert, actor=staff)
     reviews.recuse(assignment, reason="曾与候选人合作发表论文", actor=expert)
-    assert Assignment.objects.active().count() == 0
+    assert Assignment.objects.active().filter(nomination=eligible).count() == 0
     assert Conflict.objects.get().kind == Conflict.Kind.RECUSED
-    assert AuditEntry.objects.get(action="honors.assignment.recused").data["needs_reassignment"] is True
+    assert AuditEntry.objects.filter(action="honors.assignment.recused").count() == 1
+    assert AuditEntry.objects.filter(action="honors.assignment.unfilled").count() == 1  # other_expert is at the cap
     with pytest.raises(ValidationError, match="conflict of interest"):
         reviews.assign_expert(eligible, expert=expert, actor=staff)
 
@@ -133,3 +139,11 @@ def test_expert_is_mailed_in_their_language_after_commit(
         reviews.assign_expert(eligible, expert=expert, actor=staff)
     assert [message.to for message in mailoutbox] == [[expert.email]]
     assert mailoutbox[0].subject == "[Laurel] 有一条推荐等待您评审"
+
+
+def test_recusal_reassigns_to_a_free_panel_expert_without_conflict(staff, expert, other_expert, eligible):
+    eligible.campaign.expert_load_cap = 5
+    eligible.campaign.save()
+    assignment = reviews.assign_expert(eligible, expert=expert, actor=staff)
+    reviews.recuse(assignment, reason="与候选人是师生关系", actor=expert)
+    assert list(Assignment.objects.active().values_list("expert", flat=True)) == [other_expert.pk]
