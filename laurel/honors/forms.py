@@ -20,9 +20,9 @@ class CampaignForm(forms.ModelForm):
             "review_deadline", "notice_working_days",
         ]  # fmt: skip
         widgets = {
-            "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "nomination_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "review_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "nomination_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "review_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "organizers": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -178,3 +178,20 @@ def test_a_nominator_cannot_change_the_setup(client, nominator, unit):
     response = client.post(reverse("honors:quota_set", kwargs={"code": campaign.code}), {"unit": unit.pk, "quota": 50})
     assert response.status_code == 403
     assert not campaign.quotas.exists()
+
+
+def test_staff_creates_a_campaign_through_the_form(staff_client):
+    response = staff_client.post(
+        reverse("honors:campaign_create"),
+        {
+            "series": "most-beautiful", "name": "2025年最美科技工作者", "edition": 2025, "level": "city",
+            "honorees_count": 20, "honorable_mentions_count": 0, "channel": "units", "default_quota": 2,
+            "story_limit": 2000, "review_rounds": 1, "experts_per_nomination": 5, "expert_load_cap": 40,
+            "ranking_method": "zscore", "public_vote_weight": 0, "nomination_deadline": "2025-04-30T18:00",
+            "notice_working_days": 5, "holidays_text": "2025-05-01 2025-05-02",
+        },
+    )  # fmt: skip
+    campaign = Campaign.objects.get()
+    assert response.url == campaign.get_absolute_url()
+    assert (campaign.stage, campaign.holidays) == (Stage.DRAFT, ["2025-05-01", "2025-05-02"])
+    assert staff_client.get(reverse("honors:campaign_update", kwargs={"code": campaign.code})).status_code == 200
