@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, RepresentationRule
@@ -48,9 +49,10 @@ class NominationForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"story": forms.Textarea(attrs={"rows": 10}), "titles_held": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(organization__in=units).order_by("name")
+        people = Q(organization__in=units) | Q(user=user) if user is not None else Q(organization__in=units)
+        self.fields["person"].queryset = Person.objects.filter(people).order_by("name")
         if self.instance.pk:
             del self.fields["person"]
         for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate"):

@@ -18,6 +18,17 @@ def can_nominate_for(user, unit) -> bool:
     return unit is not None and unit.pk in nominator_units(user)
 
 
+def can_nominate_self(user, campaign) -> bool:
+    """Self-nomination, where the campaign allows it, by a signed-in user with a sci-tech worker profile."""
+    from laurel.people.models import Person
+
+    return (
+        campaign.channel == campaign.Channel.ALSO_SELF
+        and getattr(user, "is_authenticated", False)
+        and Person.objects.filter(user=user).exists()
+    )
+
+
 def can_edit_nomination(user, nomination) -> bool:
     return getattr(user, "is_authenticated", False) and (
         nomination.nominated_by_id == user.pk or can_nominate_for(user, nomination.unit)

@@ -195,3 +195,18 @@ def test_staff_creates_a_campaign_through_the_form(staff_client):
     assert response.url == campaign.get_absolute_url()
     assert (campaign.stage, campaign.holidays) == (Stage.DRAFT, ["2025-05-01", "2025-05-02"])
     assert staff_client.get(reverse("honors:campaign_update", kwargs={"code": campaign.code})).status_code == 200
+
+
+def test_self_nomination_only_where_the_campaign_allows_it(client, stranger):
+    person = PersonFactory(user=stranger, name="赵自荐")
+    units_only = CampaignFactory(stage=Stage.OPEN)
+    also_self = CampaignFactory(stage=Stage.OPEN, channel=Campaign.Channel.ALSO_SELF)
+    client.force_login(stranger)
+    assert client.get(reverse("honors:nomination_create", kwargs={"code": units_only.code})).status_code == 403
+    response = client.post(
+        reverse("honors:nomination_create", kwargs={"code": also_self.code}),
+        {"person": person.pk, "category": "young", "story": "自荐事迹。"},
+    )
+    nomination = Nomination.objects.get()
+    assert response.url == nomination.get_absolute_url()
+    assert (nomination.channel, nomination.person) == (Nomination.Channel.SELF, person)

@@ -42,11 +42,19 @@ class NominationFormView(PermissionRequiredMixin, FormView):
             return permissions.can_edit_nomination(self.request.user, self.nomination)
         self.nomination = None
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.OPEN)
-        return bool(permissions.nominator_units(self.request.user))
+        return bool(permissions.nominator_units(self.request.user)) or permissions.can_nominate_self(
+            self.request.user, self.campaign
+        )
 
     def get_form_kwargs(self):
         units = permissions.nominator_units(self.request.user)
-        return {**super().get_form_kwargs(), "instance": self.nomination, "units": units}
+        self_nomination = permissions.can_nominate_self(self.request.user, self.campaign)
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.nomination,
+            "units": units,
+            "user": self.request.user if self_nomination else None,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(campaign=self.campaign, nomination=self.nomination, **kwargs)
