@@ -8,3 +8,8 @@ from laurel.people.api import router as people_router
 api.add_router("/", people_router)
 api.add_router("/", events_router)
 api.add_router("/", news_router)
+from laurel.honors.api import router as honors_router
+from laurel.people.api import router as people_router
+
+api.add_router("/", people_router)
+api.add_router("/", honors_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "laurel.assignment",
     "laurel.events",
     "laurel.news",
+    "laurel.honors",
 ]
 
 MIDDLEWARE = [

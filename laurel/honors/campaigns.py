@@ -1,0 +1,154 @@
+"""Writes about a campaign's setup: create, change, copy from last year's, quotas and rules."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.honors import permissions
+from laurel.honors.models import Campaign, Criterion, EligibilityRule, RepresentationRule, Stage, UnitQuota
+
+CAMPAIGN_FIELDS = (
+    "series", "name", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count", "channel",
+    "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination", "expert_load_cap",
+    "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline", "review_deadline",
+    "notice_working_days", "holidays", "makeup_workdays",
+)  # fmt: skip
+SETUP_STAGES = {Stage.DRAFT, Stage.OPEN}
+
+
+def _require_staff(actor) -> None:
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+
+
+def _check_dates(values: list) -> list[str]:
+    try:
+        return sorted({datetime.date.fromisoformat(str(value)).isoformat() for value in values})
+    except ValueError:
+        raise ValidationError({"holidays": _("Write dates as YYYY-MM-DD.")})
+
+
+def create_campaign(*, actor, data: dict[str, Any]) -> Campaign:
+    _require_staff(actor)
+    campaign = Campaign(**{key: value for key, value in data.items() if key in CAMPAIGN_FIELDS})
+    campaign.holidays = _check_dates(campaign.holidays)
+    campaign.makeup_workdays = _check_dates(campaign.makeup_workdays)
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        EligibilityRule.objects.create(campaign=campaign)
+        log_action("honors.campaign.created", actor=actor, obj=campaign, data={"name": campaign.name})
+    return campaign
+
+
+def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any]) -> Campaign:
+    _require_staff(actor)
+    if campaign.stage not in SETUP_STAGES:
+        raise ValidationError(_("A campaign's setup is fixed once nominations close."))
+    changes = {}
+    for key in CAMPAIGN_FIELDS:
+        if key in data and getattr(campaign, key) != data[key]:
+            changes[key] = [str(getattr(campaign, key)), str(data[key])]
+            setattr(campaign, key, data[key])
+    campaign.holidays = _check_dates(campaign.holidays)
+    campaign.makeup_workdays = _check_dates(campaign.makeup_workdays)
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        log_action("honors.campaign.updated", actor=actor, obj=campaign, data={"changes": changes})
+    return campaign
+
+
+def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline) -> Campaign:
+    """Next year's campaign from this one: settings, quotas, rules and criteria; no nominations."""
+    _require_staff(actor)
+    data = {key: getattr(source, key) for key in CAMPAIGN_FIELDS}
+    data.update(
+        edition=edition, nomination_deadline=nomination_deadline, nomination_opens_at=None, review_deadline=None
+    )
+    data["name"] = source.name.replace(str(source.edition), str(edition))
+    data["holidays"], data["makeup_workdays"] = [], []
+    with transaction.atomic():
+        campaign = create_campaign(actor=actor, data=data)
+        rule = EligibilityRule.objects.filter(campaign=source).first()
+        if rule is not None:
+            copied = campaign.eligibility
+            if rule.born_on_or_after:
+                copied.born_on_or_after = rule.born_on_or_after.replace(
+                    year=rule.born_on_or_after.year + edition - source.edition
+                )
+            copied.min_years_in_city = rule.min_years_in_city
+            copied.require_in_post = rule.require_in_post
+            copied.exclude_past_honorees = rule.exclude_past_honorees
+            copied.excluded_titles = rule.excluded_titles
+            copied.save()
+        UnitQuota.objects.bulk_create(
+            UnitQuota(campaign=campaign, unit_id=quota.unit_id, quota=quota.quota) for quota in source.quotas.all()
+        )
+        RepresentationRule.objects.bulk_create(
+            RepresentationRule(
+                campaign=campaign,
+                trait=r.trait,
+                scope=r.scope,
+                bound=r.bound,
+                measure=r.measure,
+                value=r.value,
+                hard=r.hard,
+            )
+            for r in source.representation_rules.all()
+        )
+        Criterion.objects.bulk_create(
+            Criterion(campaign=campaign, name=c.name, weight=c.weight, order=c.order) for c in source.criteria.all()
+        )
+        log_action("honors.campaign.copied", actor=actor, obj=campaign, data={"from": source.code})
+    return campaign
+
+
+def set_quota(campaign: Campaign, *, unit, quota: int, actor) -> UnitQuota:
+    _require_staff(actor)
+    with transaction.atomic():
+        row, _created = UnitQuota.objects.update_or_create(campaign=campaign, unit=unit, defaults={"quota": quota})
+        log_action("honors.quota.set", actor=actor, obj=campaign, data={"unit": unit.name, "quota": quota})
+    return row
+
+
+def add_criterion(campaign: Campaign, *, name: str, weight: int, actor) -> Criterion:
+    _require_staff(actor)
+    if campaign.stage not in SETUP_STAGES:
+        raise ValidationError(_("A campaign's setup is fixed once nominations close."))
+    criterion = Criterion(campaign=campaign, name=name, weight=weight, order=campaign.criteria.count())
+    criterion.full_clean()
+    with transaction.atomic():
+        criterion.save()
+        log_action("honors.criterion.added", actor=actor, obj=campaign, data={"name": name, "weight": weight})
+    return criterion
+
+
+def add_representation_rule(campaign: Campaign, *, actor, data: dict[str, Any]) -> RepresentationRule:
+    _require_staff(actor)
+    if campaign.stage not in SETUP_STAGES:
+        raise ValidationError(_("A campaign's setup is fixed once nominations close."))
+    rule = RepresentationRule(campaign=campaign, **data)
+    rule.full_clean()
+    with transaction.atomic():
+        rule.save()
+        log_action("honors.rule.added", actor=actor, obj=campaign, data={"rule": str(rule)})
+    return rule
+
+
+def set_eligibility(campaign: Campaign, *, actor, data: dict[str, Any]) -> EligibilityRule:
+    _require_staff(actor)
+    if campaign.stage not in SETUP_STAGES:
+        raise ValidationError(_("A campaign's setup is fixed once nominations close."))
+    rule, _created = EligibilityRule.objects.get_or_create(campaign=campaign)
+    for key, value in data.items():
+        setattr(rule, key, value)
+    rule.full_clean()
+    with transaction.atomic():
+        rule.save()
+        log_action("honors.eligibility.set", actor=actor, obj=campaign, data=data)
+    return rule

@@ -1,0 +1,171 @@
+"""Demo data: the finished 2023 "Most Beautiful Sci-tech Worker" campaign and the open 2024 one.
+
+Builds on the people demo (units, sci-tech workers, the staff/nominator/expert users). Idempotent: an
+existing campaign of the same series and edition is left as it is. Names are invented.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from laurel.honors import committee, ranking
+from laurel.honors.campaigns import copy_campaign
+from laurel.honors.models import (
+    Assignment,
+    Campaign,
+    Criterion,
+    CriterionScore,
+    EligibilityRule,
+    Nomination,
+    PanelMember,
+    RepresentationRule,
+    Review,
+    Stage,
+    Trait,
+)
+from laurel.people.demo import Login, demo_user
+from laurel.people.models import Organization, Person, Role, User
+from laurel.people.roles import RoleKind
+
+SERIES = "most-beautiful"
+CRITERIA = [("先进事迹", 40), ("创新成果", 30), ("社会影响", 20), ("代表性", 10)]
+CATEGORIES = [Nomination.Category.FRONT_LINE, Nomination.Category.RESEARCH, Nomination.Category.ENTERPRISE,
+              Nomination.Category.YOUNG, Nomination.Category.GRASSROOTS]  # fmt: skip
+EXPERT_NAMES = ["许岚", "曹睿", "彭远", "曾思", "肖博", "田航", "董欣", "梁晨", "谢文", "宋嘉", "唐志"]
+
+
+def _aware(year, month, day, hour=18):
+    return timezone.make_aware(datetime.datetime(year, month, day, hour))
+
+
+def _experts() -> list[User]:
+    experts = [User.objects.get(email="expert@laurel.demo")]
+    for number, name in enumerate(EXPERT_NAMES, start=2):
+        user = demo_user(f"expert{number}@laurel.demo", name)
+        Role.objects.get_or_create(user=user, kind=RoleKind.EXPERT)
+        experts.append(user)
+    return experts
+
+
+def _setup_2023(staff) -> Campaign:
+    campaign = Campaign.objects.create(
+        series=SERIES, name="2023年云州市“最美科技工作者”", edition=2023, level=Campaign.Level.CITY,
+        organizers="云州市科学技术协会\n云州市委宣传部", honorees_count=20, honorable_mentions_count=5,
+        default_quota=2, blind_review=True, experts_per_nomination=5, expert_load_cap=30,
+        ranking_method=Campaign.RankingMethod.ZSCORE, nomination_opens_at=_aware(2023, 3, 20),
+        nomination_deadline=_aware(2023, 4, 14), review_deadline=_aware(2023, 4, 28),
+        holidays=["2023-05-01", "2023-05-02", "2023-05-03"], makeup_workdays=["2023-05-06"],
+        notice_starts_on=datetime.date(2023, 5, 8), notice_ends_on=datetime.date(2023, 5, 12),
+        stage=Stage.COMMITTEE,
+    )  # fmt: skip
+    EligibilityRule.objects.create(
+        campaign=campaign, born_on_or_after=datetime.date(1963, 1, 1), min_years_in_city=3,
+        excluded_titles="全国最美科技工作者",
+    )  # fmt: skip
+    for order, (name, weight) in enumerate(CRITERIA):
+        Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
+    RepresentationRule.objects.create(campaign=campaign, trait=Trait.FRONT_LINE, bound="min", measure="share", value=50)
+    RepresentationRule.objects.create(
+        campaign=campaign, trait=Trait.YOUNG, bound="min", measure="share", value=20, hard=False
+    )
+    RepresentationRule.objects.create(
+        campaign=campaign, trait=Trait.ACADEMICIAN, scope="nominees", bound="max", measure="share", value=10, hard=False
+    )
+    return campaign
+
+
+def _nominate_2023(campaign: Campaign, rng: random.Random, nominators: dict[int, User]) -> list[Nomination]:
+    made = []
+    for unit in Organization.objects.order_by("code"):
+        for person in Person.objects.filter(organization=unit).order_by("code")[:2]:
+            made.append(
+                Nomination.objects.create(
+                    campaign=campaign, unit=unit, person=person, nominated_by=nominators[unit.pk],
+                    category=rng.choice(CATEGORIES), consent=True, years_in_city=rng.randint(5, 30),
+                    status=Nomination.Status.ELIGIBLE, submitted_at=_aware(2023, 4, rng.randint(3, 13)),
+                    story=f"{person.name}长期从事{person.field}工作，{rng.choice(['扎根一线', '潜心科研', '服务基层'])}"
+                    f"{rng.randint(10, 30)}年，{rng.choice(['攻克多项关键技术难题', '带领团队取得系列成果', '推广新技术惠及群众'])}。",
+                    citation=f"{person.field}领域的{rng.choice(['攻坚者', '守护者', '开拓者', '引路人'])}",
+                )
+            )  # fmt: skip
+    return made
+
+
+def _review_2023(campaign: Campaign, made: list[Nomination], experts: list[User], rng: random.Random) -> None:
+    criteria = list(campaign.criteria.all())
+    weight_total = sum(criterion.weight for criterion in criteria)
+    bias = {expert.pk: rng.gauss(0, 6) for expert in experts}
+    for expert in experts:
+        PanelMember.objects.create(campaign=campaign, expert=expert)
+    for index, nomination in enumerate(made):
+        quality = rng.gauss(76, 8)
+        for offset in range(campaign.experts_per_nomination):
+            expert = experts[(index + offset * 2) % len(experts)]
+            assignment = Assignment.objects.create(nomination=nomination, expert=expert, round=1)
+            values = [max(0, min(100, round(quality + bias[expert.pk] + rng.gauss(0, 4)))) for _criterion in criteria]
+            total = sum(c.weight * value for c, value in zip(criteria, values, strict=True)) / weight_total
+            review = Review.objects.create(
+                assignment=assignment, total=round(total, 4), comment="材料翔实。", submitted_at=_aware(2023, 4, 25)
+            )
+            CriterionScore.objects.bulk_create(
+                CriterionScore(review=review, criterion=c, value=value)
+                for c, value in zip(criteria, values, strict=True)
+            )
+
+
+def _campaign_2023(staff, experts, nominators) -> Campaign:
+    rng = random.Random(2023)
+    campaign = _setup_2023(staff)
+    made = _nominate_2023(campaign, rng, nominators)
+    _review_2023(campaign, made, experts, rng)
+    ranking.recompute_ranking(campaign, actor=staff)
+    proposal = committee.propose(campaign)
+    Nomination.objects.filter(pk__in=[nomination.pk for nomination in proposal.chosen]).update(
+        status=Nomination.Status.SELECTED
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        stage=Stage.PUBLISHED, stage_changed_at=_aware(2023, 5, 29, 10), published_at=_aware(2023, 5, 29, 10)
+    )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def _campaign_2024(source: Campaign, staff, experts, nominators) -> Campaign:
+    campaign = copy_campaign(
+        source, actor=staff, edition=2024, nomination_deadline=timezone.now() + datetime.timedelta(days=45)
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(stage=Stage.OPEN, stage_changed_at=timezone.now())
+    campaign.refresh_from_db()
+    for expert in experts:
+        PanelMember.objects.get_or_create(campaign=campaign, expert=expert)
+    honored = set(source.nominations.selected().values_list("person_id", flat=True))
+    for unit in Organization.objects.order_by("code")[1:7]:
+        person = Person.objects.filter(organization=unit).exclude(pk__in=honored).order_by("-code").first()
+        Nomination.objects.create(
+            campaign=campaign, unit=unit, person=person, nominated_by=nominators[unit.pk],
+            category=Nomination.Category.FRONT_LINE if person.is_front_line else Nomination.Category.RESEARCH,
+            consent=True, years_in_city=8, status=Nomination.Status.SUBMITTED, submitted_at=timezone.now(),
+            story=f"{person.name}在{person.field}领域默默耕耘，成果服务云州发展。",
+        )  # fmt: skip
+    return campaign
+
+
+def seed(*, stdout) -> list[Login]:
+    staff = User.objects.get(email="staff@laurel.demo")
+    experts = _experts()
+    main_nominator = User.objects.get(email="nominator@laurel.demo")
+    nominators = {
+        unit.pk: (main_nominator if main_nominator.has_role(RoleKind.NOMINATOR, unit) else staff)
+        for unit in Organization.objects.all()
+    }
+    campaign_2023 = Campaign.objects.filter(series=SERIES, edition=2023).first()
+    if campaign_2023 is None:
+        campaign_2023 = _campaign_2023(staff, experts, nominators)
+    if not Campaign.objects.filter(series=SERIES, edition=2024).exists():
+        _campaign_2024(campaign_2023, staff, experts, nominators)
+    stdout.write(
+        f"honors: {Campaign.objects.count()} campaigns, {Nomination.objects.count()} nominations, "
+        f"{Review.objects.count()} reviews"
+    )
+    return [Login("experts 2-12", "expert2@laurel.demo … expert12@laurel.demo", "the 2023 review panel")]

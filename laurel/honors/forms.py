@@ -1,0 +1,119 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, RepresentationRule
+from laurel.people.models import Organization, Person
+
+
+class CampaignForm(forms.ModelForm):
+    holidays_text = forms.CharField(
+        label=_("public holidays"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Dates as YYYY-MM-DD, separated by spaces or new lines."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "series", "name", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count",
+            "channel", "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination",
+            "expert_load_cap", "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline",
+            "review_deadline", "notice_working_days",
+        ]  # fmt: skip
+        widgets = {
+            "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "nomination_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "review_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "organizers": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["holidays_text"].initial = "\n".join(self.instance.holidays)
+
+    def campaign_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["holidays"] = self.cleaned_data["holidays_text"].split()
+        return data
+
+
+class NominationForm(forms.ModelForm):
+    person = forms.ModelChoiceField(label=_("sci-tech worker"), queryset=Person.objects.none())
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "person", "category", "story", "citation", "years_in_city", "in_post", "titles_held", "video_url",
+            "id_photo", "evidence", "unit_opinion", "integrity_certificate", "consent",
+        ]  # fmt: skip
+        widgets = {"story": forms.Textarea(attrs={"rows": 10}), "titles_held": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, units=(), user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Q(organization__in=units) | Q(user=user) if user is not None else Q(organization__in=units)
+        self.fields["person"].queryset = Person.objects.filter(people).order_by("name")
+        if self.instance.pk:
+            del self.fields["person"]
+        for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate"):
+            self.fields[name].widget = forms.FileInput()
+            self.fields[name].required = False
+
+    def _post_clean(self):
+        """The services validate and save; the model form only parses."""
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("photo"))
+
+
+class EligibilityForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[("pass", _("Pass")), ("return", _("Return for correction")), ("reject", _("Reject"))],
+    )
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = RepresentationRule
+        fields = ["trait", "scope", "bound", "measure", "value", "hard"]
+
+
+class ObjectionForm(forms.Form):
+    full_name = forms.CharField(label=_("your real name"), max_length=100, required=False)
+    contact = forms.CharField(label=_("phone or address"), max_length=200, required=False)
+    email = forms.EmailField(label=_("email for the answer"), required=False)
+    statement = forms.CharField(label=_("statement"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "weight"]
+
+
+class QuotaForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Organization.objects.all())
+    quota = forms.IntegerField(label=_("quota"), min_value=0, max_value=1000)
+
+
+class EligibilityRuleForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = [
+            "born_on_or_after",
+            "min_years_in_city",
+            "require_in_post",
+            "exclude_past_honorees",
+            "excluded_titles",
+        ]
+        widgets = {
+            "born_on_or_after": forms.DateInput(attrs={"type": "date"}),
+            "excluded_titles": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,226 @@
+"""A campaign and its setup: quotas, eligibility, representation rules and review criteria."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core.codes import make_code
+from laurel.people.models import Organization
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for nominations")
+    ELIGIBILITY = "eligibility", _("Eligibility check")
+    REVIEW = "review", _("Expert review")
+    SECOND_REVIEW = "second_review", _("Expert review, second round")
+    COMMITTEE = "committee", _("Committee decision")
+    NOTICE = "notice", _("Public notice")
+    PUBLISHED = "published", _("Published")
+
+
+class Trait(models.TextChoices):
+    """What a representation rule counts. `traits_of(nomination)` in `rules.py` says who has each."""
+
+    FRONT_LINE = "front_line", _("Front-line workers")
+    YOUNG = "young", _("Aged 45 or under")
+    FEMALE = "female", _("Women")
+    ACADEMICIAN = "academician", _("Academicians")
+    ENTERPRISE = "enterprise", _("Enterprise category")
+    GRASSROOTS = "grassroots", _("Grassroots category")
+
+
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(stage=Stage.DRAFT)
+
+
+class Campaign(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        UNIT = "unit", _("Unit")
+
+    class Channel(models.TextChoices):
+        UNITS = "units", _("Units only")
+        ALSO_SELF = "also_self", _("Units and self-nomination")
+
+    class RankingMethod(models.TextChoices):
+        MEAN = "mean", _("Mean")
+        MEDIAN = "median", _("Median")
+        TRIMMED = "trimmed", _("Mean without highest and lowest")
+        ZSCORE = "zscore", _("Per-expert normalized (z-score)")
+
+    code = models.CharField(_("code"), max_length=12, unique=True, default=make_code, editable=False)
+    series = models.CharField(
+        _("series"), max_length=50, help_text=_("The same for every edition, e.g. most-beautiful.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    edition = models.PositiveIntegerField(_("edition (year)"), validators=[MinValueValidator(1949)])
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.CITY)
+    organizers = models.TextField(_("organizers"), blank=True)
+    honorees_count = models.PositiveIntegerField(_("number of honorees"), validators=[MinValueValidator(1)])
+    honorable_mentions_count = models.PositiveIntegerField(_("number of honorable mentions"), default=0)
+    channel = models.CharField(_("nomination channel"), max_length=20, choices=Channel.choices, default=Channel.UNITS)
+    default_quota = models.PositiveIntegerField(_("default quota per unit"), default=2)
+    story_limit = models.PositiveIntegerField(_("story character limit"), default=2000)
+    blind_review = models.BooleanField(_("blind review"), default=False)
+    review_rounds = models.PositiveSmallIntegerField(
+        _("review rounds"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    experts_per_nomination = models.PositiveSmallIntegerField(_("experts per nomination"), default=5)
+    expert_load_cap = models.PositiveIntegerField(_("most nominations per expert"), default=40)
+    ranking_method = models.CharField(
+        _("ranking method"), max_length=20, choices=RankingMethod.choices, default=RankingMethod.ZSCORE
+    )
+    public_vote_weight = models.PositiveSmallIntegerField(
+        _("public vote weight (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    nomination_opens_at = models.DateTimeField(_("nominations open"), null=True, blank=True)
+    nomination_deadline = models.DateTimeField(_("nomination deadline"))
+    review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    holidays = models.JSONField(_("public holidays"), default=list, blank=True)
+    makeup_workdays = models.JSONField(_("make-up working days"), default=list, blank=True)
+    notice_starts_on = models.DateField(_("public notice starts"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice ends"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-edition", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "edition"], name="campaign_one_edition_per_year"),
+            models.CheckConstraint(condition=Q(public_vote_weight__lte=100), name="campaign_vote_weight_percent"),
+            models.CheckConstraint(condition=Q(review_rounds__in=[1, 2]), name="campaign_one_or_two_rounds"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.edition})"
+
+    def get_absolute_url(self):
+        return reverse("honors:campaign_detail", kwargs={"code": self.code})
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage == Stage.OPEN
+
+    def holiday_dates(self):
+        import datetime
+
+        return {datetime.date.fromisoformat(day) for day in self.holidays}
+
+    def makeup_dates(self):
+        import datetime
+
+        return {datetime.date.fromisoformat(day) for day in self.makeup_workdays}
+
+
+class UnitQuota(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
+    unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    quota = models.PositiveIntegerField(_("quota"))
+
+    class Meta:
+        verbose_name = _("unit quota")
+        verbose_name_plural = _("unit quotas")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unit_quota_unique")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.unit} · {self.quota}"
+
+
+class EligibilityRule(models.Model):
+    """The campaign's eligibility rules, checked when a nomination is submitted."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="eligibility")
+    born_on_or_after = models.DateField(_("born on or after"), null=True, blank=True)
+    min_years_in_city = models.PositiveSmallIntegerField(_("minimum years in the city"), null=True, blank=True)
+    require_in_post = models.BooleanField(_("must be in post"), default=True)
+    exclude_past_honorees = models.BooleanField(_("exclude past honorees of this campaign"), default=True)
+    excluded_titles = models.TextField(_("excluded titles (one per line)"), blank=True)
+
+    class Meta:
+        verbose_name = _("eligibility rules")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self):
+        return f"{self.campaign} · {self._meta.verbose_name}"
+
+    def excluded_title_list(self) -> list[str]:
+        return [line.strip() for line in self.excluded_titles.splitlines() if line.strip()]
+
+
+class RepresentationRule(models.Model):
+    class Scope(models.TextChoices):
+        NOMINEES = "nominees", _("Nominees")
+        HONOREES = "honorees", _("Honorees")
+
+    class Bound(models.TextChoices):
+        MIN = "min", _("At least")
+        MAX = "max", _("At most")
+
+    class Measure(models.TextChoices):
+        SHARE = "share", _("Percent")
+        COUNT = "count", _("Count")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="representation_rules")
+    trait = models.CharField(_("who"), max_length=20, choices=Trait.choices)
+    scope = models.CharField(_("among"), max_length=20, choices=Scope.choices, default=Scope.HONOREES)
+    bound = models.CharField(_("bound"), max_length=10, choices=Bound.choices)
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
+    value = models.PositiveIntegerField(_("value"))
+    hard = models.BooleanField(_("hard rule"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("representation rule")
+        verbose_name_plural = _("representation rules")
+        constraints = [
+            models.CheckConstraint(condition=~Q(measure="share") | Q(value__lte=100), name="rule_share_is_percent")
+        ]
+
+    def __str__(self):
+        unit = "%" if self.measure == self.Measure.SHARE else ""
+        return f"{self.get_trait_display()} {self.get_bound_display()} {self.value}{unit} ({self.get_scope_display()})"
+
+    def limit(self, total: int) -> int:
+        """The bound as a count for `total` people: a minimum share rounds up, a maximum share rounds down."""
+        if self.measure == self.Measure.COUNT:
+            return self.value
+        if self.bound == self.Bound.MIN:
+            return -(-self.value * total // 100)
+        return self.value * total // 100
+
+    def holds(self, count: int, total: int) -> bool:
+        limit = self.limit(total)
+        return count >= limit if self.bound == self.Bound.MIN else count <= limit
+
+
+class Criterion(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="criterion_unique_name"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight})"

@@ -1,0 +1,113 @@
+"""A nomination: who is put forward, by which unit, with the story, photos and documents."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core.codes import make_code
+from laurel.people.models import Organization, Person
+
+
+class NominationQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("campaign", "unit", "person", "person__organization", "nominated_by")
+
+    def counted_against_quota(self):
+        return self.exclude(status__in=[Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN])
+
+    def selected(self):
+        return self.filter(status=Nomination.Status.SELECTED)
+
+
+class Nomination(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REJECTED = "rejected", _("Rejected")
+        ELIGIBLE = "eligible", _("Eligible")
+        SELECTED = "selected", _("Selected")
+        REMOVED = "removed", _("Removed after an objection")
+
+    class Category(models.TextChoices):
+        FRONT_LINE = "front_line", _("Front-line")
+        YOUNG = "young", _("Young")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        RESEARCH = "research", _("Research")
+        GRASSROOTS = "grassroots", _("Grassroots")
+
+    class Channel(models.TextChoices):
+        UNIT = "unit", _("By a unit")
+        SELF = "self", _("Self-nomination")
+
+    code = models.CharField(_("code"), max_length=12, unique=True, default=make_code, editable=False)
+    campaign = models.ForeignKey("honors.Campaign", on_delete=models.PROTECT, related_name="nominations")
+    unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("sci-tech worker"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.UNIT)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    story = models.TextField(_("story"), blank=True)
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    id_photo = models.ImageField(_("ID photo"), upload_to="honors/id-photos/", blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    evidence = models.FileField(_("evidence (PDF)"), upload_to="honors/evidence/", blank=True)
+    unit_opinion = models.FileField(_("unit opinion (PDF)"), upload_to="honors/opinions/", blank=True)
+    integrity_certificate = models.FileField(
+        _("integrity certificate (PDF)"), upload_to="honors/integrity/", blank=True
+    )
+    years_in_city = models.PositiveSmallIntegerField(_("years worked in the city"), null=True, blank=True)
+    in_post = models.BooleanField(_("in post"), default=True)
+    titles_held = models.TextField(_("honors and titles held"), blank=True)
+    consent = models.BooleanField(_("consent to publication"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status_reason = models.TextField(_("reason"), blank=True)
+    eligibility_problems = models.JSONField(_("eligibility problems"), default=list, blank=True)
+    public_votes = models.PositiveIntegerField(_("public votes"), default=0)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "rank", "pk"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person"], condition=~Q(status="withdrawn"), name="nomination_person_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["submitted", "eligible", "selected"]) | Q(consent=True),
+                name="nomination_submitted_with_consent",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "unit", "status"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("honors:nomination_detail", kwargs={"code": self.code})
+
+
+class NominationPhoto(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="honors/photos/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.nomination} · {self.pk}"

@@ -1,0 +1,109 @@
+"""Expert review: the panel, declared conflicts, assignments and scores."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PanelMember(models.Model):
+    campaign = models.ForeignKey("honors.Campaign", on_delete=models.CASCADE, related_name="panel")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel")
+        constraints = [models.UniqueConstraint(fields=["campaign", "expert"], name="panel_member_unique")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.expert}"
+
+
+class Conflict(models.Model):
+    """A conflict of interest between an expert and a nomination, recorded so it is never violated."""
+
+    class Kind(models.TextChoices):
+        SAME_UNIT = "same_unit", _("Same unit as the nominee")
+        SELF = "self", _("The expert is the nominee")
+        DECLARED = "declared", _("Declared relation")
+        RECUSED = "recused", _("Recused during review")
+
+    nomination = models.ForeignKey("honors.Nomination", on_delete=models.CASCADE, related_name="conflicts")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["nomination", "expert"], name="conflict_unique")]
+
+    def __str__(self):
+        return f"{self.expert} · {self.nomination} · {self.get_kind_display()}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(recused_at__isnull=True)
+
+
+class Assignment(models.Model):
+    nomination = models.ForeignKey("honors.Nomination", on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    recused_at = models.DateTimeField(_("recused"), null=True, blank=True)
+    recusal_reason = models.CharField(_("recusal reason"), max_length=300, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "expert", "round"],
+                condition=Q(recused_at__isnull=True),
+                name="assignment_active_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} → {self.nomination} ({self.round})"
+
+
+class Review(models.Model):
+    """An expert's scores for one assignment, submitted once."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    comment = models.TextField(_("comment"), blank=True)
+    total = models.FloatField(_("weighted score"))
+    submitted_at = models.DateTimeField(_("submitted"))
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.assignment} · {self.total:.1f}"
+
+
+class CriterionScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey("honors.Criterion", on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="criterion_score_once"),
+            models.CheckConstraint(condition=Q(value__lte=100), name="criterion_score_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.value}"

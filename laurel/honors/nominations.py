@@ -1,0 +1,262 @@
+"""Writes about nominations: drafts, submission under quota, withdrawal, the eligibility check.
+
+Every status change goes through `move_nomination`, whose table lists the allowed moves.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.honors import files, notifications, permissions, rules
+from laurel.honors.models import Campaign, EligibilityRule, Nomination, NominationPhoto, Stage, UnitQuota
+
+Status = Nomination.Status
+
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.RETURNED, Status.ELIGIBLE, Status.REJECTED, Status.WITHDRAWN},
+    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.ELIGIBLE: {Status.SELECTED},
+    Status.SELECTED: {Status.ELIGIBLE, Status.REMOVED},
+    Status.REJECTED: set(),
+    Status.WITHDRAWN: set(),
+    Status.REMOVED: set(),
+}
+ACTIONS = {
+    Status.SUBMITTED: "honors.nomination.submitted",
+    Status.WITHDRAWN: "honors.nomination.withdrawn",
+    Status.RETURNED: "honors.nomination.returned",
+    Status.ELIGIBLE: "honors.nomination.passed",
+    Status.REJECTED: "honors.nomination.rejected",
+    Status.SELECTED: "honors.nomination.selected",
+    Status.REMOVED: "honors.nomination.removed",
+}
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+NOMINATION_FIELDS = ("category", "story", "citation", "video_url", "years_in_city", "in_post", "titles_held", "consent")
+PDF_FIELDS = ("evidence", "unit_opinion", "integrity_certificate")
+
+# Tests switch this off to show that without the lock two simultaneous submissions overrun the quota.
+LOCK_QUOTA = True
+
+
+def move_nomination(nomination: Nomination, *, to: str, actor, reason: str = "", data=None, **fields) -> Nomination:
+    """The one transition function for nominations: conditional on the old status, logged, mailed."""
+    old = nomination.status
+    if to not in ALLOWED_MOVES[old]:
+        raise ValidationError(
+            _("A nomination cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": Status(old).label, "new": Status(to).label},
+            code="invalid_transition",
+        )
+    changes = {"status": to, "status_reason": reason, **fields}
+    with transaction.atomic():
+        updated = Nomination.objects.filter(pk=nomination.pk, status=old).update(**changes, updated_at=timezone.now())
+        if updated != 1:
+            raise ValidationError(_("Someone else changed this nomination first; reload the page."), code="conflict")
+        for key, value in changes.items():
+            setattr(nomination, key, value)
+        log_action(
+            ACTIONS[to], actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})}
+        )
+        if to in {Status.RETURNED, Status.ELIGIBLE, Status.REJECTED, Status.REMOVED}:
+            notifications.nomination_status_changed(nomination)
+    return nomination
+
+
+def _check_can_nominate(campaign: Campaign, unit, person, actor) -> str:
+    if permissions.can_nominate_for(actor, unit):
+        return Nomination.Channel.UNIT
+    if campaign.channel == Campaign.Channel.ALSO_SELF and person.user_id == actor.pk:
+        return Nomination.Channel.SELF
+    raise PermissionDenied
+
+
+def _validate_files(uploads: dict[str, Any]) -> None:
+    errors = {}
+    for name, upload in uploads.items():
+        if upload is None:
+            continue
+        try:
+            if name in PDF_FIELDS:
+                files.validate_pdf(upload)
+            elif name == "id_photo":
+                files.validate_image(upload)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(nomination: Nomination, data: dict[str, Any], uploads: dict[str, Any]) -> None:
+    for name in NOMINATION_FIELDS:
+        if name in data:
+            setattr(nomination, name, data[name])
+    for name, upload in uploads.items():
+        if upload is not None and name in (*PDF_FIELDS, "id_photo"):
+            setattr(nomination, name, upload)
+    limit = nomination.campaign.story_limit
+    if len(nomination.story) > limit:
+        raise ValidationError(
+            {
+                "story": _("The story has %(length)d characters; the limit is %(limit)d.")
+                % {"length": len(nomination.story), "limit": limit}
+            }
+        )
+
+
+def create_nomination(
+    *, campaign: Campaign, unit, person, actor, data: dict[str, Any], uploads: dict[str, Any] | None = None
+) -> Nomination:
+    channel = _check_can_nominate(campaign, unit, person, actor)
+    if campaign.stage != Stage.OPEN or timezone.now() >= campaign.nomination_deadline:
+        raise ValidationError(_("This campaign is not open for nominations."), code="closed")
+    uploads = uploads or {}
+    _validate_files(uploads)
+    nomination = Nomination(campaign=campaign, unit=unit, person=person, nominated_by=actor, channel=channel)
+    _apply(nomination, data, uploads)
+    nomination.full_clean(exclude=["nominated_by", "status", "person", "campaign"], validate_constraints=False)
+    if Nomination.objects.filter(campaign=campaign, person=person).exclude(status=Status.WITHDRAWN).exists():
+        raise ValidationError({"person": _("%(name)s is already nominated in this campaign.") % {"name": person.name}})
+    try:
+        with transaction.atomic():
+            nomination.save()
+            log_action("honors.nomination.created", actor=actor, obj=nomination, data={"unit": unit.name})
+    except IntegrityError:
+        raise ValidationError({"person": _("%(name)s is already nominated in this campaign.") % {"name": person.name}})
+    return nomination
+
+
+def update_nomination(nomination: Nomination, *, actor, data: dict[str, Any], uploads=None) -> Nomination:
+    if not permissions.can_edit_nomination(actor, nomination):
+        raise PermissionDenied
+    if nomination.status not in EDITABLE:
+        raise ValidationError(_("Only drafts and returned nominations can be changed."), code="locked")
+    uploads = uploads or {}
+    _validate_files(uploads)
+    _apply(nomination, data, uploads)
+    nomination.full_clean(exclude=["nominated_by", "status", "person", "campaign"], validate_constraints=False)
+    with transaction.atomic():
+        nomination.save()
+        log_action("honors.nomination.updated", actor=actor, obj=nomination, data={"fields": sorted(data)})
+    return nomination
+
+
+def add_photo(nomination: Nomination, *, actor, image, caption: str = "") -> NominationPhoto:
+    if not permissions.can_edit_nomination(actor, nomination):
+        raise PermissionDenied
+    if nomination.status not in EDITABLE:
+        raise ValidationError(_("Only drafts and returned nominations can be changed."), code="locked")
+    try:
+        files.validate_image(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages})
+    if nomination.photos.count() >= files.MAX_PHOTOS:
+        raise ValidationError({"image": _("At most %(count)d photos.") % {"count": files.MAX_PHOTOS}})
+    return NominationPhoto.objects.create(nomination=nomination, image=image, caption=caption)
+
+
+def remove_photo(photo: NominationPhoto, *, actor) -> None:
+    if not permissions.can_edit_nomination(actor, photo.nomination) or photo.nomination.status not in EDITABLE:
+        raise PermissionDenied
+    photo.delete()
+
+
+def _completeness_problems(nomination: Nomination) -> dict[str, str]:
+    problems = {}
+    if not nomination.consent:
+        problems["consent"] = _("The nominee's consent to publication is required.")
+    if not nomination.story.strip():
+        problems["story"] = _("Write the nominee's story.")
+    if not nomination.id_photo:
+        problems["id_photo"] = _("Upload an ID photo.")
+    photo_count = nomination.photos.count()
+    if not files.MIN_PHOTOS <= photo_count <= files.MAX_PHOTOS:
+        problems["photos"] = _("Upload between %(min)d and %(max)d photos; there are %(count)d.") % {
+            "min": files.MIN_PHOTOS,
+            "max": files.MAX_PHOTOS,
+            "count": photo_count,
+        }
+    for name in PDF_FIELDS:
+        if not getattr(nomination, name):
+            problems[name] = _("Upload the %(document)s.") % {"document": Nomination._meta.get_field(name).verbose_name}
+    return problems
+
+
+def quota_for(campaign: Campaign, unit) -> UnitQuota:
+    quota, _created = UnitQuota.objects.get_or_create(
+        campaign=campaign, unit=unit, defaults={"quota": campaign.default_quota}
+    )
+    return quota
+
+
+def used_quota(nomination: Nomination) -> int:
+    return (
+        Nomination.objects.filter(campaign_id=nomination.campaign_id, unit_id=nomination.unit_id)
+        .counted_against_quota()
+        .exclude(status=Status.REJECTED)
+        .exclude(pk=nomination.pk)
+        .count()
+    )
+
+
+def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
+    """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota."""
+    if not permissions.can_edit_nomination(actor, nomination):
+        raise PermissionDenied
+    campaign = nomination.campaign
+    now = timezone.now()
+    if nomination.status == Status.RETURNED:
+        if campaign.stage not in {Stage.OPEN, Stage.ELIGIBILITY}:
+            raise ValidationError(_("The eligibility check is over; this nomination can no longer be resubmitted."))
+    elif campaign.stage != Stage.OPEN or now >= campaign.nomination_deadline:
+        raise ValidationError(_("The nomination deadline has passed."), code="deadline")
+    problems = _completeness_problems(nomination)
+    if problems:
+        raise ValidationError(problems)
+    quota = quota_for(campaign, nomination.unit)
+    with transaction.atomic():
+        if LOCK_QUOTA:
+            quota = UnitQuota.objects.select_for_update().get(pk=quota.pk)
+        if nomination.status == Status.DRAFT and used_quota(nomination) >= quota.quota:
+            raise ValidationError(
+                _("%(unit)s has used its quota of %(quota)d nominations.")
+                % {"unit": nomination.unit.name, "quota": quota.quota},
+                code="quota",
+            )
+        reasons = rules.eligibility_problems(nomination, EligibilityRule.objects.filter(campaign=campaign).first())
+        move_nomination(
+            nomination,
+            to=Status.SUBMITTED,
+            actor=actor,
+            data={"eligibility_problems": reasons},
+            eligibility_problems=reasons,
+            submitted_at=now,
+        )
+    return nomination
+
+
+def withdraw_nomination(nomination: Nomination, *, actor) -> Nomination:
+    if not permissions.can_edit_nomination(actor, nomination):
+        raise PermissionDenied
+    return move_nomination(nomination, to=Status.WITHDRAWN, actor=actor)
+
+
+ELIGIBILITY_OUTCOMES = {"pass": Status.ELIGIBLE, "return": Status.RETURNED, "reject": Status.REJECTED}
+
+
+def check_eligibility(nomination: Nomination, *, outcome: str, reason: str, actor) -> Nomination:
+    """Staff pass, return (for correction) or reject a submitted nomination; return and reject need a reason."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    if nomination.campaign.stage not in {Stage.OPEN, Stage.ELIGIBILITY}:
+        raise ValidationError(_("The eligibility check is over for this campaign."))
+    if outcome not in ELIGIBILITY_OUTCOMES:
+        raise ValidationError({"outcome": _("Choose pass, return or reject.")})
+    reason = reason.strip()
+    if outcome != "pass" and not reason:
+        raise ValidationError({"reason": _("Give the reason; the nominator will read it.")})
+    return move_nomination(nomination, to=ELIGIBILITY_OUTCOMES[outcome], actor=actor, reason=reason)

@@ -1,0 +1,78 @@
+"""Mail to the people a step concerns, in their own language, sent only after the transaction commits."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def _send_after_commit(*, email: str, language: str, subject, body) -> None:
+    """`subject` and `body` are callables run in the recipient's language once the transaction commits."""
+    if not email:
+        return
+
+    def send():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            send_mail(f"[Laurel] {subject()}", body(), None, [email])
+
+    transaction.on_commit(send)
+
+
+def nomination_status_changed(nomination) -> None:
+    user = nomination.nominated_by
+    _send_after_commit(
+        email=user.email,
+        language=user.language,
+        subject=lambda: (
+            _("Nomination of %(name)s: %(status)s")
+            % {"name": nomination.person.name, "status": nomination.get_status_display()}
+        ),
+        body=lambda: (
+            _("The nomination of %(name)s for %(campaign)s is now “%(status)s”.\n\n%(reason)s\n\n%(url)s")
+            % {
+                "name": nomination.person.name,
+                "campaign": str(nomination.campaign),
+                "status": nomination.get_status_display(),
+                "reason": nomination.status_reason,
+                "url": settings.SITE_URL + nomination.get_absolute_url(),
+            }
+        ),
+    )
+
+
+def expert_assigned(assignment) -> None:
+    expert = assignment.expert
+    _send_after_commit(
+        email=expert.email,
+        language=expert.language,
+        subject=lambda: _("A nomination awaits your review"),
+        body=lambda: (
+            _("You have been asked to review a nomination for %(campaign)s.\n\n%(url)s")
+            % {
+                "campaign": str(assignment.nomination.campaign),
+                "url": settings.SITE_URL + assignment.nomination.get_absolute_url(),
+            }
+        ),
+    )
+
+
+def objection_decided(objection) -> None:
+    _send_after_commit(
+        email=objection.email,
+        language=objection.language,
+        subject=lambda: _("Your objection has been decided"),
+        body=lambda: (
+            _("Your objection about %(name)s was %(status)s.\n\n%(reason)s")
+            % {
+                "name": objection.nomination.person.name,
+                "status": objection.get_status_display(),
+                "reason": objection.decision_reason,
+            }
+        ),
+    )
+
+
+def campaign_published(campaign) -> None:
+    for nomination in campaign.nominations.selected().select_related("nominated_by", "person", "campaign"):
+        nomination_status_changed(nomination)

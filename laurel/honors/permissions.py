@@ -1,0 +1,48 @@
+"""Who may do what in a campaign."""
+
+from laurel.core.permissions import is_staff_member
+from laurel.people.roles import RoleKind
+
+
+def can_manage_campaigns(user) -> bool:
+    return is_staff_member(user)
+
+
+def nominator_units(user) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return user.organizations_for(RoleKind.NOMINATOR)
+
+
+def can_nominate_for(user, unit) -> bool:
+    return unit is not None and unit.pk in nominator_units(user)
+
+
+def can_nominate_self(user, campaign) -> bool:
+    """Self-nomination, where the campaign allows it, by a signed-in user with a sci-tech worker profile."""
+    from laurel.people.models import Person
+
+    return (
+        campaign.channel == campaign.Channel.ALSO_SELF
+        and getattr(user, "is_authenticated", False)
+        and Person.objects.filter(user=user).exists()
+    )
+
+
+def can_edit_nomination(user, nomination) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        nomination.nominated_by_id == user.pk or can_nominate_for(user, nomination.unit)
+    )
+
+
+def is_expert(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.has_role(RoleKind.EXPERT)
+
+
+def can_view_nomination(user, nomination) -> bool:
+    """Staff, the unit's nominators, and experts with an active assignment and no conflict."""
+    if can_manage_campaigns(user) or can_edit_nomination(user, nomination):
+        return True
+    from laurel.honors.reviews import active_assignment
+
+    return active_assignment(nomination, user) is not None

@@ -1,0 +1,88 @@
+"""Scores per nomination for a campaign, every method side by side, and the campaign's ranking."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+
+from laurel.core.services import log_action
+from laurel.honors.aggregation import aggregate, with_public_vote
+from laurel.honors.models import Campaign, Nomination, Review
+
+RANKED_STATUSES = (Nomination.Status.ELIGIBLE, Nomination.Status.SELECTED)
+
+
+@dataclass
+class Row:
+    nomination: Nomination
+    count: int
+    mean: float
+    median: float
+    trimmed: float
+    zscore: float
+    spread: float
+    score: float
+    rank: int | None
+
+
+def _reviews(campaign: Campaign):
+    reviews = Review.objects.filter(assignment__nomination__campaign=campaign)
+    last_round = reviews.order_by("-assignment__round").values_list("assignment__round", flat=True).first()
+    return reviews.filter(assignment__round=last_round or 1).values_list(
+        "assignment__nomination_id", "assignment__expert_id", "total"
+    )
+
+
+def score_table(campaign: Campaign, nominations=None) -> list[Row]:
+    """Rows in ranking order (unscored last). `nominations` defaults to the eligible and selected ones."""
+    if nominations is None:
+        nominations = list(
+            campaign.nominations.filter(status__in=RANKED_STATUSES).select_related("campaign", "unit", "person")
+        )
+    position = {nomination.pk: index for index, nomination in enumerate(nominations)}
+    rows = [row for row in _reviews(campaign) if row[0] in position]
+    experts = {expert: index for index, expert in enumerate(sorted({row[1] for row in rows}))}
+    aggregates = aggregate(
+        [position[row[0]] for row in rows],
+        [experts[row[1]] for row in rows],
+        [row[2] for row in rows],
+        nominations=len(nominations),
+        experts=len(experts),
+    )
+    jury = aggregates.by(campaign.ranking_method)
+    votes = np.array([nomination.public_votes for nomination in nominations], dtype=np.float64)
+    scores = with_public_vote(jury, votes, campaign.public_vote_weight) if len(nominations) else jury
+    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
+    table = []
+    for rank, index in enumerate(order, start=1):
+        scored = bool(np.isfinite(scores[index]))
+        table.append(
+            Row(
+                nomination=nominations[index],
+                count=int(aggregates.count[index]),
+                mean=float(aggregates.mean[index]),
+                median=float(aggregates.median[index]),
+                trimmed=float(aggregates.trimmed[index]),
+                zscore=float(aggregates.zscore[index]),
+                spread=float(aggregates.spread[index]),
+                score=float(scores[index]),
+                rank=rank if scored else None,
+            )
+        )
+    return table
+
+
+def recompute_ranking(campaign: Campaign, *, actor) -> list[Row]:
+    table = score_table(campaign)
+    for row in table:
+        row.nomination.score = row.score if np.isfinite(row.score) else None
+        row.nomination.rank = row.rank
+    with transaction.atomic():
+        Nomination.objects.bulk_update([row.nomination for row in table], ["score", "rank"], batch_size=500)
+        log_action(
+            "honors.campaign.ranked",
+            actor=actor,
+            obj=campaign,
+            data={"method": campaign.ranking_method, "public_vote_weight": campaign.public_vote_weight},
+        )
+    return table

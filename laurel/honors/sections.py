@@ -1,0 +1,58 @@
+"""Header link, desk sections and the front page's "latest honorees", registered in the core registry."""
+
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core import registry
+
+
+def nominator_desk(request):
+    from laurel.honors import permissions
+    from laurel.honors.models import Campaign, Nomination
+
+    units = permissions.nominator_units(request.user)
+    if not units:
+        return None
+    return {
+        "nominations": Nomination.objects.for_list().filter(unit_id__in=units).order_by("-updated_at")[:10],
+        "open_campaigns": Campaign.objects.filter(stage="open"),
+    }
+
+
+def expert_desk(request):
+    from laurel.honors import permissions
+    from laurel.honors.models import Assignment
+
+    if not permissions.is_expert(request.user):
+        return None
+    return {"waiting": Assignment.objects.active().filter(expert=request.user, review__isnull=True).count()}
+
+
+def staff_desk(request):
+    from laurel.honors import permissions
+    from laurel.honors.models import Campaign
+
+    if not permissions.can_manage_campaigns(request.user):
+        return None
+    return {"campaigns": Campaign.objects.all()[:10]}
+
+
+def front_page(request):
+    from laurel.honors.views.public import latest_honorees
+
+    return latest_honorees()
+
+
+NAV = registry.NavItem(label=_("Campaigns"), url_name="honors:campaign_list", order=20)
+SECTIONS = [
+    registry.DeskSection("honors/desk_nominator.html", nominator_desk, order=20),
+    registry.DeskSection("honors/desk_expert.html", expert_desk, order=21),
+    registry.DeskSection("honors/desk_staff.html", staff_desk, order=22),
+]
+FRONT_PAGE = registry.FrontPageSection("honors/front_honorees.html", front_page, order=20)
+
+
+def register() -> None:
+    registry.register_nav(NAV)
+    for section in SECTIONS:
+        registry.register_desk(section)
+    registry.register_front_page(FRONT_PAGE)

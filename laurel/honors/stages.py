@@ -1,0 +1,95 @@
+"""The campaign's stages: one transition function with an explicit table of allowed moves."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.honors.calendar import notice_end
+from laurel.honors.models import Campaign, Nomination, Objection, Stage
+
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Stage.DRAFT: {Stage.OPEN},
+    Stage.OPEN: {Stage.ELIGIBILITY},
+    Stage.ELIGIBILITY: {Stage.REVIEW},
+    Stage.REVIEW: {Stage.SECOND_REVIEW, Stage.COMMITTEE},
+    Stage.SECOND_REVIEW: {Stage.COMMITTEE},
+    Stage.COMMITTEE: {Stage.NOTICE},
+    Stage.NOTICE: {Stage.COMMITTEE, Stage.PUBLISHED},
+    Stage.PUBLISHED: set(),
+}
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+def _check_preconditions(campaign: Campaign, new: str, now) -> None:
+    """What must hold before a move; each failure is a message staff can act on."""
+    if new == Stage.OPEN:
+        if not campaign.criteria.exists():
+            raise InvalidTransition(_("Add at least one review criterion before opening the campaign."))
+        if campaign.nomination_deadline <= now:
+            raise InvalidTransition(_("The nomination deadline has passed; move it before opening."))
+    elif new == Stage.ELIGIBILITY:
+        if now < campaign.nomination_deadline:
+            raise InvalidTransition(_("Nominations stay open until the deadline."))
+    elif new == Stage.REVIEW:
+        if campaign.nominations.filter(status=Nomination.Status.SUBMITTED).exists():
+            raise InvalidTransition(_("Some submitted nominations have not been checked yet."))
+    elif new == Stage.SECOND_REVIEW:
+        if campaign.review_rounds != 2:
+            raise InvalidTransition(_("This campaign has only one review round."))
+    elif new == Stage.COMMITTEE and campaign.stage == Stage.REVIEW and campaign.review_rounds == 2:
+        raise InvalidTransition(_("This campaign has a second review round first."))
+    elif new == Stage.NOTICE:
+        selected = campaign.nominations.selected().count()
+        if selected != campaign.honorees_count:
+            raise InvalidTransition(
+                _("The committee must select %(count)d honorees; %(selected)d are selected.")
+                % {"count": campaign.honorees_count, "selected": selected}
+            )
+    elif new == Stage.PUBLISHED:
+        if campaign.notice_ends_on and timezone.localdate(now) <= campaign.notice_ends_on:
+            raise InvalidTransition(_("The public notice has not ended yet."))
+        if Objection.objects.filter(nomination__campaign=campaign, status=Objection.Status.PENDING).exists():
+            raise InvalidTransition(_("Decide every objection before publishing."))
+
+
+def move_campaign(campaign: Campaign, *, to: str, actor) -> Campaign:
+    """Move a campaign to its next stage. Refused out of order, before its dates, or if someone moved it first."""
+    now = timezone.now()
+    old = campaign.stage
+    if to not in ALLOWED_MOVES.get(old, set()):
+        raise InvalidTransition(
+            _("A campaign cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": Stage(old).label, "new": Stage(to).label if to in Stage.values else to}
+        )
+    _check_preconditions(campaign, to, now)
+    changes = {"stage": to, "stage_changed_at": now}
+    if to == Stage.NOTICE:
+        start = timezone.localdate(now)
+        changes["notice_starts_on"] = start
+        changes["notice_ends_on"] = notice_end(
+            start, campaign.notice_working_days, holidays=campaign.holiday_dates(), makeup=campaign.makeup_dates()
+        )
+    if to == Stage.PUBLISHED:
+        changes["published_at"] = now
+    with transaction.atomic():
+        updated = Campaign.objects.filter(pk=campaign.pk, stage=old).update(**changes)
+        if updated != 1:
+            raise InvalidTransition(_("Someone else moved this campaign first; reload the page."))
+        log_action(
+            "honors.campaign.stage_changed",
+            actor=actor,
+            obj=campaign,
+            data={"from": old, "to": to, **{key: value for key, value in changes.items() if key != "stage"}},
+        )
+    for key, value in changes.items():
+        setattr(campaign, key, value)
+    if to == Stage.PUBLISHED:
+        from laurel.honors import notifications
+
+        notifications.campaign_published(campaign)
+    return campaign

@@ -1,0 +1,97 @@
+"""Experts: their assignments, the score form (once), recusal."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView
+
+from laurel.core.views import PermissionRequiredMixin
+from laurel.honors import permissions, reviews
+from laurel.honors.models import Assignment, Criterion, Nomination
+
+
+class MyAssignmentsView(PermissionRequiredMixin, ListView):
+    template_name = "honors/my_assignments.html"
+    permission_predicate = staticmethod(permissions.is_expert)
+
+    def get_queryset(self):
+        return (
+            Assignment.objects.active()
+            .filter(expert=self.request.user)
+            .select_related("nomination__campaign", "nomination__person", "nomination__unit", "review")
+        )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.name} ({criterion.weight})", min_value=0, max_value=100
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=gettext_lazy("comment"), required=False, max_length=1000
+            )
+
+
+class ReviewFormView(PermissionRequiredMixin, FormView):
+    form_class = ReviewForm
+    template_name = "honors/review_form.html"
+    permission_predicate = staticmethod(permissions.is_expert)
+
+    def has_permission(self):
+        self.nomination = get_object_or_404(Nomination.objects.for_list(), code=self.kwargs["code"])
+        self.assignment = reviews.active_assignment(self.nomination, self.request.user)
+        return self.assignment is not None
+
+    def get_form_kwargs(self):
+        self.criteria = list(Criterion.objects.filter(campaign=self.nomination.campaign))
+        return {**super().get_form_kwargs(), "criteria": self.criteria}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nomination=self.nomination,
+            assignment=self.assignment,
+            already=hasattr(self.assignment, "review"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            reviews.submit_review(
+                self.assignment,
+                scores={c.pk: data[f"score_{c.pk}"] for c in self.criteria},
+                comments={c.pk: data[f"comment_{c.pk}"] for c in self.criteria},
+                comment=data["comment"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your scores are recorded."))
+        return redirect("honors:my_assignments")
+
+
+@require_POST
+def recuse(request, code):
+    nomination = get_object_or_404(Nomination, code=code)
+    assignment = reviews.active_assignment(nomination, request.user) if request.user.is_authenticated else None
+    if assignment is None:
+        raise PermissionDenied
+    try:
+        reviews.recuse(assignment, reason=request.POST.get("reason", ""), actor=request.user)
+        messages.success(request, _("You have stepped back from this nomination."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("honors:review", code=code)
+    return redirect("honors:my_assignments")

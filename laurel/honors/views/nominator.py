@@ -1,0 +1,174 @@
+"""The unit's nominator: drafts, photos, submission, withdrawal."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView
+
+from laurel.core.views import PermissionRequiredMixin
+from laurel.honors import nominations, permissions, reviews
+from laurel.honors.forms import NominationForm, PhotoForm
+from laurel.honors.models import Campaign, Nomination, NominationPhoto, Stage
+
+UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate")
+
+
+def add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MyNominationsView(PermissionRequiredMixin, ListView):
+    template_name = "honors/my_nominations.html"
+    permission_predicate = staticmethod(lambda user: bool(permissions.nominator_units(user)))
+
+    def get_queryset(self):
+        return Nomination.objects.for_list().filter(unit_id__in=permissions.nominator_units(self.request.user))
+
+
+class NominationFormView(PermissionRequiredMixin, FormView):
+    form_class = NominationForm
+    template_name = "honors/nomination_form.html"
+
+    def has_permission(self):
+        if "nomination" in self.kwargs:
+            self.nomination = get_object_or_404(Nomination.objects.for_list(), code=self.kwargs["nomination"])
+            self.campaign = self.nomination.campaign
+            return permissions.can_edit_nomination(self.request.user, self.nomination)
+        self.nomination = None
+        self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.OPEN)
+        return bool(permissions.nominator_units(self.request.user)) or permissions.can_nominate_self(
+            self.request.user, self.campaign
+        )
+
+    def get_form_kwargs(self):
+        units = permissions.nominator_units(self.request.user)
+        self_nomination = permissions.can_nominate_self(self.request.user, self.campaign)
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.nomination,
+            "units": units,
+            "user": self.request.user if self_nomination else None,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, nomination=self.nomination, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in nominations.NOMINATION_FIELDS}
+        uploads = {name: self.request.FILES.get(name) for name in UPLOADS}
+        try:
+            if self.nomination is None:
+                person = form.cleaned_data["person"]
+                nomination = nominations.create_nomination(
+                    campaign=self.campaign, unit=person.organization, person=person, actor=self.request.user,
+                    data=data, uploads=uploads,
+                )  # fmt: skip
+            else:
+                nomination = nominations.update_nomination(
+                    self.nomination, actor=self.request.user, data=data, uploads=uploads
+                )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved as a draft."))
+        return redirect(nomination)
+
+
+class NominationDetailView(PermissionRequiredMixin, DetailView):
+    slug_field = slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Nomination.objects.for_list().prefetch_related("photos")
+
+    def has_permission(self):
+        self.object = self.get_object()
+        return permissions.can_view_nomination(self.request.user, self.object)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is not None:
+            return self.object
+        return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        nomination = self.object
+        is_staff = permissions.can_manage_campaigns(user)
+        is_nominator = permissions.can_edit_nomination(user, nomination)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            is_staff=is_staff,
+            is_nominator=is_nominator,
+            blind=nomination.campaign.blind_review and not is_staff and not is_nominator,
+            editable=is_nominator and nomination.status in nominations.EDITABLE,
+            photo_form=PhotoForm(),
+            assignment=None if is_staff or is_nominator else reviews.active_assignment(nomination, user),
+        )
+        if is_staff:
+            from laurel.honors.forms import EligibilityForm
+            from laurel.honors.models import Assignment, PanelMember
+
+            context["eligibility_form"] = EligibilityForm()
+            context["assignments"] = Assignment.objects.filter(nomination=nomination).select_related("expert", "review")
+            context["panel"] = PanelMember.objects.filter(campaign=nomination.campaign).select_related("expert")
+        return context
+
+
+def _editable(request, code) -> Nomination:
+    nomination = get_object_or_404(Nomination.objects.for_list(), code=code)
+    if not permissions.can_edit_nomination(request.user, nomination):
+        raise PermissionDenied
+    return nomination
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+def add_photo(request, code):
+    nomination = _editable(request, code)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            nominations.add_photo(nomination, actor=request.user, image=form.cleaned_data["image"])
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Choose a photo to upload."))
+    return redirect(nomination)
+
+
+@require_POST
+def remove_photo(request, code, photo):
+    nomination = _editable(request, code)
+    nominations.remove_photo(get_object_or_404(NominationPhoto, pk=photo, nomination=nomination), actor=request.user)
+    return redirect(nomination)
+
+
+@require_POST
+def submit(request, code):
+    nomination = _editable(request, code)
+    try:
+        nominations.submit_nomination(nomination, actor=request.user)
+        messages.success(request, _("Submitted. The association will check it."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(nomination)
+
+
+@require_POST
+def withdraw(request, code):
+    nomination = _editable(request, code)
+    try:
+        nominations.withdraw_nomination(nomination, actor=request.user)
+        messages.success(request, _("Withdrawn."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(nomination)

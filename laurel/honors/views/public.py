@@ -1,0 +1,128 @@
+"""Public pages: campaigns, the public notice with objections, and the results."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from laurel.honors import notices, permissions
+from laurel.honors.forms import ObjectionForm
+from laurel.honors.models import Campaign, Nomination, Stage
+
+
+class CampaignListView(ListView):
+    paginate_by = 30
+
+    def get_queryset(self):
+        if permissions.can_manage_campaigns(self.request.user):
+            return Campaign.objects.all()
+        return Campaign.objects.public()
+
+
+class CampaignDetailView(DetailView):
+    slug_field = slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        if permissions.can_manage_campaigns(self.request.user):
+            return Campaign.objects.all()
+        return Campaign.objects.public()
+
+    def get_context_data(self, **kwargs):
+        from laurel.honors.stages import ALLOWED_MOVES
+
+        context = super().get_context_data(**kwargs)
+        campaign = self.object
+        context["can_manage"] = permissions.can_manage_campaigns(self.request.user)
+        context["can_nominate"] = campaign.stage == Stage.OPEN and bool(permissions.nominator_units(self.request.user))
+        context["next_stages"] = [Stage(stage) for stage in sorted(ALLOWED_MOVES[campaign.stage])]
+        context["criteria"] = campaign.criteria.all()
+        context["rules"] = campaign.representation_rules.all()
+        if context["can_manage"]:
+            from laurel.honors.forms import CriterionForm, EligibilityRuleForm, QuotaForm, RuleForm
+            from laurel.honors.models import EligibilityRule
+
+            context["criterion_form"] = CriterionForm()
+            context["rule_form"] = RuleForm()
+            context["quota_form"] = QuotaForm()
+            context["eligibility_form"] = EligibilityRuleForm(
+                instance=EligibilityRule.objects.filter(campaign=campaign).first()
+            )
+            context["quotas"] = campaign.quotas.select_related("unit")
+        return context
+
+
+def _notice_campaign(code):
+    campaign = get_object_or_404(Campaign, code=code)
+    if campaign.stage != Stage.NOTICE:
+        raise Http404
+    return campaign
+
+
+class NoticeView(ListView):
+    template_name = "honors/notice.html"
+
+    def get_queryset(self):
+        self.campaign = _notice_campaign(self.kwargs["code"])
+        return self.campaign.nominations.selected().select_related("person", "unit").order_by("person__name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaign=self.campaign, window_open=notices.window_is_open(self.campaign), **kwargs
+        )
+
+
+class ObjectionView(FormView):
+    form_class = ObjectionForm
+    template_name = "honors/objection_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = _notice_campaign(kwargs["code"])
+        self.nomination = get_object_or_404(
+            self.campaign.nominations.select_related("person", "unit"), code=kwargs["nomination"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, nomination=self.nomination, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            notices.file_objection(
+                self.nomination, evidence=self.request.FILES.getlist("evidence"), **form.cleaned_data
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your objection has been received. The association will answer you."))
+        return redirect("honors:notice", code=self.campaign.code)
+
+
+class ResultsView(ListView):
+    template_name = "honors/results.html"
+
+    def get_queryset(self):
+        self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.PUBLISHED)
+        return (
+            self.campaign.nominations.selected().select_related("person", "unit").order_by("unit__name", "person__name")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, **kwargs)
+
+
+def latest_honorees(limit: int = 8):
+    campaign = Campaign.objects.filter(stage=Stage.PUBLISHED).order_by("-published_at").first()
+    if campaign is None:
+        return None
+    honorees = (
+        Nomination.objects.filter(campaign=campaign, status=Nomination.Status.SELECTED)
+        .select_related("person", "unit")
+        .order_by("rank", "pk")[:limit]
+    )
+    return {"campaign": campaign, "honorees": honorees}

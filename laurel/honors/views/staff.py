@@ -1,0 +1,315 @@
+"""Staff: campaign setup, stages, eligibility check, assignments, ranking, committee, objections, exports."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView, TemplateView
+
+from laurel.core.views import StaffRequiredMixin, audit_rows
+from laurel.honors import campaigns, committee, exports, nominations, notices, permissions, ranking, reviews, stages
+from laurel.honors.forms import (
+    CampaignForm,
+    CriterionForm,
+    EligibilityForm,
+    EligibilityRuleForm,
+    QuotaForm,
+    ReasonForm,
+    RuleForm,
+)
+from laurel.honors.models import Campaign, Nomination, Objection
+from laurel.honors.views.nominator import add_errors
+from laurel.people.models import User
+
+
+def _staff(request):
+    if not request.user.is_authenticated or not permissions.can_manage_campaigns(request.user):
+        raise PermissionDenied
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class CampaignFormView(StaffRequiredMixin, FormView):
+    form_class = CampaignForm
+    template_name = "honors/campaign_form.html"
+
+    def get_instance(self):
+        return get_object_or_404(Campaign, code=self.kwargs["code"]) if "code" in self.kwargs else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def form_valid(self, form):
+        instance = self.get_instance()
+        try:
+            if instance is None:
+                campaign = campaigns.create_campaign(actor=self.request.user, data=form.campaign_data())
+            else:
+                campaign = campaigns.update_campaign(instance, actor=self.request.user, data=form.campaign_data())
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(campaign)
+
+
+@require_POST
+def copy_campaign(request, code):
+    _staff(request)
+    source = get_object_or_404(Campaign, code=code)
+    deadline = timezone.now() + datetime.timedelta(days=60)
+    try:
+        campaign = campaigns.copy_campaign(
+            source, actor=request.user, edition=source.edition + 1, nomination_deadline=deadline
+        )
+    except ValidationError as error:
+        _report(request, error)
+        return redirect(source)
+    messages.success(request, _("Copied. Check the dates before opening."))
+    return redirect(campaign)
+
+
+@require_POST
+def move_stage(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    try:
+        stages.move_campaign(campaign, to=request.POST.get("to", ""), actor=request.user)
+        messages.success(request, _("The campaign is now at “%(stage)s”.") % {"stage": campaign.get_stage_display()})
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(campaign)
+
+
+@require_POST
+def add_rule(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaigns.add_representation_rule(campaign, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Check the rule's fields."))
+    return redirect(campaign)
+
+
+@require_POST
+def add_criterion(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            campaigns.add_criterion(campaign, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Give the criterion a name and a weight of at least 1."))
+    return redirect(campaign)
+
+
+@require_POST
+def set_quota(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = QuotaForm(request.POST)
+    if form.is_valid():
+        campaigns.set_quota(campaign, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a unit and a quota."))
+    return redirect(campaign)
+
+
+@require_POST
+def set_eligibility(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    form = EligibilityRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaigns.set_eligibility(campaign, actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Check the eligibility rules."))
+    return redirect(campaign)
+
+
+class StaffNominationListView(StaffRequiredMixin, ListView):
+    template_name = "honors/staff_nominations.html"
+    paginate_by = 1000
+
+    def get_queryset(self):
+        self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
+        queryset = self.campaign.nominations.for_list().annotate(
+            review_count=Count("assignments__review"),
+            assignment_count=Count("assignments", filter=Q(assignments__recused_at__isnull=True)),
+        )
+        status = self.request.GET.get("status", "")
+        if status in Nomination.Status.values:
+            queryset = queryset.filter(status=status)
+        return queryset.order_by("rank", "unit__name", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, statuses=Nomination.Status.choices, **kwargs)
+
+
+@require_POST
+def check_eligibility(request, code):
+    _staff(request)
+    nomination = get_object_or_404(Nomination.objects.for_list(), code=code)
+    form = EligibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose pass, return or reject."))
+        return redirect(nomination)
+    try:
+        nominations.check_eligibility(nomination, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Decision recorded."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(nomination)
+
+
+@require_POST
+def add_panel_member(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    expert = User.objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+    if expert is None:
+        messages.error(request, _("No user has this email address."))
+        return redirect(campaign)
+    try:
+        reviews.add_panel_member(campaign, expert=expert, actor=request.user)
+        messages.success(request, _("Added to the panel."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(campaign)
+
+
+@require_POST
+def assign_expert(request, code):
+    _staff(request)
+    nomination = get_object_or_404(Nomination.objects.for_list(), code=code)
+    expert = get_object_or_404(User, pk=request.POST.get("expert") or 0)
+    try:
+        reviews.assign_expert(nomination, expert=expert, actor=request.user)
+        messages.success(request, _("Assigned."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(nomination)
+
+
+class RankingView(StaffRequiredMixin, TemplateView):
+    template_name = "honors/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
+        context = super().get_context_data(campaign=campaign, **kwargs)
+        try:
+            context["proposal"] = committee.propose(campaign)
+            context["table"] = context["proposal"].table
+            context["proposed"] = {nomination.pk for nomination in context["proposal"].chosen}
+        except ValidationError as error:
+            context["table"] = ranking.score_table(campaign)
+            context["infeasible"] = error.messages[0]
+        context["reason_form"] = ReasonForm()
+        return context
+
+
+@require_POST
+def accept_proposal(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    try:
+        committee.accept_proposal(campaign, actor=request.user)
+        messages.success(request, _("The proposed honorees are selected."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect("honors:ranking", code=campaign.code)
+
+
+@require_POST
+def override_selection(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    add = list(campaign.nominations.filter(code__in=request.POST.getlist("add")).select_related("person", "campaign"))
+    remove = list(campaign.nominations.filter(code__in=request.POST.getlist("remove")))
+    try:
+        committee.override_selection(
+            campaign, add=add, remove=remove, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        messages.success(request, _("Override recorded."))
+    except ValidationError as error:
+        _report(request, error)
+    return redirect("honors:ranking", code=campaign.code)
+
+
+class ObjectionListView(StaffRequiredMixin, ListView):
+    template_name = "honors/objections.html"
+
+    def get_queryset(self):
+        self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
+        return (
+            Objection.objects.filter(nomination__campaign=self.campaign)
+            .select_related("nomination__person", "nomination__unit", "decided_by")
+            .prefetch_related("evidence")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, reason_form=ReasonForm(), **kwargs)
+
+
+@require_POST
+def decide_objection(request, pk):
+    _staff(request)
+    objection = get_object_or_404(Objection.objects.select_related("nomination__campaign"), pk=pk)
+    campaign = objection.nomination.campaign
+    try:
+        replacement = notices.decide_objection(
+            objection, upheld=request.POST.get("decision") == "uphold", reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )  # fmt: skip
+        messages.success(request, _("Decision recorded."))
+        if replacement is not None:
+            messages.success(
+                request,
+                _("%(name)s is proposed in place of the removed candidate.") % {"name": replacement.person.name},
+            )
+    except ValidationError as error:
+        _report(request, error)
+    return redirect("honors:objections", code=campaign.code)
+
+
+def export_xlsx(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    response = HttpResponse(
+        exports.campaign_workbook(campaign),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="laurel-campaign-{campaign.code}.xlsx"'
+    return response
+
+
+def export_audit(request, code):
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    response = StreamingHttpResponse(
+        audit_rows(exports.campaign_audit(campaign)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="laurel-campaign-{campaign.code}-audit.csv"'
+    return response

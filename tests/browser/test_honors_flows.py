@@ -1,0 +1,111 @@
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from laurel.honors import reviews
+from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Review, Stage
+from tests.conftest import login
+from tests.factories.honors import CampaignFactory, NominationFactory, scored_campaign
+from tests.factories.people import PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def write_jpeg(path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), "red").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def test_nominator_drafts_adds_photos_and_submits(page, nominator, unit, tmp_path):
+    campaign = CampaignFactory(stage=Stage.OPEN)
+    person = PersonFactory(organization=unit, name="李青")
+    document = tmp_path / "evidence.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    login(page, nominator)
+    page.goto(campaign.get_absolute_url())
+    page.click("text=推荐候选人")
+    page.select_option("select[name=person]", str(person.pk))
+    page.select_option("select[name=category]", "front_line")
+    page.fill("textarea[name=story]", "扎根一线二十年，带领团队攻克关键技术。")
+    page.fill("input[name=years_in_city]", "12")
+    page.set_input_files("input[name=id_photo]", write_jpeg(tmp_path / "id.jpg"))
+    for name in ("evidence", "unit_opinion", "integrity_certificate"):
+        page.set_input_files(f"input[name={name}]", str(document))
+    page.check("input[name=consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/campaigns/nominations/*/")
+    for index in range(3):
+        page.set_input_files("input[name=image]", write_jpeg(tmp_path / f"work{index}.jpg"))
+        page.click("text=添加照片")
+        page.wait_for_load_state()
+    page.click("button:has-text('提交')")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=status]").inner_text() == "已提交"
+    assert Nomination.objects.get().status == Nomination.Status.SUBMITTED
+
+
+def test_expert_scores_an_assigned_nomination_once(page, expert, staff):
+    campaign = CampaignFactory(stage=Stage.REVIEW, blind_review=True)
+    nomination = NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0)
+    reviews.add_panel_member(campaign, expert=expert, actor=staff)
+    reviews.assign_expert(nomination, expert=expert, actor=staff)
+    login(page, expert)
+    page.goto("/campaigns/reviews/")
+    page.click(f"text={nomination.code}")
+    for criterion in campaign.criteria.all():
+        page.fill(f"input[name=score_{criterion.pk}]", "85")
+    page.fill("textarea[name=comment]", "事迹突出。")
+    page.click("text=提交我的评分")
+    page.wait_for_url("**/campaigns/reviews/")
+    assert "已评分" in page.locator("main").inner_text()
+    assert Review.objects.get().total == 85.0
+    page.goto(f"/campaigns/nominations/{nomination.code}/review/")
+    assert "您已为这条推荐评过分" in page.locator("main").inner_text()
+
+
+def test_staff_selects_moves_to_notice_and_publishes(page, staff, expert):
+    campaign, made = scored_campaign(totals=[[90], [80], [70]], experts=[expert], honorees_count=2)
+    login(page, staff)
+    page.goto(f"/campaigns/{campaign.code}/ranking/")
+    page.click("text=按建议名单确定人选")
+    page.wait_for_load_state()
+    assert set(Nomination.objects.selected()) == {made[0], made[1]}
+    page.goto(campaign.get_absolute_url())
+    page.click("text=进入“公示”")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=stage]").inner_text() == "公示"
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Campaign.objects.filter(pk=campaign.pk).update(notice_ends_on=yesterday, notice_starts_on=yesterday)
+    page.reload()
+    page.click("text=进入“已发布”")
+    page.wait_for_load_state()
+    page.click("main >> text=评选结果")
+    names = page.locator("[data-testid=honoree] h2").all_inner_texts()
+    assert sorted(names) == sorted([made[0].person.name, made[1].person.name])
+
+
+def test_public_objection_without_login(page, expert):
+    today = timezone.localdate()
+    campaign, made = scored_campaign(
+        totals=[[90]], experts=[expert], honorees_count=1, stage=Stage.NOTICE, notice_starts_on=today,
+        notice_ends_on=today + datetime.timedelta(days=6),
+    )  # fmt: skip
+    Nomination.objects.filter(pk=made[0].pk).update(status=Nomination.Status.SELECTED)
+    page.goto(f"/campaigns/{campaign.code}/notice/")
+    page.click("a:has-text('提出异议')")
+    page.fill("textarea[name=statement]", "匿名举报。")
+    page.click("text=提交异议")
+    assert "不受理匿名异议" in page.locator("main").inner_text()
+    page.fill("input[name=full_name]", "王小明")
+    page.fill("input[name=contact]", "13800000000")
+    page.fill("textarea[name=statement]", "该候选人的论文存在署名争议，附证明材料。")
+    page.click("text=提交异议")
+    page.wait_for_url(f"**/campaigns/{campaign.code}/notice/")
+    assert "您的异议已收到" in page.locator(".messages").inner_text()
+    assert Objection.objects.get().full_name == "王小明"
+    assert Assignment.objects.count() == 1
