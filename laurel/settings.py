@@ -44,11 +44,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "laurel.core",
     "laurel.people",
-    "laurel.certificates",
     "laurel.assignment",
-    "laurel.events",
-    "laurel.news",
     "laurel.honors",
+    "laurel.events",
+    "laurel.certificates",
+    "laurel.news",
 ]
 
 MIDDLEWARE = [
