@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "laurel.core",
     "laurel.people",
+    "laurel.outreach",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ handler500 = "laurel.core.errors.server_error"
 urlpatterns = [
     path("", include("laurel.core.urls")),
     path("staff/", include("laurel.people.urls")),
+    path("lecture-groups/", include("laurel.outreach.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
