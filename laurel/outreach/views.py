@@ -138,8 +138,8 @@ class FollowView(TemplateView):
         talk = _by_token("follow_token", self.kwargs["token"])
         return super().get_context_data(
             talk=talk,
-            rating_form=kwargs.get("rating_form") or RatingForm(),
-            report_form=kwargs.get("report_form") or ReportForm(),
+            rating_form=kwargs.pop("rating_form", None) or RatingForm(),
+            report_form=kwargs.pop("report_form", None) or ReportForm(),
             can_cancel=Talk.Status.CANCELLED in services.TRANSITIONS[talk.status],
             can_report=talk.status in (Talk.Status.CONFIRMED, Talk.Status.DELIVERED)
             and talk.date is not None
@@ -239,7 +239,7 @@ class TalkDetailView(PermissionRequiredMixin, TemplateView):
             "is_staff": is_staff,
             "preferred": talk.preferred_dates.all(),
             "photos": talk.photos.all(),
-            "report_form": kwargs.get("report_form") or ReportForm(),
+            "report_form": ReportForm(),
             "expenses_form": ExpensesForm(instance=talk),
             "can_answer": talk.status == Talk.Status.DISPATCHED
             and permissions.can_answer_talk(self.request.user, talk),
