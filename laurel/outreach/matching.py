@@ -55,32 +55,34 @@ class Suggestion:
 def suggest(talk: Talk, *, limit: int = 10) -> list[Suggestion]:
     preferred = [(item.date, item.slot) for item in talk.preferred_dates.all()]
     dates = [date for date, _slot in preferred]
-    members = list(
-        Membership.objects.active()
-        .exclude(pk__in=talk.declined_by or [])
-        .select_related("person")
-        .prefetch_related("districts")
-    )
-    if talk.delivery == "online":
-        members = [member for member in members if member.reach != Membership.Reach.ONSITE]
-    else:
-        members = [member for member in members if member.reach != Membership.Reach.ONLINE]
-    ids = [member.pk for member in members]
+    excluded = Membership.Reach.ONSITE if talk.delivery == "online" else Membership.Reach.ONLINE
+    active = Membership.objects.active().exclude(reach=excluded).exclude(pk__in=talk.declined_by or [])
+    ids = list(active.values_list("pk", flat=True))
+    in_active = {"membership__retired_on": None}
     topics = defaultdict(list)
-    for topic in TalkTopic.objects.filter(membership_id__in=ids):
-        topics[topic.membership_id].append(topic)
-    weekly = set(Availability.objects.filter(membership_id__in=ids).values_list("membership_id", "weekday", "slot"))
-    blocked = set(
-        BlockedDate.objects.filter(membership_id__in=ids, date__in=dates).values_list("membership_id", "date")
+    for membership_id, topic_id, title, abstract in TalkTopic.objects.filter(**in_active).values_list(
+        "membership_id", "pk", "title", "abstract"
+    ):
+        topics[membership_id].append((topic_id, f"{title} {abstract}"))
+    weekly = set(
+        Availability.objects.filter(**in_active, weekday__in={date.weekday() for date in dates}).values_list(
+            "membership_id", "weekday", "slot"
+        )
     )
+    blocked = set(BlockedDate.objects.filter(**in_active, date__in=dates).values_list("membership_id", "date"))
     booked = set(
-        Talk.objects.filter(speaker_id__in=ids, date__in=dates, status__in=Talk.ACTIVE).values_list(
+        Talk.objects.filter(date__in=dates, status__in=Talk.ACTIVE, speaker__isnull=False).values_list(
             "speaker_id", "date", "slot"
+        )
+    )
+    reaching = set(
+        Membership.districts.through.objects.filter(district_id=talk.district_id).values_list(
+            "membership_id", flat=True
         )
     )
     year_start = timezone.localdate().replace(month=1, day=1)
     counts = dict(
-        Talk.objects.filter(speaker_id__in=ids, status__in=Talk.ACTIVE, date__gte=year_start)
+        Talk.objects.filter(status__in=Talk.ACTIVE, date__gte=year_start, speaker__isnull=False)
         .values("speaker_id")
         .annotate(total=Count("pk"))
         .values_list("speaker_id", "total")
@@ -88,34 +90,40 @@ def suggest(talk: Talk, *, limit: int = 10) -> list[Suggestion]:
     most = max(counts.values(), default=0)
     wanted = bigrams(talk.wanted_topic)
     suggestions = []
-    for member in members:
+    for member_id in ids:
         best_topic, best_fit = None, 0.0
-        for topic in topics[member.pk]:
-            fit = similarity(wanted, bigrams(f"{topic.title} {topic.abstract}"))
+        for topic_id, text in topics[member_id]:
+            fit = similarity(wanted, bigrams(text))
             if fit > best_fit or best_topic is None:
-                best_topic, best_fit = topic, fit
-        if talk.wanted_speaker_id == member.pk:
+                best_topic, best_fit = topic_id, fit
+        if talk.wanted_speaker_id == member_id:
             best_fit = 1.0
         open_slots = [
             (date, slot)
             for date, slot in preferred
-            if (member.pk, date.weekday(), slot) in weekly
-            and (member.pk, date) not in blocked
-            and (member.pk, date, slot) not in booked
+            if (member_id, date.weekday(), slot) in weekly
+            and (member_id, date) not in blocked
+            and (member_id, date, slot) not in booked
         ]
-        reach = talk.delivery == "online" or any(district.pk == talk.district_id for district in member.districts.all())
-        talks = counts.get(member.pk, 0)
+        talks = counts.get(member_id, 0)
         suggestions.append(
             Suggestion(
-                membership=member,
+                membership=member_id,
                 topic=best_topic,
                 topic_score=round(best_fit, 3),
-                district_score=1.0 if reach else 0.0,
+                district_score=1.0 if talk.delivery == "online" or member_id in reaching else 0.0,
                 availability_score=round(len(open_slots) / len(preferred), 3) if preferred else 0.0,
                 load_score=round(1 - talks / most, 3) if most else 1.0,
                 talks_this_year=talks,
                 slots=open_slots,
             )
         )
-    suggestions.sort(key=lambda item: (-item.score, item.talks_this_year, item.membership.pk))
-    return suggestions[:limit]
+    suggestions.sort(key=lambda item: (-item.score, item.talks_this_year, item.membership))
+    suggestions = suggestions[:limit]
+    # Only the shown suggestions need their member and topic as objects: two more queries.
+    members = Membership.objects.select_related("person").in_bulk([item.membership for item in suggestions])
+    chosen = TalkTopic.objects.in_bulk([item.topic for item in suggestions if item.topic])
+    for item in suggestions:
+        item.membership = members[item.membership]
+        item.topic = chosen.get(item.topic)
+    return suggestions

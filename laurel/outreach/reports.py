@@ -3,7 +3,6 @@
 import io
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,50 +17,61 @@ def _rows(queryset, key: str) -> list[dict]:
     )
 
 
+def _by_month(days: list[dict]) -> list[dict]:
+    """Roll the database's per-day sums up into months (SQLite has no fast month truncation)."""
+    months: dict[str, dict] = {}
+    for row in days:
+        label = row["date"].strftime("%Y-%m")
+        month = months.setdefault(label, {"label": label, "talks": 0, "people": 0, "online": 0})
+        for key in ("talks", "people", "online"):
+            month[key] += row[key]
+    return list(months.values())
+
+
+def _roll_up(rows: list[dict], key: str) -> dict:
+    sums: dict = {}
+    for row in rows:
+        entry = sums.setdefault(row[key], {"talks": 0, "people": 0, "online": 0})
+        for figure in ("talks", "people", "online"):
+            entry[figure] += row[figure]
+    return sums
+
+
 def reach(*, year: int | None = None) -> dict:
+    """Three scans of the talks table whatever its size: one grouped by district, host type and audience
+    type (at most a few hundred groups, rolled up here), one by day (rolled up into months), one by speaker."""
     held = Talk.objects.filter(status__in=Talk.HELD)
     if year:
         held = held.filter(date__year=year)
-    totals = held.aggregate(
-        talks=Count("pk"),
-        people=Sum("headcount", default=0),
-        online=Sum("online_views", default=0),
-        districts=Count("district", distinct=True),
-        speakers=Count("speaker", distinct=True),
+    cells = list(
+        held.values("district", "host_type", "audience_type").annotate(
+            talks=Count("pk"), people=Sum("headcount", default=0), online=Sum("online_views", default=0)
+        )
     )
     districts = list(District.objects.all())
-    per_district = {row["district"]: row for row in _rows(held, "district")}
+    per_district = _roll_up(cells, "district")
+    totals = {figure: sum(row[figure] for row in cells) for figure in ("talks", "people", "online")}
+    totals["districts"] = len([pk for pk, entry in per_district.items() if entry["talks"]])
     host_labels, audience_labels = dict(Talk.HostType.choices), dict(AudienceType.choices)
     speakers = list(
         held.values("speaker", "speaker__person__name")
         .annotate(talks=Count("pk"), people=Sum("headcount", default=0), online=Sum("online_views", default=0))
         .order_by("-talks", "speaker__person__name")[:20]
     )
+    empty = {"talks": 0, "people": 0, "online": 0}
     return {
         "totals": totals,
         "district_share": round(100 * totals["districts"] / len(districts)) if districts else 0,
         "district_count": len(districts),
         "untouched": [district for district in districts if district.pk not in per_district],
-        "by_month": [
-            {**row, "label": row["month"].strftime("%Y-%m")}
-            for row in _rows(held.annotate(month=TruncMonth("date")), "month")
-            if row["month"] is not None
-        ],
-        "by_district": [
-            {
-                "label": district.name,
-                "talks": per_district.get(district.pk, {}).get("talks", 0),
-                "people": per_district.get(district.pk, {}).get("people", 0),
-                "online": per_district.get(district.pk, {}).get("online", 0),
-            }
-            for district in districts
-        ],  # fmt: skip
+        "by_month": _by_month(_rows(held.exclude(date=None), "date")),
+        "by_district": [{"label": district.name, **per_district.get(district.pk, empty)} for district in districts],
         "by_host_type": [
-            {**row, "label": host_labels.get(row["host_type"], row["host_type"])} for row in _rows(held, "host_type")
+            {"label": host_labels.get(key, key), **entry} for key, entry in sorted(_roll_up(cells, "host_type").items())
         ],
         "by_audience": [
-            {**row, "label": audience_labels.get(row["audience_type"], row["audience_type"])}
-            for row in _rows(held, "audience_type")
+            {"label": audience_labels.get(key, key), **entry}
+            for key, entry in sorted(_roll_up(cells, "audience_type").items())
         ],
         "by_speaker": [{**row, "label": row["speaker__person__name"] or "-"} for row in speakers],
     }

@@ -43,5 +43,5 @@ def test_suggestions_use_a_constant_number_of_queries(django_assert_max_num_quer
     talk = TalkFactory(status=Talk.Status.REVIEWED)
     for _index in range(12):
         TalkTopicFactory()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert len(suggest(talk)) == 10
