@@ -32,7 +32,7 @@ class Delivery(models.TextChoices):
 
 
 class District(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("district name"), max_length=50, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -49,7 +49,7 @@ class District(models.Model):
 
 
 class LectureGroup(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("group name"), max_length=200, unique=True)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)

@@ -43,7 +43,7 @@ def test_create_request_waits_for_email_and_mails_the_link(mailoutbox, django_ca
 def test_create_request_refuses_an_impossible_audience_size(size):
     with pytest.raises(ValidationError) as error:
         services.create_request(data=request_data(audience_size=size), preferred=preferred())
-    assert "between 1 and 10,000" in str(error.value)
+    assert "1 到 10,000 人之间" in str(error.value)
     assert Talk.objects.count() == 0
 
 
@@ -51,7 +51,7 @@ def test_create_request_refuses_a_date_in_the_past():
     past = [(timezone.localdate() - datetime.timedelta(days=3), "morning"), (next_weekday(2), "evening")]
     with pytest.raises(ValidationError) as error:
         services.create_request(data=request_data(), preferred=past)
-    assert error.value.message_dict == {"preferred": ["Preferred dates must be in the future."]}
+    assert error.value.message_dict == {"preferred": ["意向日期必须晚于今天。"]}
     assert Talk.objects.count() == 0
 
 
@@ -89,7 +89,7 @@ def test_double_dispatch_by_two_staff_one_wins_the_other_is_told(staff, speaker_
     services.dispatch(talk, membership=speaker_membership, date=next_weekday(1), slot="morning", actor=staff)
     with pytest.raises(ValidationError) as error:
         services.dispatch(stale, membership=other, date=next_weekday(1), slot="morning", actor=staff)
-    assert "Someone may have acted first" in error.value.messages[0]
+    assert "可能已有他人先行操作" in error.value.messages[0]
     assert Talk.objects.get().speaker == speaker_membership
     assert AuditEntry.objects.filter(action="outreach.talk.dispatched").count() == 1
 
@@ -99,7 +99,7 @@ def test_dispatch_outside_the_speakers_availability_is_refused(staff):
     talk = TalkFactory(status=S.REVIEWED)
     with pytest.raises(ValidationError) as error:
         services.dispatch(talk, membership=membership, date=next_weekday(0), slot="evening", actor=staff)
-    assert error.value.messages == ["The speaker is not available on that weekday and slot."]
+    assert error.value.messages == ["该宣讲人在这一星期几和时段不可宣讲。"]
     assert Talk.objects.get().status == S.REVIEWED
 
 
@@ -128,7 +128,7 @@ def test_dispatch_into_a_booked_slot_gives_a_clear_message(staff, speaker_member
     talk = TalkFactory(status=S.REVIEWED)
     with pytest.raises(ValidationError) as error:
         services.dispatch(talk, membership=speaker_membership, date=date, slot="morning", actor=staff)
-    assert error.value.messages == ["The speaker already has a talk at that date and time."]
+    assert error.value.messages == ["该宣讲人在此日期和时段已有宣讲安排。"]
     assert Talk.objects.get(pk=talk.pk).status == S.REVIEWED
 
 
