@@ -18,6 +18,13 @@ from tests.factories.people import PersonFactory
 
 
 def district(name: str = "东湖区") -> District:
+    """The demo city's districts come from a data migration; transactional tests flush them, so re-create."""
+    if not District.objects.exists():
+        from laurel.people.demo import DISTRICTS
+
+        District.objects.bulk_create(
+            District(name=zh, name_en=en, order=order) for order, (zh, en) in enumerate(DISTRICTS)
+        )
     return District.objects.get(name=name)
 
 
