@@ -68,10 +68,11 @@ def list_topics(request, filters: Query[TopicFilter]):
     topics = TalkTopic.objects.filter(membership__retired_on=None).select_related(
         "membership__person", "membership__group"
     )
-    if filters.q:
-        topics = topics.filter(title__icontains=filters.q)
-    if filters.audience:
-        topics = topics.filter(audience_types__contains=f",{filters.audience},")
+    query, audience = filters.q.replace("\x00", ""), filters.audience.replace("\x00", "")  # PostgreSQL refuses NUL
+    if query:
+        topics = topics.filter(title__icontains=query)
+    if audience:
+        topics = topics.filter(audience_types__contains=f",{audience},")
     return topics.order_by("pk")
 
 

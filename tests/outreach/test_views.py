@@ -239,3 +239,8 @@ def test_talk_page_refuses_a_stranger(stranger_client):
         == 403
     )
     assert Talk.objects.get().status == S.REQUESTED
+
+
+def test_api_topic_filter_ignores_nul_characters(client):
+    TalkTopicFactory(title="气象与生活")
+    assert client.get("/api/v1/outreach/topics", {"q": "气象\x00"}).json()["count"] == 1
