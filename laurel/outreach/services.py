@@ -168,9 +168,12 @@ def refuse(talk: Talk, *, actor) -> Talk:
             data={"speaker": talk.speaker_id},
         )
         for suggestion in suggest(talk):
-            if suggestion.slots:
-                date, slot = suggestion.slots[0]
-                return dispatch(talk, membership=suggestion.membership, date=date, slot=slot, actor=None)
+            for date, slot in suggestion.slots:
+                try:
+                    with transaction.atomic():
+                        return dispatch(talk, membership=suggestion.membership, date=date, slot=slot, actor=None)
+                except ValidationError:
+                    talk.status = S.REVIEWED  # booked meanwhile: try the next slot or speaker
     return talk
 
 

@@ -173,3 +173,55 @@ def test_expenses_are_recorded_and_logged(staff):
     services.record_expenses(talk, actor=staff, fee=500, travel_cost=80, paid_by="association")
     assert Talk.objects.values_list("paid_by", flat=True).get() == "association"
     assert AuditEntry.objects.filter(action="outreach.talk.expenses_recorded").count() == 1
+
+
+def test_refusal_without_another_candidate_leaves_the_talk_reviewed(staff, member, speaker_membership):
+    talk = TalkFactory(status=S.REVIEWED)
+    services.dispatch(talk, membership=speaker_membership, date=next_weekday(1), slot="morning", actor=staff)
+    services.refuse(talk, actor=member)
+    talk.refresh_from_db()
+    assert (talk.status, talk.speaker) == (S.REVIEWED, None)
+
+
+def test_reminder_task_runs_the_same_idempotent_job(speaker_membership, mailoutbox):
+    from laurel.outreach.tasks import send_talk_reminders_task
+
+    TalkFactory(
+        status=S.CONFIRMED, speaker=speaker_membership, date=timezone.localdate() + datetime.timedelta(days=2),
+        slot="morning",
+    )  # fmt: skip
+    assert send_talk_reminders_task.enqueue().return_value == 1
+    assert send_talk_reminders_task.enqueue().return_value == 0
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_dispatching_at_once_one_wins(staff, speaker_membership):
+    import threading
+
+    from django.db import connection
+
+    other = MembershipFactory()
+    talk = TalkFactory(status=S.REVIEWED)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(membership):
+        stale = Talk.objects.get(pk=talk.pk)
+        barrier.wait()
+        try:
+            services.dispatch(stale, membership=membership, date=next_weekday(1), slot="morning", actor=staff)
+            outcomes.append("won")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(member,)) for member in (speaker_membership, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("won") == 1
+    assert [outcome for outcome in outcomes if outcome != "won"][0].endswith("可能已有他人先行操作，请刷新页面。")
+    assert AuditEntry.objects.filter(action="outreach.talk.dispatched").count() == 1
