@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laurel.outreach.models import AudienceType, District, Membership, Slot, Talk
+from laurel.outreach.models import AudienceType, District, Membership, Slot, Talk, TalkTopic
 from laurel.outreach.services import MAX_SIZE
 from laurel.people.validators import validate_photo
 
@@ -111,3 +111,54 @@ class ExpensesForm(forms.ModelForm):
             if cleaned.get(name) is not None and cleaned[name] < 0:
                 self.add_error(name, _("Amounts cannot be negative."))
         return cleaned
+
+
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
+class ProfileForm(forms.ModelForm):
+    availability = forms.MultipleChoiceField(
+        label=_("available slots every week"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    blocked = forms.CharField(
+        label=_("blocked dates"), required=False, max_length=2000, help_text=_("YYYY-MM-DD, separated by commas")
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["districts", "reach", "yearly_target"]
+        widgets = {"districts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["availability"].choices = [
+            (f"{day}:{slot}", f"{WEEKDAYS[day]} {label}") for day in range(7) for slot, label in Slot.choices
+        ]
+
+    def clean_blocked(self):
+        import datetime
+
+        dates = []
+        for text in self.cleaned_data["blocked"].replace("，", ",").split(","):
+            if text.strip():
+                try:
+                    dates.append(datetime.date.fromisoformat(text.strip()))
+                except ValueError:
+                    raise forms.ValidationError(
+                        _("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": text.strip()[:20]}
+                    )
+        return sorted(set(dates))
+
+    def clean_availability(self):
+        return [(int(value.split(":")[0]), value.split(":")[1]) for value in self.cleaned_data["availability"]]
+
+
+class TopicForm(forms.ModelForm):
+    audiences = forms.MultipleChoiceField(
+        label=_("audience types"), choices=AudienceType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = TalkTopic
+        fields = ["title", "abstract", "language"]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 3})}

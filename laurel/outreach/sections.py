@@ -21,6 +21,7 @@ def _speaker_desk(request):
     return {
         "to_answer": [talk for talk in talks if talk.status == Talk.Status.DISPATCHED],
         "talks": [talk for talk in talks if talk.status != Talk.Status.DISPATCHED],
+        "has_membership": user.memberships.filter(retired_on=None).exists(),
         "open_count": Talk.objects.filter(status=Talk.Status.REVIEWED, is_open=True).count(),
     }
 

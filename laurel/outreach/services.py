@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.outreach import mail
-from laurel.outreach.models import Availability, BlockedDate, Membership, PreferredDate, Talk, TalkPhoto
+from laurel.outreach.models import Availability, BlockedDate, Membership, PreferredDate, Talk, TalkPhoto, TalkTopic
 
 S = Talk.Status
 
@@ -257,3 +257,38 @@ def record_expenses(talk: Talk, *, actor, fee: Decimal | None, travel_cost: Deci
 
 def close(talk: Talk, *, actor) -> Talk:
     return transition(talk, to=S.CLOSED, actor=actor)
+
+
+# Member profiles ----------------------------------------------------------------------------------------
+
+
+def update_profile(membership: Membership, *, actor, data: dict[str, Any]) -> Membership:
+    """Districts, online/on-site, yearly target, weekly availability and blocked dates, in one write."""
+    with transaction.atomic():
+        membership.reach = data["reach"]
+        membership.yearly_target = data["yearly_target"]
+        membership.full_clean()
+        membership.save(update_fields=["reach", "yearly_target"])
+        membership.districts.set(data["districts"])
+        membership.availabilities.all().delete()
+        Availability.objects.bulk_create(
+            Availability(membership=membership, weekday=day, slot=slot) for day, slot in data["availability"]
+        )
+        membership.blocked_dates.all().delete()
+        BlockedDate.objects.bulk_create(BlockedDate(membership=membership, date=date) for date in data["blocked"])
+        log_action(
+            "outreach.membership.updated",
+            actor=actor,
+            obj=membership,
+            data={"slots": len(data["availability"]), "blocked": [date.isoformat() for date in data["blocked"]]},
+        )
+    return membership
+
+
+def add_topic(membership: Membership, *, actor, data: dict[str, Any], audiences: list[str]) -> TalkTopic:
+    topic = TalkTopic(membership=membership, audience_types="," + ",".join(audiences) + ",", **data)
+    topic.full_clean()
+    with transaction.atomic():
+        topic.save()
+        log_action("outreach.topic.created", actor=actor, obj=topic, data={"title": topic.title})
+    return topic

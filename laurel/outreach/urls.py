@@ -10,6 +10,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify, name="verify"),
     path("follow/<str:token>/", views.FollowView.as_view(), name="follow"),
     path("follow/<str:token>/talk.ics", views.follow_ics, name="follow_ics"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
     path("talks/", views.TalkListView.as_view(), name="talk_list"),
     path("talks/open/", views.OpenTalksView.as_view(), name="open_talks"),
     path("talks/reach/", views.ReachDashboardView.as_view(), name="reach"),

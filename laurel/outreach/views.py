@@ -18,9 +18,11 @@ from laurel.outreach.forms import (
     DispatchForm,
     ExpensesForm,
     MenuFilterForm,
+    ProfileForm,
     RatingForm,
     ReportForm,
     TalkRequestForm,
+    TopicForm,
 )
 from laurel.outreach.matching import suggest
 from laurel.outreach.models import LectureGroup, Membership, Talk, TalkTopic
@@ -414,3 +416,41 @@ def speaker_memberships(user):
     return Membership.objects.filter(user=user).prefetch_related(
         Prefetch("talks", queryset=Talk.objects.select_related("district").order_by("-date"))
     )
+
+
+class ProfileView(PermissionRequiredMixin, TemplateView):
+    """A member keeps their own profile: reach, availability, blocked dates and topics."""
+
+    permission_predicate = staticmethod(permissions.can_claim_talks)
+    template_name = "outreach/profile.html"
+
+    def membership(self) -> Membership:
+        return self.request.user.memberships.filter(retired_on=None).select_related("group").first()
+
+    def get_context_data(self, **kwargs):
+        membership = self.membership()
+        initial = {
+            "availability": [f"{day}:{slot}" for day, slot in membership.availabilities.values_list("weekday", "slot")],
+            "blocked": ", ".join(str(date) for date in membership.blocked_dates.values_list("date", flat=True)),
+        }
+        kwargs.setdefault("form", ProfileForm(instance=membership, initial=initial))
+        kwargs.setdefault("topic_form", TopicForm())
+        return super().get_context_data(membership=membership, topics=membership.topics.all(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.membership()
+        if request.POST.get("part") == "topic":
+            topic_form = TopicForm(request.POST)
+            if not topic_form.is_valid():
+                return self.render_to_response(self.get_context_data(topic_form=topic_form), status=422)
+            data = {name: topic_form.cleaned_data[name] for name in TopicForm.Meta.fields}
+            services.add_topic(
+                membership, actor=request.user, data=data, audiences=topic_form.cleaned_data["audiences"]
+            )
+        else:
+            form = ProfileForm(request.POST, instance=Membership.objects.get(pk=membership.pk))
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=422)
+            services.update_profile(membership, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("outreach:profile")

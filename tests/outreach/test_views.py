@@ -244,3 +244,41 @@ def test_talk_page_refuses_a_stranger(stranger_client):
 def test_api_topic_filter_ignores_nul_characters(client):
     TalkTopicFactory(title="气象与生活")
     assert client.get("/api/v1/outreach/topics", {"q": "气象\x00"}).json()["count"] == 1
+
+
+def test_member_updates_availability_blocked_dates_and_adds_a_topic(client, member, speaker_membership):
+    client.force_login(member)
+    assert client.get(reverse("outreach:profile")).status_code == 200
+    response = client.post(
+        reverse("outreach:profile"),
+        {"part": "profile", "districts": [district("北塘区").pk], "reach": "online", "yearly_target": "10",
+         "availability": ["0:morning", "5:evening"], "blocked": "2030-01-02, 2030-01-03"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    speaker_membership.refresh_from_db()
+    assert (speaker_membership.reach, speaker_membership.yearly_target) == ("online", 10)
+    assert sorted(speaker_membership.availabilities.values_list("weekday", "slot")) == [(0, "morning"), (5, "evening")]
+    assert speaker_membership.blocked_dates.count() == 2
+    client.post(
+        reverse("outreach:profile"),
+        {"part": "topic", "title": "北斗与生活", "abstract": "", "language": "zh-hans", "audiences": ["pupils"]},
+    )
+    assert speaker_membership.topics.filter(title="北斗与生活", audience_types=",pupils,").exists()
+
+
+def test_profile_refuses_a_bad_blocked_date_and_keeps_the_old_profile(client, member, speaker_membership):
+    client.force_login(member)
+    response = client.post(
+        reverse("outreach:profile"),
+        {"part": "profile", "districts": [], "reach": "both", "yearly_target": "8", "availability": [],
+         "blocked": "next tuesday"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "next tuesday" in response.content.decode()
+    assert speaker_membership.availabilities.count() == 21
+
+
+def test_profile_is_for_members_only(stranger_client, client, member):
+    assert stranger_client.get(reverse("outreach:profile")).status_code == 403
+    client.force_login(member)  # a lecturer without a membership
+    assert client.get(reverse("outreach:profile")).status_code == 403
