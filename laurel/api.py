@@ -10,3 +10,8 @@ api.add_router("/", people_router)
 api.add_router("/", honors_router)
 api.add_router("/", events_router)
 api.add_router("/", news_router)
+from laurel.outreach.api import router as outreach_router
+from laurel.people.api import router as people_router
+
+api.add_router("/", people_router)
+api.add_router("/", outreach_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "laurel.events",
     "laurel.certificates",
     "laurel.news",
+    "laurel.outreach",
 ]
 
 MIDDLEWARE = [

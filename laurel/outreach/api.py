@@ -1,0 +1,87 @@
+"""Lecture groups in the JSON API: the public menu of topics; talk requests for staff."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from laurel.core.api import AUTH
+from laurel.outreach import permissions
+from laurel.outreach.models import Talk, TalkTopic
+
+router = Router(tags=["outreach"])
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit and offset within what a database can take (huge integers would overflow SQLite)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+class TopicOut(Schema):
+    id: int
+    title: str
+    abstract: str
+    audience_types: list[str]
+    language: str
+    speaker: str = Field(..., alias="membership.person.name")
+    speaker_en: str = Field(..., alias="membership.person.name_en")
+    group: str = Field(..., alias="membership.group.slug")
+
+    @staticmethod
+    def resolve_audience_types(topic) -> list[str]:
+        return [code for code in topic.audience_types.strip(",").split(",") if code]
+
+
+class TalkOut(Schema):
+    code: str
+    status: str
+    host_name: str
+    host_type: str
+    district: str = Field(..., alias="district.name")
+    audience_type: str
+    audience_size: int
+    wanted_topic: str
+    delivery: str
+    speaker: str | None = Field(None, alias="speaker.person.name")
+    date: datetime.date | None
+    slot: str
+    headcount: int | None
+    online_views: int | None
+
+
+class TopicFilter(Schema):
+    q: str = Field("", max_length=100)
+    audience: str = Field("", max_length=20)
+
+
+class ErrorOut(Schema):
+    detail: dict[str, list[str]] | str
+
+
+@router.get("/outreach/topics", response=list[TopicOut])
+@paginate(BoundedPagination)
+def list_topics(request, filters: Query[TopicFilter]):
+    topics = TalkTopic.objects.filter(membership__retired_on=None).select_related(
+        "membership__person", "membership__group"
+    )
+    query, audience = filters.q.replace("\x00", ""), filters.audience.replace("\x00", "")  # PostgreSQL refuses NUL
+    if query:
+        topics = topics.filter(title__icontains=query)
+    if audience:
+        topics = topics.filter(audience_types__contains=f",{audience},")
+    return topics.order_by("pk")
+
+
+@router.get("/outreach/talks", response={200: list[TalkOut], 401: ErrorOut, 403: ErrorOut}, auth=AUTH)
+@paginate(BoundedPagination)
+def list_talks(request, status: Talk.Status | None = None):
+    if not permissions.can_manage_talks(request.user):
+        raise PermissionDenied
+    talks = Talk.objects.select_related("district", "speaker__person").exclude(status=Talk.Status.UNVERIFIED)
+    if status:
+        talks = talks.filter(status=status)
+    return talks.order_by("-pk")

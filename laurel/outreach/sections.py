@@ -1,0 +1,51 @@
+"""The lecture group's places on shared pages: header link, desk sections, front-page summary."""
+
+from django.utils.translation import gettext_lazy as _
+
+from laurel.core import registry
+from laurel.outreach import permissions
+
+
+def _speaker_desk(request):
+    from laurel.outreach.models import Talk
+
+    user = request.user
+    if not permissions.is_lecturer(user):
+        return None
+    talks = list(
+        Talk.objects.filter(speaker__user=user)
+        .exclude(status__in=[Talk.Status.CANCELLED, Talk.Status.DECLINED])
+        .select_related("district", "topic")
+        .order_by("-date")[:30]
+    )
+    return {
+        "to_answer": [talk for talk in talks if talk.status == Talk.Status.DISPATCHED],
+        "talks": [talk for talk in talks if talk.status != Talk.Status.DISPATCHED],
+        "has_membership": user.memberships.filter(retired_on=None).exists(),
+        "open_count": Talk.objects.filter(status=Talk.Status.REVIEWED, is_open=True).count(),
+    }
+
+
+def _staff_desk(request):
+    from django.db.models import Count
+
+    from laurel.outreach.models import Talk
+
+    if not permissions.can_manage_talks(request.user):
+        return None
+    counts = dict(Talk.objects.values("status").annotate(total=Count("pk")).values_list("status", "total"))
+    return {"counts": [(status, label, counts.get(status, 0)) for status, label in Talk.Status.choices]}
+
+
+def _front_page(request):
+    from laurel.outreach import reports
+
+    summary = reports.public_summary()
+    return summary if summary["talks"] else None
+
+
+def register() -> None:
+    registry.register_nav(registry.NavItem(_("Lecture group"), "outreach:group_list", order=40))
+    registry.register_desk(registry.Section("outreach/desk_speaker.html", _speaker_desk, order=40))
+    registry.register_desk(registry.Section("outreach/desk_staff.html", _staff_desk, order=41))
+    registry.register_front_page(registry.Section("outreach/front_page.html", _front_page, order=40))
