@@ -46,10 +46,10 @@ INSTALLED_APPS = [
     "laurel.people",
     "laurel.assignment",
     "laurel.honors",
+    "laurel.outreach",
     "laurel.events",
     "laurel.certificates",
     "laurel.news",
-    "laurel.outreach",
 ]
 
 MIDDLEWARE = [
