@@ -111,9 +111,7 @@ def issue_one(
         certificate.credential = badges.sign(badges.build_credential(certificate))
         document = credential_bytes(certificate)
         certificate.credential_sha256 = _sha256(document)
-        rendered = pdf.attach_credential(
-            pdf.render(template=template, data=pdf_data(certificate)), certificate.credential
-        )
+        rendered = pdf.render(template=template, data=pdf_data(certificate), credential=document)
         certificate.pdf_sha256 = _sha256(rendered)
         certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered), save=False)
         try:
