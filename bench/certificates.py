@@ -46,7 +46,16 @@ def main():
     )  # fmt: skip
     started, cpu_started = time.perf_counter(), time.process_time()
     batch = services.start_batch(
-        template=template, recipients=people, batch_key="bench", title="云州市最美科技工作者", actor=staff
+        template=template,
+        recipients=[
+            services.Recipient(
+                person=person, title="云州市最美科技工作者", citation=f"{person.name}扎根一线，热心科普。"
+            )
+            for person in people
+        ],
+        batch_key="bench",
+        title="云州市最美科技工作者",
+        actor=staff,
     )
     services.run_batch(batch.pk)
     issued, cpu = time.perf_counter() - started, time.process_time() - cpu_started
