@@ -47,7 +47,7 @@ def test_existing_key_file_is_used(key_file, template, staff):
     key_file.write_bytes(private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     certificate = _issue(template, staff)
     expected = multikey.public_key_to_multikey(private_key.public_key())
-    assert certificate.credential["proof"]["verificationMethod"].endswith(expected[-16:])
+    assert certificate.credential["proof"][0]["verificationMethod"].endswith(expected[-16:])
 
 
 def test_rotation_replaces_the_file_and_keeps_old_public_keys(key_file, template, staff):
@@ -58,7 +58,7 @@ def test_rotation_replaces_the_file_and_keeps_old_public_keys(key_file, template
     assert key_file.read_bytes() != old_pem and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert _did_keys() == [new_key.public_multikey, old_public]
     new = _issue(template, staff, "b")
-    assert new.credential["proof"]["verificationMethod"] == keys.verification_method(new_key)
+    assert new.credential["proof"][0]["verificationMethod"] == keys.verification_method(new_key)
     assert [verification.verify_document(c.credential).verdict for c in (old, new)] == [Verdict.VALID] * 2
 
 

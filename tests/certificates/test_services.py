@@ -90,7 +90,7 @@ def test_rotated_keys_keep_old_credentials_verifiable(certificate, template, sta
     assert [method["id"].split("#")[1] for method in document["verificationMethod"]][1] == old_fragment
     assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
     new = services.issue_one(template=template, recipient=PersonFactory(), title="t", batch_key="k", actor=staff)
-    assert new.credential["proof"]["verificationMethod"].endswith(keys.current_key().fragment)
+    assert new.credential["proof"][0]["verificationMethod"].endswith(keys.current_key().fragment)
 
 
 def test_missing_cjk_font_gives_a_clear_error(template, settings, tmp_path):

@@ -103,6 +103,8 @@ def _verify_status_list(list_credential, resolve_key) -> None:
     if not isinstance(list_credential, dict):
         raise proofs.ProofError("not_an_object")
     proof = list_credential.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
     method = proof.get("verificationMethod") if isinstance(proof, dict) else None
     if not isinstance(method, str):
         return proofs.verify(list_credential, resolve_key=resolve_key)  # raises the precise error
