@@ -265,3 +265,28 @@ def test_status_list_proof_is_checked_once_per_version(monkeypatch):
         now=NOW,
     )
     assert (result.verdict, result.errors) == (Verdict.INVALID, ["status_list_signature_invalid"])
+
+
+def test_huge_inline_contexts_are_not_kept_between_calls():
+    document = _open_badge()
+    document["@context"] = [
+        *document["@context"],
+        {f"term{index}": f"https://kx.example.org/t{index}" for index in range(4000)},
+    ]
+    jsonld._RESOLVED.clear()
+    jsonld._PROCESSED.clear()
+    assert jsonld.canonicalize(document) == _plain_pyld(document)
+    kept = [key for key in jsonld._RESOLVED if key.startswith("inline:")] + [key[1] for key in jsonld._PROCESSED]
+    assert kept and all(len(key) <= jsonld.MAX_SHARED_CONTEXT_CHARS for key in kept)
+
+
+def test_canonicalization_from_many_threads_agrees():
+    from concurrent.futures import ThreadPoolExecutor
+
+    key, issuer, method = _issuer()
+    documents = [_open_badge(f"王{index}") for index in range(12)] + [_credential(key, issuer, method)] * 12
+    expected = [_plain_pyld(document) for document in documents]
+    jsonld._RESOLVED.clear()
+    jsonld._PROCESSED.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(jsonld.canonicalize, documents)) == expected

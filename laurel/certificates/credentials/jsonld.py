@@ -8,6 +8,7 @@ pyld never reuses a processed type-scoped context (it clones the active context 
 their ids unique, so equal keys always mean equal results."""
 
 import json
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def document_loader(url: str, options=None) -> dict:
 # Shared between calls; keyed by context URL or by an inline context's content, so a hostile document can only
 # add entries (bounded), never change what a key means.
 _RESOLVED = LRUCache(maxsize=256)
+# Inline contexts larger than this (only hostile uploads have them: the bundled ones are under 16 KB) are not
+# kept between calls, so a few 5 MB uploads cannot fill the memory.
+MAX_SHARED_CONTEXT_CHARS = 64 * 1024
 
 
 class _Resolver(ContextResolver):
@@ -58,12 +62,16 @@ class _Resolver(ContextResolver):
             key = "inline:" + json.dumps(context, sort_keys=True, ensure_ascii=False)
             resolved = self._get(key)
             if not resolved:
-                resolved = self._cache_resolved_context(key, ResolvedContext(context), "static")
+                tag = "static" if len(key) <= MAX_SHARED_CONTEXT_CHARS else None
+                resolved = self._cache_resolved_context(key, ResolvedContext(context), tag)
             return [resolved]
         return super().resolve(active_ctx, context, base, cycles)
 
 
 _PROCESSED = LRUCache(maxsize=1024)
+# These caches and pyld's own are not thread-safe (an LRUCache reorders itself even on reads), and a threaded
+# server canonicalizes in several threads: one at a time. The work is pure Python, so the GIL serialized it anyway.
+_LOCK = threading.Lock()
 
 
 class _Processor(jsonld.JsonLdProcessor):
@@ -73,9 +81,12 @@ class _Processor(jsonld.JsonLdProcessor):
         if not isinstance(active_ctx, frozendict) or "_uuid" not in active_ctx or cycles:
             return super()._process_context(active_ctx, local_ctx, options, *arguments, cycles=cycles)
         try:
-            key = (active_ctx["_uuid"], json.dumps(local_ctx, sort_keys=True, ensure_ascii=False), *arguments)
+            dumped = json.dumps(local_ctx, sort_keys=True, ensure_ascii=False)
         except (TypeError, ValueError):
+            dumped = None
+        if dumped is None or len(dumped) > MAX_SHARED_CONTEXT_CHARS:
             return super()._process_context(active_ctx, local_ctx, options, *arguments)
+        key = (active_ctx["_uuid"], dumped, *arguments)
         processed = _PROCESSED.get(key)
         if processed is None:
             processed = super()._process_context(active_ctx, local_ctx, options, *arguments)
@@ -87,16 +98,17 @@ class _Processor(jsonld.JsonLdProcessor):
 def canonicalize(document: dict) -> str:
     """The document's canonical N-Quads. Raises UnknownContext or jsonld.JsonLdError on bad input."""
     try:
-        return _Processor().normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": document_loader,
-                "contextResolver": _Resolver(_RESOLVED, document_loader),
-                "safe": True,
-            },
-        )
+        with _LOCK:
+            return _Processor().normalize(
+                document,
+                {
+                    "algorithm": "URDNA2015",
+                    "format": "application/n-quads",
+                    "documentLoader": document_loader,
+                    "contextResolver": _Resolver(_RESOLVED, document_loader),
+                    "safe": True,
+                },
+            )
     except jsonld.JsonLdError as error:
         cause = error
         while cause is not None:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,6 +97,7 @@ def verify_credential(
 # Status lists whose proof already verified, keyed by the SHA-256 of their JSON and the key that signed them:
 # a status list changes only when a status does, so it is checked once per version, not once per credential.
 _VERIFIED_STATUS_LISTS = LRUCache(maxsize=64)
+_VERIFIED_STATUS_LISTS_LOCK = threading.Lock()
 
 
 def _verify_status_list(list_credential, resolve_key) -> None:
@@ -114,9 +116,12 @@ def _verify_status_list(list_credential, resolve_key) -> None:
         raise proofs.ProofError("unresolvable_key", str(error)) from error
     digest = hashlib.sha256(json.dumps(list_credential, sort_keys=True, ensure_ascii=False).encode()).digest()
     cache_key = (digest, method, public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
-    if cache_key not in _VERIFIED_STATUS_LISTS:
+    with _VERIFIED_STATUS_LISTS_LOCK:
+        verified = _VERIFIED_STATUS_LISTS.get(cache_key, False)
+    if not verified:
         proofs.verify(list_credential, resolve_key=lambda _method: public_key)
-        _VERIFIED_STATUS_LISTS[cache_key] = True
+        with _VERIFIED_STATUS_LISTS_LOCK:
+            _VERIFIED_STATUS_LISTS[cache_key] = True
 
 
 def _check_status(status, *, issuer: str, resolve_key, load) -> tuple[bool, str]:
