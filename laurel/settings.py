@@ -218,6 +218,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 LAUREL_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+LAUREL_SIGNING_KEY_FILE = env_str("LAUREL_SIGNING_KEY_FILE", "")
+LAUREL_CJK_FONT_DIR = env_str("LAUREL_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto")
 
 # Security: a strict Content Security Policy (no inline scripts or styles) and HTTPS when deployed.
 SECURE_CSP = {

@@ -81,8 +81,11 @@ def build_credential(certificate) -> dict:
 
 
 def sign(document: dict) -> dict:
+    """Sign with the current key. The proof is a one-element list: Data Integrity allows a single object too,
+    but 1EdTech's Open Badges 3.0 JSON schema requires an array."""
     key = keys.current_key()
-    return proofs.sign(document, private_key=keys.private_key(key), verification_method=keys.verification_method(key))
+    signed = proofs.sign(document, private_key=keys.private_key(key), verification_method=keys.verification_method(key))
+    return {**signed, "proof": [signed["proof"]]}
 
 
 def build_status_list(revoked_indexes: set[int]) -> dict:

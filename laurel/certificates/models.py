@@ -1,6 +1,7 @@
 """Certificate templates, certificates, issuance batches, signing keys and the revocation status list."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
@@ -111,7 +112,7 @@ class Certificate(models.Model):
 
 
 class IssuanceBatch(models.Model):
-    """A background issuance of many certificates; `done` counts progress for the progress bar."""
+    """A background issuance of many certificates, one per entry; `done` counts progress for the progress bar."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -122,10 +123,6 @@ class IssuanceBatch(models.Model):
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT)
     batch_key = models.CharField(_("batch key"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    citation = models.TextField(_("citation"), max_length=600, blank=True)
-    citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
-    recipients = models.ManyToManyField(Person, related_name="+")
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)
@@ -147,6 +144,29 @@ class IssuanceBatch(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class BatchEntry(models.Model):
+    """One person in a batch with the texts of their own certificate, e.g. an honoree's own citation."""
+
+    batch = models.ForeignKey(IssuanceBatch, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey(Person, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    citation = models.TextField(_("citation"), max_length=600, blank=True)
+    citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(max_length=64, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("batch entry")
+        verbose_name_plural = _("batch entries")
+        constraints = [models.UniqueConstraint(fields=["batch", "person"], name="batch_entry_once_per_person")]
+
+    def __str__(self):
+        return f"{self.person_id} · {self.title}"
 
 
 class SigningKey(models.Model):

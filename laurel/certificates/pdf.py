@@ -1,4 +1,4 @@
-"""Render certificates to PDF with typst and embed the signed credential as an attachment."""
+"""Render certificates to PDF with typst, which also embeds the signed credential as an attachment."""
 
 import io
 import json
@@ -11,7 +11,7 @@ import segno
 import typst
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
 CREDENTIAL_ATTACHMENT = "credential.json"
@@ -51,8 +51,9 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def render(*, template, data: dict) -> bytes:
-    """`data`: name, name_en, title, title_en, citation, citation_en, number, date, date_en, url."""
+def render(*, template, data: dict, credential: bytes = b"") -> bytes:
+    """`data`: name, name_en, title, title_en, citation, citation_en, number, date, date_en, url.
+    `credential`, the signed credential's JSON, is embedded by typst as the attachment `credential.json`."""
     fonts = check_fonts()
     compiler = _compiler(
         template.pk or 0,
@@ -73,20 +74,15 @@ def render(*, template, data: dict) -> bytes:
         "qr_svg": qr_svg(data["url"]),
         "number_label": "No.",
     }
+    sys_inputs = {"data": json.dumps(inputs, ensure_ascii=False)}
+    if credential:
+        sys_inputs["credential"] = credential.decode()
     try:
-        return compiler.compile(sys_inputs={"data": json.dumps(inputs, ensure_ascii=False)})
+        return compiler.compile(sys_inputs=sys_inputs)
     except typst.TypstError as error:
         raise CertificateRenderError(
             _("The certificate could not be rendered: %(error)s") % {"error": error}
         ) from error
-
-
-def attach_credential(pdf: bytes, credential: dict) -> bytes:
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
-    writer.add_attachment(CREDENTIAL_ATTACHMENT, json.dumps(credential, ensure_ascii=False, indent=2).encode())
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 def extract_credential(pdf: bytes) -> bytes | None:

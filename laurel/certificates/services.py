@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from laurel.certificates import badges, pdf
-from laurel.certificates.models import Certificate, IssuanceBatch, StatusList
+from laurel.certificates.models import BatchEntry, Certificate, IssuanceBatch, StatusList
 from laurel.core.codes import make_token
 from laurel.core.services import log_action
+from laurel.people.models import Person
 
 
 class InvalidTransition(ValidationError):
@@ -111,9 +114,7 @@ def issue_one(
         certificate.credential = badges.sign(badges.build_credential(certificate))
         document = credential_bytes(certificate)
         certificate.credential_sha256 = _sha256(document)
-        rendered = pdf.attach_credential(
-            pdf.render(template=template, data=pdf_data(certificate)), certificate.credential
-        )
+        rendered = pdf.render(template=template, data=pdf_data(certificate), credential=document)
         certificate.pdf_sha256 = _sha256(rendered)
         certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered), save=False)
         try:
@@ -204,23 +205,63 @@ def current_status_list() -> dict:
     return (status_list or refresh_status_list()).credential
 
 
-def start_batch(*, template, recipients, batch_key: str, title: str, actor, **texts) -> IssuanceBatch:
-    """Record a batch and queue its issuance after commit. Recipients already holding one are skipped."""
+@dataclass(frozen=True)
+class Recipient:
+    """One person to issue to in a batch, with the texts of their own certificate. `source` (optional) is the
+    record the certificate is for, e.g. the honoree's nomination; the certificate keeps a link to it."""
+
+    person: Person
+    title: str
+    citation: str = ""
+    title_en: str = ""
+    citation_en: str = ""
+    source: object = None
+
+
+def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
+    name = recipient.person.name
+    title = recipient.title.strip()
+    if not title:
+        raise ValidationError(_("Give the title of %(name)s's certificate.") % {"name": name})
+    entry = BatchEntry(
+        batch=batch,
+        person=recipient.person,
+        title=title,
+        title_en=recipient.title_en.strip(),
+        citation=recipient.citation.strip(),
+        citation_en=recipient.citation_en.strip(),
+    )
+    if recipient.source is not None:
+        entry.source = recipient.source
+    for field in ("title", "title_en", "citation", "citation_en"):
+        limit = BatchEntry._meta.get_field(field).max_length
+        if len(getattr(entry, field)) > limit:
+            raise ValidationError(
+                _("The %(field)s of %(name)s's certificate is longer than %(limit)d characters.")
+                % {"field": BatchEntry._meta.get_field(field).verbose_name, "name": name, "limit": limit}
+            )
+    return entry
+
+
+def start_batch(*, template, recipients: Sequence[Recipient], batch_key: str, title: str, actor) -> IssuanceBatch:
+    """Record a batch (each recipient with their own title and citation) and queue its issuance after commit.
+    `title` names the batch on the staff pages. Recipients already holding one are skipped when it runs."""
     if not recipients:
         raise ValidationError(_("Choose at least one person."))
-    batch = IssuanceBatch.objects.create(
-        template=template,
-        batch_key=batch_key,
-        title=title,
-        total=len(recipients),
-        created_by=actor,
-        **texts,
-    )
-    batch.recipients.set(recipients)
-    log_action("certificates.batch.started", actor=actor, obj=batch, data={"total": len(recipients)})
-    from laurel.certificates.tasks import issue_batch
+    seen = set()
+    for recipient in recipients:
+        if recipient.person.pk in seen:
+            raise ValidationError(_("%(name)s appears twice in this batch.") % {"name": recipient.person.name})
+        seen.add(recipient.person.pk)
+    with transaction.atomic():
+        batch = IssuanceBatch.objects.create(
+            template=template, batch_key=batch_key, title=title, total=len(recipients), created_by=actor
+        )
+        BatchEntry.objects.bulk_create([_entry(batch, recipient) for recipient in recipients])
+        log_action("certificates.batch.started", actor=actor, obj=batch, data={"total": len(recipients)})
+        from laurel.certificates.tasks import issue_batch
 
-    transaction.on_commit(lambda: issue_batch.enqueue(batch.pk))
+        transaction.on_commit(lambda: issue_batch.enqueue(batch.pk))
     return batch
 
 
@@ -231,20 +272,21 @@ def run_batch(batch_id: int) -> IssuanceBatch:
         return batch
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING)
     skipped, done = [], 0
-    for person in batch.recipients.order_by("pk"):
+    for entry in batch.entries.select_related("person").order_by("pk"):
         try:
             issue_one(
                 template=batch.template,
-                recipient=person,
-                title=batch.title,
-                title_en=batch.title_en,
-                citation=batch.citation,
-                citation_en=batch.citation_en,
+                recipient=entry.person,
+                title=entry.title,
+                title_en=entry.title_en,
+                citation=entry.citation,
+                citation_en=entry.citation_en,
                 batch_key=batch.batch_key,
                 actor=batch.created_by,
+                source=entry.source,
             )
         except ValidationError as error:
-            skipped.append({"person": person.name, "reason": " ".join(error.messages)})
+            skipped.append({"person": entry.person.name, "reason": " ".join(error.messages)})
         done += 1
         IssuanceBatch.objects.filter(pk=batch.pk).update(done=done)
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.FINISHED, skipped=skipped)

@@ -191,14 +191,12 @@ class BatchCreateView(ManageMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
+            texts = {name: data[name] for name in ("title", "title_en", "citation", "citation_en")}
             batch = services.start_batch(
                 template=data["template"],
-                recipients=list(data["recipients"]),
+                recipients=[services.Recipient(person=person, **texts) for person in data["recipients"]],
                 batch_key=data["batch_key"],
                 title=data["title"],
-                title_en=data["title_en"],
-                citation=data["citation"],
-                citation_en=data["citation_en"],
                 actor=self.request.user,
             )
         except (ValidationError, pdf.CertificateRenderError) as error:

@@ -182,3 +182,111 @@ def test_key_of_another_issuer_is_refused():
     credential = proofs.sign(credential, private_key=key, verification_method=method)
     result = verify_credential(credential, resolve_key=multikey.resolve_did_key, load_status_list={}.get, now=NOW)
     assert (result.verdict, result.errors) == (Verdict.INVALID, ["key_not_issuers"])
+
+
+def _plain_pyld(document):
+    """Canonicalization by stock pyld with no shared caches: what the cached processor must reproduce."""
+    from pyld import jsonld as pyld
+    from pyld.context_resolver import ContextResolver
+
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": jsonld.document_loader}
+    options["contextResolver"] = ContextResolver({}, jsonld.document_loader)
+    return pyld.JsonLdProcessor().normalize(document, options)
+
+
+def test_cached_canonicalization_equals_stock_pyld_cold_and_warm():
+    key, issuer, method = _issuer()
+    documents = [
+        vector("unsigned.json"),
+        _credential(key, issuer, method),
+        _status_list_credential(key, issuer, method, {5}),
+        _open_badge(),
+    ]
+    jsonld._RESOLVED.clear()
+    jsonld._PROCESSED.clear()
+    for _round in range(2):  # the second round runs entirely from the caches
+        for document in documents:
+            assert jsonld.canonicalize(document) == _plain_pyld(document)
+    assert len(jsonld._PROCESSED) > 0
+
+
+def _open_badge(name="王䶮"):
+    return {
+        "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
+        "id": "https://kx.example.org/verify/t/",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:web:kx.example.org", "type": ["Profile"], "name": "云州市科协"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": name,
+            "achievement": {
+                "id": "https://kx.example.org/verify/t/#achievement",
+                "type": ["Achievement"],
+                "name": "最美科技工作者",
+                "criteria": {"narrative": "事迹"},
+            },
+        },
+    }
+
+
+def test_cached_contexts_still_tell_documents_apart():
+    assert jsonld.canonicalize(_open_badge("王䶮")) != jsonld.canonicalize(_open_badge("王彦"))
+    assert '"王彦"' in jsonld.canonicalize(_open_badge("王彦"))
+
+
+def test_status_list_proof_is_checked_once_per_version(monkeypatch):
+    key, issuer, method = _issuer()
+    listed = _status_list_credential(key, issuer, method, set())
+    lists = {"https://kx.example.org/status/1": listed}
+    calls = []
+    real_verify = proofs.verify
+    monkeypatch.setattr(
+        proofs, "verify", lambda document, **kw: calls.append(document.get("id")) or real_verify(document, **kw)
+    )
+    for _ in range(3):
+        result = verify_credential(
+            _credential(key, issuer, method),
+            resolve_key=multikey.resolve_did_key,
+            load_status_list=lists.__getitem__,
+            now=NOW,
+        )
+        assert result.verdict == Verdict.VALID
+    assert calls.count("https://kx.example.org/status/1") == 1
+    # A forged version of a list already verified (one bit flipped, same proof) is checked afresh and refused.
+    lists["https://kx.example.org/status/1"] = {
+        **listed,
+        "credentialSubject": {**listed["credentialSubject"], "encodedList": status_list.encode({3})},
+    }
+    result = verify_credential(
+        _credential(key, issuer, method),
+        resolve_key=multikey.resolve_did_key,
+        load_status_list=lists.__getitem__,
+        now=NOW,
+    )
+    assert (result.verdict, result.errors) == (Verdict.INVALID, ["status_list_signature_invalid"])
+
+
+def test_huge_inline_contexts_are_not_kept_between_calls():
+    document = _open_badge()
+    document["@context"] = [
+        *document["@context"],
+        {f"term{index}": f"https://kx.example.org/t{index}" for index in range(4000)},
+    ]
+    jsonld._RESOLVED.clear()
+    jsonld._PROCESSED.clear()
+    assert jsonld.canonicalize(document) == _plain_pyld(document)
+    kept = [key for key in jsonld._RESOLVED if key.startswith("inline:")] + [key[1] for key in jsonld._PROCESSED]
+    assert kept and all(len(key) <= jsonld.MAX_SHARED_CONTEXT_CHARS for key in kept)
+
+
+def test_canonicalization_from_many_threads_agrees():
+    from concurrent.futures import ThreadPoolExecutor
+
+    key, issuer, method = _issuer()
+    documents = [_open_badge(f"王{index}") for index in range(12)] + [_credential(key, issuer, method)] * 12
+    expected = [_plain_pyld(document) for document in documents]
+    jsonld._RESOLVED.clear()
+    jsonld._PROCESSED.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(jsonld.canonicalize, documents)) == expected

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from laurel.certificates import keys, pdf, services, verification
 from laurel.certificates.credentials.verification import Verdict
-from laurel.certificates.models import Certificate, IssuanceBatch
+from laurel.certificates.models import BatchEntry, Certificate, IssuanceBatch
 from laurel.core.models import AuditEntry
 from tests.factories.people import PersonFactory
 
@@ -68,10 +68,14 @@ def test_correction_supersedes_the_old_certificate(certificate, honoree, staff):
     assert verification.verify_document(new.credential).verdict == Verdict.VALID
 
 
+def _recipients(people, title="最美", **texts):
+    return [services.Recipient(person=person, title=title, **texts) for person in people]
+
+
 def test_batch_issues_everyone_and_skips_who_already_holds_one(certificate, template, honoree, staff):
     others = PersonFactory.create_batch(2)
     batch = services.start_batch(
-        template=template, recipients=[honoree, *others], batch_key="2026-最美", title="最美", actor=staff
+        template=template, recipients=_recipients([honoree, *others]), batch_key="2026-最美", title="最美", actor=staff
     )
     batch = services.run_batch(batch.pk)  # tasks run immediately in tests; running again must be harmless
     assert (batch.status, batch.done, batch.total) == (IssuanceBatch.Status.FINISHED, 3, 3)
@@ -86,7 +90,7 @@ def test_rotated_keys_keep_old_credentials_verifiable(certificate, template, sta
     assert [method["id"].split("#")[1] for method in document["verificationMethod"]][1] == old_fragment
     assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
     new = services.issue_one(template=template, recipient=PersonFactory(), title="t", batch_key="k", actor=staff)
-    assert new.credential["proof"]["verificationMethod"].endswith(keys.current_key().fragment)
+    assert new.credential["proof"][0]["verificationMethod"].endswith(keys.current_key().fragment)
 
 
 def test_missing_cjk_font_gives_a_clear_error(template, settings, tmp_path):
@@ -103,3 +107,56 @@ def test_rotate_signing_key_command_keeps_old_credentials_valid(certificate):
     assert keys.current_key().fragment in out.getvalue()
     assert len(keys.did_document()["verificationMethod"]) == 2
     assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
+
+
+def test_batch_gives_each_honoree_their_own_title_and_citation(template, staff):
+    wang, li = PersonFactory(name="王䶮"), PersonFactory(name="李明")
+    recipients = [
+        services.Recipient(person=wang, title="最美科技工作者", citation="潜心材料科学。", citation_en="Materials."),
+        services.Recipient(person=li, title="优秀科普工作者", citation="热心青少年科普。", source=li.organization),
+    ]
+    batch = services.start_batch(
+        template=template, recipients=recipients, batch_key="2026-评选", title="2026", actor=staff
+    )
+    assert (batch.status, batch.done) == (IssuanceBatch.Status.PENDING, 0)  # queued after commit
+    batch = services.run_batch(batch.pk)
+    issued = {c.recipient_name: c for c in Certificate.objects.all()}
+    assert {name: (c.title, c.citation) for name, c in issued.items()} == {
+        "王䶮": ("最美科技工作者", "潜心材料科学。"),
+        "李明": ("优秀科普工作者", "热心青少年科普。"),
+    }
+    assert issued["王䶮"].credential["credentialSubject"]["achievement"]["description"] == "潜心材料科学。"
+    assert issued["王䶮"].citation_en == "Materials."
+    assert (issued["李明"].source_id, issued["王䶮"].source_id) == (str(li.organization.pk), "")
+    text = PdfReader(io.BytesIO(services.pdf_bytes(issued["李明"]))).pages[0].extract_text()
+    assert "热心青少年科普" in text and "优秀科普工作者" in text
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ({"title": "  "}, "证书名称"),
+        ({"title": "t", "citation": "长" * 601}, "600"),
+    ],
+)
+def test_batch_with_a_bad_entry_is_refused_and_nothing_is_written(template, staff, texts, message):
+    good, bad = PersonFactory(), PersonFactory(name="王䶮")
+    recipients = [services.Recipient(person=good, title="最美"), services.Recipient(person=bad, **texts)]
+    with pytest.raises(ValidationError, match=message) as error:
+        services.start_batch(template=template, recipients=recipients, batch_key="k", title="b", actor=staff)
+    assert "王䶮" in str(error.value)
+    assert (IssuanceBatch.objects.count(), BatchEntry.objects.count()) == (0, 0)
+
+
+def test_batch_naming_a_person_twice_is_refused(template, staff):
+    person = PersonFactory(name="王䶮")
+    with pytest.raises(ValidationError, match="王䶮"):
+        services.start_batch(
+            template=template, recipients=_recipients([person, person]), batch_key="k", title="b", actor=staff
+        )
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_empty_batch_is_refused(template, staff):
+    with pytest.raises(ValidationError):
+        services.start_batch(template=template, recipients=[], batch_key="k", title="b", actor=staff)

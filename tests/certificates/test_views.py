@@ -34,7 +34,7 @@ def test_unknown_token_is_a_clear_not_found(client, db):
 def test_did_document_lists_the_current_key(client, certificate):
     document = client.get("/.well-known/did.json").json()
     assert document["id"] == "did:web:127.0.0.1%3A8000"
-    assert document["assertionMethod"] == [certificate.credential["proof"]["verificationMethod"]]
+    assert document["assertionMethod"] == [certificate.credential["proof"][0]["verificationMethod"]]
 
 
 def _upload(client, name, data):
@@ -79,7 +79,7 @@ def test_pdf_without_credential_is_explained(client, certificate):
 def test_credential_of_another_issuer_is_not_valid(client, certificate):
     document = json.loads(services.credential_bytes(certificate))
     document["issuer"]["id"] = "did:web:elsewhere.example"
-    document["proof"]["verificationMethod"] = "did:web:elsewhere.example#key"
+    document["proof"][0]["verificationMethod"] = "did:web:elsewhere.example#key"
     assert "was not issued by this site" in _upload(client, "c.json", json.dumps(document).encode())
 
 

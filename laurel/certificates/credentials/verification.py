@@ -1,10 +1,15 @@
 """Verify a credential: its proof, its issuer's key, its validity period and its status list entry."""
 
+import hashlib
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from laurel.certificates.credentials import proofs, status_list
 
@@ -89,6 +94,36 @@ def verify_credential(
     return result
 
 
+# Status lists whose proof already verified, keyed by the SHA-256 of their JSON and the key that signed them:
+# a status list changes only when a status does, so it is checked once per version, not once per credential.
+_VERIFIED_STATUS_LISTS = LRUCache(maxsize=64)
+_VERIFIED_STATUS_LISTS_LOCK = threading.Lock()
+
+
+def _verify_status_list(list_credential, resolve_key) -> None:
+    """Raise ProofError (or ValueError) unless the status list's proof verifies."""
+    if not isinstance(list_credential, dict):
+        raise proofs.ProofError("not_an_object")
+    proof = list_credential.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    if not isinstance(method, str):
+        return proofs.verify(list_credential, resolve_key=resolve_key)  # raises the precise error
+    try:
+        public_key = resolve_key(method)
+    except ValueError as error:
+        raise proofs.ProofError("unresolvable_key", str(error)) from error
+    digest = hashlib.sha256(json.dumps(list_credential, sort_keys=True, ensure_ascii=False).encode()).digest()
+    cache_key = (digest, method, public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    with _VERIFIED_STATUS_LISTS_LOCK:
+        verified = _VERIFIED_STATUS_LISTS.get(cache_key, False)
+    if not verified:
+        proofs.verify(list_credential, resolve_key=lambda _method: public_key)
+        with _VERIFIED_STATUS_LISTS_LOCK:
+            _VERIFIED_STATUS_LISTS[cache_key] = True
+
+
 def _check_status(status, *, issuer: str, resolve_key, load) -> tuple[bool, str]:
     entries = status if isinstance(status, list) else [status]
     revoked = False
@@ -100,7 +135,7 @@ def _check_status(status, *, issuer: str, resolve_key, load) -> tuple[bool, str]
         try:
             index = int(entry.get("statusListIndex"))
             list_credential = load(entry.get("statusListCredential"))
-            proofs.verify(list_credential, resolve_key=resolve_key)
+            _verify_status_list(list_credential, resolve_key)
         except proofs.ProofError:
             return False, "status_list_signature_invalid"
         except (TypeError, ValueError):
