@@ -81,3 +81,28 @@ def test_signed_in_users_get_a_fresh_front_page(client, staff):
     client.get(reverse("core:home"))
     client.force_login(staff)
     assert "我的工作台" in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/persons/%00", None),
+        ("get", "/api/v1/persons?limit=1&x=%00", None),
+        ("get", "/staff/people/?q=a%00b", None),
+        ("post", "/api/v1/organizations", '{"name": "a\\u0000b", "kind": "university"}'),
+    ],
+)
+def test_nul_characters_are_refused_before_they_reach_the_database(client, method, path, body):
+    if body is None:
+        response = getattr(client, method)(path)
+    else:
+        response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_uploaded_files_may_contain_nul_bytes(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("units.xlsx", b"PK\x03\x04\x00\x00broken", content_type="application/octet-stream")
+    response = staff_client.post(reverse("people:import"), {"kind": "units", "file": upload})
+    assert response.status_code == 302
