@@ -13,6 +13,8 @@ from laurel.people.models import Person
 from laurel.people.services import make_person_public
 
 GROUP_FIELDS = ("name", "name_en", "description", "description_en", "slug")
+# Addresses the lecture group pages already use under /lecture-groups/.
+RESERVED_SLUGS = {"manage", "topics", "request", "verify", "follow", "profile", "talks"}
 
 
 def _unique_group_errors(data: dict[str, Any], *, exclude: int | None = None) -> dict[str, str]:
@@ -20,7 +22,9 @@ def _unique_group_errors(data: dict[str, Any], *, exclude: int | None = None) ->
     errors = {}
     if others.filter(name=data.get("name")).exists():
         errors["name"] = _("Another lecture group already has this name.")
-    if others.filter(slug=data.get("slug")).exists():
+    if data.get("slug") in RESERVED_SLUGS:
+        errors["slug"] = _("This address is reserved; choose another one.")
+    elif others.filter(slug=data.get("slug")).exists():
         errors["slug"] = _("Another lecture group already uses this address.")
     return errors
 
@@ -97,6 +101,25 @@ def add_member(
             {"person": _("%(name)s is already a member of this group.") % {"name": person.name}}, code="duplicate"
         ) from error
     return membership
+
+
+def add_members(
+    batch: Batch,
+    *,
+    actor,
+    persons: list[Person],
+    role: str = Membership.Role.MEMBER,
+    term_start: datetime.date | None = None,
+    term_end: datetime.date | None = None,
+) -> list[Membership]:
+    """Appoint several people at once: all of them, or none if one cannot join."""
+    if not persons:
+        raise ValidationError({"persons": _("Choose at least one sci-tech worker.")})
+    with transaction.atomic():
+        return [
+            add_member(batch, actor=actor, person=person, role=role, term_start=term_start, term_end=term_end)
+            for person in persons
+        ]
 
 
 def retire_member(membership: Membership, *, actor, retired_on: datetime.date) -> Membership:
