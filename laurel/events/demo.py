@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from laurel.events import services
 from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
+from laurel.honors.models import Campaign, Stage
+from laurel.honors.publication import published_honorees
 from laurel.people.models import Organization, Person, User
 
 ASSOCIATION = "云州市科学技术协会"
@@ -91,19 +93,21 @@ def _build_agenda(event: Event, spec: dict, people: list[Person], actor) -> None
     order = 1
     for role, title, minutes, speakers in spec["agenda"]:
         if role == "award_rounds":
-            rounds = services.build_award_rounds(
-                event,
-                recipients=people[:10],
-                per_round=5,
-                presenters=[["赵明远", "孙海燕"], ["陈立群", "刘文静"]],
-                actor=actor,
-            )
+            presenters = [["赵明远", "孙海燕"], ["陈立群", "刘文静"], ["刘文静", "陈立群"], ["孙海燕", "赵明远"]]
+            if spec.get("campaign") is not None:
+                rounds = services.build_rounds_from_campaign(
+                    event, campaign=spec["campaign"], per_round=5, presenters=presenters, actor=actor
+                )
+            else:
+                rounds = services.build_award_rounds(
+                    event, recipients=people[:10], per_round=5, presenters=presenters[:2], actor=actor
+                )
             order += len(rounds)
             continue
         item = AgendaItem.objects.create(event=event, order=order, role=role, title=title, duration_minutes=minutes)
         order += 1
         if speakers == "people":
-            for index, person in enumerate(people[10:13], start=1):
+            for index, person in enumerate(spec.get("sharing") or people[10:13], start=1):
                 AgendaPerson.objects.create(
                     item=item, part="speaker", person=person, title_line=_title_line(person), order=index
                 )
@@ -112,8 +116,15 @@ def _build_agenda(event: Event, spec: dict, people: list[Person], actor) -> None
                 AgendaPerson.objects.create(item=item, part="speaker", name=name, title_line=line, order=index)
 
 
+def _demo_campaign() -> Campaign | None:
+    """The demo association's published 2023 campaign (honors' demo data), if it was seeded."""
+    return Campaign.objects.filter(series="most-beautiful", edition=2023, stage=Stage.PUBLISHED).first()
+
+
 def seed(*, stdout):
     actor = User.objects.filter(email="staff@laurel.demo").first()
+    campaign = _demo_campaign()
+    honorees = [nomination.person for nomination in published_honorees(campaign)] if campaign else []
     people = list(Person.objects.with_unit().order_by("code")[:20])
     association = Organization.objects.filter(name=ASSOCIATION).first()
     for spec in EVENTS:
@@ -121,6 +132,8 @@ def seed(*, stdout):
         event, created = Event.objects.update_or_create(code=spec["code"], defaults=fields)
         if not created:
             continue
+        if event.kind == Event.Kind.AWARD_CEREMONY and campaign is not None:
+            spec = {**spec, "campaign": campaign, "sharing": honorees[:3]}
         EventOrganizer.objects.create(
             event=event, role="host", organization=association, name="" if association else ASSOCIATION
         )
@@ -135,7 +148,8 @@ def seed(*, stdout):
                 status=Attendee.Status.CONFIRMED if index != 4 else Attendee.Status.DECLINED,
                 checked_in_at=event.start_at - datetime.timedelta(minutes=20 - index) if finished and index != 4 else None,
             )  # fmt: skip
-        for index, person in enumerate(people[:10] if event.kind == Event.Kind.AWARD_CEREMONY else people[10:14]):
+        guests = (honorees or people[:10]) if event.kind == Event.Kind.AWARD_CEREMONY else people[10:14]
+        for index, person in enumerate(guests):
             late = finished and index == 2
             Attendee.objects.create(
                 event=event,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
+from laurel.honors.models import Campaign, Stage
 from laurel.people.models import Organization, Person
 
 
@@ -17,6 +18,7 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "kind", "theme", "theme_en", "start_at", "end_at", "venue", "is_public", "capacity", "registration_open",
+            "campaign",
         ]  # fmt: skip
         widgets = {"start_at": DateTimeInput(), "end_at": DateTimeInput()}
 
@@ -78,3 +80,26 @@ class ReplyForm(forms.Form):
 
 class CheckInForm(forms.Form):
     code = forms.CharField(label=_("pass code"), max_length=40)
+
+
+class AwardRoundsForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("published campaign"), queryset=Campaign.objects.filter(stage=Stage.PUBLISHED).order_by("-published_at")
+    )
+    per_round = forms.IntegerField(label=_("recipients per round"), min_value=1, max_value=50, initial=5)
+    presenters = forms.CharField(
+        label=_("presenters"),
+        help_text=_("One line per round, names separated by commas, in the order the rounds are called."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_presenters(self) -> list[list[str]]:
+        rounds = []
+        for line in self.cleaned_data["presenters"].splitlines():
+            names = [name.strip() for name in line.replace("，", ",").replace("、", ",").split(",") if name.strip()]
+            if any(len(name) > 100 for name in names):
+                raise forms.ValidationError(_("A presenter's name has at most 100 characters."))
+            if names:
+                rounds.append(names)
+        return rounds

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code, make_token
+from laurel.honors.models import Campaign
 from laurel.people.models import Organization, Person, User
 
 
@@ -42,6 +43,14 @@ class Event(models.Model):
     is_public = models.BooleanField(_("shown on the public site"), default=False)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     registration_open = models.BooleanField(_("public registration open"), default=False)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("honor campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()

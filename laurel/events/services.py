@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
+from laurel.honors.models import Campaign
+from laurel.honors.publication import published_honorees
 from laurel.people.models import Person
 
 EVENT_FIELDS = (
-    "kind", "theme", "theme_en", "start_at", "end_at", "venue", "is_public", "capacity", "registration_open",
+    "kind", "theme", "theme_en", "start_at", "end_at", "venue", "is_public", "capacity", "registration_open", "campaign",
 )  # fmt: skip
 # The waiting list is only safe when registrations for one event are serialized by a row lock.
 LOCK_EVENT_ROW = True
@@ -148,6 +150,34 @@ def build_award_rounds(
         data={"rounds": len(rounds), "recipients": [person.code for person in recipients]},
     )
     return rounds
+
+
+def build_rounds_from_campaign(
+    event: Event,
+    *,
+    campaign: Campaign,
+    per_round: int,
+    presenters: Sequence[Sequence[Person | str]] = (),
+    actor,
+) -> list[AgendaItem]:
+    """Link the event to a published campaign and build its award rounds from the honorees, in the published order."""
+    recipients = [nomination.person for nomination in published_honorees(campaign)]
+    if not recipients:
+        raise ValidationError(_("This campaign has not published its honorees yet."))
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.agenda_items.filter(role=AgendaItem.Role.AWARD_ROUND).exists():
+            raise ValidationError(_("This event already has award rounds; remove them before building new ones."))
+        if event.campaign_id != campaign.pk:
+            Event.objects.filter(pk=event.pk).update(campaign=campaign)
+            log_action(
+                "events.event.updated",
+                actor=actor,
+                obj=event,
+                data={"campaign": [str(event.campaign or ""), str(campaign)]},
+            )
+            event.campaign = campaign
+        return build_award_rounds(event, recipients=recipients, per_round=per_round, presenters=presenters, actor=actor)
 
 
 def _mail_attendee(attendee: Attendee, template: str, subject: str) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/events/<str:code>/organizers/", views.add_organizer, name="organizer_add"),
     path("staff/events/<str:code>/agenda/", views.add_agenda_item, name="agenda_item_add"),
     path("staff/events/<str:code>/agenda/<int:item_pk>/people/", views.add_agenda_person, name="agenda_person_add"),
+    path("staff/events/<str:code>/award-rounds/", views.build_award_rounds, name="award_rounds_build"),
     path("staff/events/<str:code>/agenda/<int:item_pk>/remove/", views.remove_agenda_item, name="agenda_item_remove"),
     path("staff/events/<str:code>/attendees/", views.invite, name="invite"),
     path("staff/events/<str:code>/run-of-show.pdf", views.run_of_show, name="run_of_show"),

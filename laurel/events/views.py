@@ -11,6 +11,7 @@ from laurel.events import documents, permissions, queries, services
 from laurel.events.forms import (
     AgendaItemForm,
     AgendaPersonForm,
+    AwardRoundsForm,
     CheckInForm,
     EventForm,
     InviteForm,
@@ -19,6 +20,7 @@ from laurel.events.forms import (
     ReplyForm,
 )
 from laurel.events.models import AgendaItem, Attendee, Event
+from laurel.honors.models import Stage
 
 
 class EventStaffMixin(PermissionRequiredMixin):
@@ -90,6 +92,7 @@ class EventDetailView(EventStaffMixin, DetailView):
             agenda_item_form=AgendaItemForm(),
             agenda_person_form=AgendaPersonForm(),
             invite_form=InviteForm(),
+            award_rounds_form=AwardRoundsForm(initial={"campaign": event.campaign_id}),
             **kwargs,
         )
 
@@ -134,6 +137,20 @@ def add_agenda_person(request, code, item_pk):
         services.add_agenda_person(item, actor=request.user, **data)
 
     return _post_form(request, code, AgendaPersonForm, action)
+
+
+@require_POST
+def build_award_rounds(request, code):
+    def action(event, data):
+        services.build_rounds_from_campaign(
+            event,
+            campaign=data["campaign"],
+            per_round=data["per_round"],
+            presenters=data["presenters"],
+            actor=request.user,
+        )
+
+    return _post_form(request, code, AwardRoundsForm, action)
 
 
 @require_POST
@@ -222,7 +239,7 @@ class PublicEventListView(ListView):
 
 
 def public_detail(request, code):
-    event = get_object_or_404(Event.objects.public(), code=code)
+    event = get_object_or_404(Event.objects.public().select_related("campaign"), code=code)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,6 +264,7 @@ def public_detail(request, code):
             "organizers": event.organizers.select_related("organization"),
             "agenda": event.agenda_items.prefetch_related("people__person"),
             "can_register": event.registration_open and not event.is_finished(),
+            "campaign": event.campaign if event.campaign and event.campaign.stage == Stage.PUBLISHED else None,
         },
     )
 

@@ -24,6 +24,7 @@ from laurel.honors.models import (
     Stage,
     Trait,
 )
+from laurel.honors.publication import make_honorees_public
 from laurel.people.demo import Login, demo_user
 from laurel.people.models import Organization, Person, Role, User
 from laurel.people.roles import RoleKind
@@ -162,6 +163,7 @@ def seed(*, stdout) -> list[Login]:
     campaign_2023 = Campaign.objects.filter(series=SERIES, edition=2023).first()
     if campaign_2023 is None:
         campaign_2023 = _campaign_2023(staff, experts, nominators)
+    make_honorees_public(campaign_2023, actor=staff)
     if not Campaign.objects.filter(series=SERIES, edition=2024).exists():
         _campaign_2024(campaign_2023, staff, experts, nominators)
     stdout.write(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from laurel.core.services import log_action
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, Stage
+from laurel.honors.publication import make_honorees_public
 
 ALLOWED_MOVES: dict[str, set[str]] = {
     Stage.DRAFT: {Stage.OPEN},
@@ -86,8 +87,10 @@ def move_campaign(campaign: Campaign, *, to: str, actor) -> Campaign:
             obj=campaign,
             data={"from": old, "to": to, **{key: value for key, value in changes.items() if key != "stage"}},
         )
-    for key, value in changes.items():
-        setattr(campaign, key, value)
+        for key, value in changes.items():
+            setattr(campaign, key, value)
+        if to == Stage.PUBLISHED:
+            make_honorees_public(campaign, actor=actor)
     if to == Stage.PUBLISHED:
         from laurel.honors import notifications
 

@@ -22,6 +22,8 @@ class ArticleOut(Schema):
     tags: list[str]
     translation_of: str | None
     event: str | None
+    campaign: str | None
+    lecture_group: str | None
     url: str
 
     @staticmethod
@@ -37,6 +39,14 @@ class ArticleOut(Schema):
         return article.event.code if article.event_id else None
 
     @staticmethod
+    def resolve_campaign(article):
+        return article.campaign.code if article.campaign_id else None
+
+    @staticmethod
+    def resolve_lecture_group(article):
+        return article.lecture_group.slug if article.lecture_group_id else None
+
+    @staticmethod
     def resolve_url(article):
         return article.get_absolute_url()
 
@@ -49,7 +59,11 @@ def list_published_articles(
     offset: int = Query(0, ge=0, le=100_000),
 ):
     """Published articles, the latest first."""
-    articles = Article.objects.published().select_related("translation_of", "event").prefetch_related("tags")
+    articles = (
+        Article.objects.published()
+        .select_related("translation_of", "event", "campaign", "lecture_group")
+        .prefetch_related("tags")
+    )
     if language:
         articles = articles.filter(language=language)
     return list(articles[offset : offset + limit])

@@ -11,8 +11,10 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from laurel.events.models import Event
+from laurel.honors.models import Campaign
 from laurel.news.models import Article, Comment, Tag
 from laurel.news.rendering import render_markdown
+from laurel.outreach.models import LectureGroup
 from laurel.people.models import User
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -133,7 +135,13 @@ def _cover(index: int) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"demo-cover-{index:02d}.png")
 
 
-def _article(code, *, language, title, lead, tags, event, release_at, translation_of, actor, index):
+def _subjects(title: str, tags: list[str], campaigns: dict[int, Campaign], group: LectureGroup | None) -> dict:
+    """What a story reports besides its event: the campaign of its year, the lecture group."""
+    campaign = campaigns.get(2024 if "2024" in title else 2023) if "最美科技工作者" in tags else None
+    return {"campaign": campaign, "lecture_group": group if "宣讲团" in tags else None}
+
+
+def _article(code, *, language, title, lead, tags, event, subjects, release_at, translation_of, actor, index):
     body = _body(lead, language, tags)
     article, created = Article.objects.update_or_create(
         code=code,
@@ -141,7 +149,7 @@ def _article(code, *, language, title, lead, tags, event, release_at, translatio
             "language": language, "title": title, "summary": lead, "body": body, "body_html": render_markdown(body),
             "source": SOURCE[language == "en"], "reporter": "林晓" if language != "en" else "Lin Xiao",
             "release_at": release_at, "status": Article.Status.PUBLISHED, "cover_credit": CREDIT[language == "en"],
-            "event": event, "translation_of": translation_of, "created_by": actor,
+            "event": event, "translation_of": translation_of, "created_by": actor, **subjects,
         },
     )  # fmt: skip
     if created or not article.cover:
@@ -153,17 +161,20 @@ def _article(code, *, language, title, lead, tags, event, release_at, translatio
 def seed(*, stdout):
     actor = User.objects.filter(email="staff@laurel.demo").first()
     events = {event.code: event for event in Event.objects.filter(code__in=["EVSYMP2023", "EVCERE2023"])}
+    campaigns = {campaign.edition: campaign for campaign in Campaign.objects.filter(series="most-beautiful")}
+    group = LectureGroup.objects.filter(slug="scientist-spirit").first()
     articles = []
     for index, (title, title_en, lead, lead_en, tags, tags_en, event_code, month, day) in enumerate(STORIES):
         release_at = datetime.datetime(2023, month, day, 9 + index % 8, 30, tzinfo=TZ)
         event = events.get(event_code)
+        subjects = _subjects(title, tags, campaigns, group)
         original = _article(
             f"NEWSZH{index:02d}", language="zh-hans", title=title, lead=lead, tags=tags, event=event,
-            release_at=release_at, translation_of=None, actor=actor, index=index,
+            subjects=subjects, release_at=release_at, translation_of=None, actor=actor, index=index,
         )  # fmt: skip
         _article(
             f"NEWSEN{index:02d}", language="en", title=title_en, lead=lead_en, tags=tags_en, event=event,
-            release_at=release_at + datetime.timedelta(hours=2), translation_of=original, actor=actor, index=index,
+            subjects=subjects, release_at=release_at + datetime.timedelta(hours=2), translation_of=original, actor=actor, index=index,
         )  # fmt: skip
         articles.append(original)
     ceremony = articles[6]

@@ -12,7 +12,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
-            "cover", "cover_credit", "event", "link_url", "link_label",
+            "cover", "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
         ]  # fmt: skip
         widgets = {"release_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 

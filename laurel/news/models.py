@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
 from laurel.events.models import Event
+from laurel.honors.models import Campaign
+from laurel.outreach.models import LectureGroup
 from laurel.people.models import User
 
 MAX_COMMENT_LENGTH = 2000
@@ -68,6 +70,14 @@ class Article(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("honor campaign"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles",
+    )  # fmt: skip
+    lecture_group = models.ForeignKey(
+        LectureGroup, verbose_name=_("lecture group"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles",
+    )  # fmt: skip
     link_url = models.URLField(_("link to a related page"), blank=True, help_text=_("e.g. a campaign or lecture group"))
     link_label = models.CharField(_("link label"), max_length=200, blank=True)
     view_count = models.PositiveIntegerField(_("views"), default=0)

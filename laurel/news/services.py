@@ -1,4 +1,5 @@
-"""Writes about news: articles (drafts, scheduling, translations), reports drafted from events, comments."""
+"""Writes about news: articles (drafts, scheduling, translations), reports drafted from events and campaigns,
+comments."""
 
 import hmac
 from typing import Any
@@ -13,13 +14,15 @@ from django.utils.translation import gettext as _
 from laurel.core import pagecache
 from laurel.core.services import log_action
 from laurel.events.models import AgendaPerson, Event
+from laurel.honors.models import Campaign
+from laurel.honors.publication import published_honorees
 from laurel.news import related, spam
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 
 ARTICLE_FIELDS = (
     "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
-    "cover_credit", "event", "link_url", "link_label",
+    "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
 )  # fmt: skip
 COMMENTS_PER_WINDOW = 5
 COMMENT_WINDOW_SECONDS = 600
@@ -147,6 +150,50 @@ def draft_report_from_event(event: Event, *, actor, language: str = "zh-hans") -
             created_by=actor,
         )
         log_action("news.article.drafted_from_event", actor=actor, obj=article, data={"event": event.code})
+    return article
+
+
+def draft_report_from_campaign(campaign: Campaign, *, actor, language: str = "zh-hans") -> Article:
+    """A draft article prefilled from a published campaign: its honorees with their unit and position."""
+    honorees = list(published_honorees(campaign))
+    if not honorees:
+        raise ValidationError(_("A report can be drafted once the campaign has published its honorees."))
+    published = timezone.localtime(campaign.published_at) if campaign.published_at else None
+    if language == "en":
+        title = f"{campaign.name}: the honorees"
+        lead = (f"On {published:%d %B %Y}, " if published else "") + (
+            f"{campaign.name} published its {len(honorees)} honorees."
+        )
+        lines = [lead, "", "The honorees, by unit:", ""]
+        lines += [
+            f"- **{nomination.person.name}**, {nomination.unit.name}"
+            + (f", {nomination.person.position}" if nomination.person.position else "")
+            for nomination in honorees
+        ]
+    else:
+        title = f"{campaign.name}获评者名单公布"
+        lead = (f"{published.year}年{published.month}月{published.day}日，" if published else "") + (
+            f"{campaign.name}评选结果公布，{len(honorees)}名科技工作者获评。"
+        )
+        lines = [lead, "", "获评者名单（按单位排列）：", ""]
+        lines += [
+            f"- **{nomination.person.name}**，{nomination.unit.name}"
+            + (f"{nomination.person.position}" if nomination.person.position else "")
+            for nomination in honorees
+        ]
+    body = "\n".join(lines)
+    with transaction.atomic():
+        article = Article.objects.create(
+            language=language if language == "en" else "zh-hans",
+            title=title[:200],
+            summary=lead[:500],
+            body=body,
+            body_html=render_markdown(body),
+            campaign=campaign,
+            release_at=None,
+            created_by=actor,
+        )
+        log_action("news.article.drafted_from_campaign", actor=actor, obj=article, data={"campaign": campaign.code})
     return article
 
 

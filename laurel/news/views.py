@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView
 from laurel.core import pagecache
 from laurel.core.views import PermissionRequiredMixin
 from laurel.events.models import Event
+from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, related, services, viewcount
 from laurel.news.forms import ArticleForm, CommentForm
 from laurel.news.models import Article, Comment
@@ -46,7 +47,9 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, code):
-    article = get_object_or_404(Article.objects.select_related("event", "translation_of"), code=code)
+    article = get_object_or_404(
+        Article.objects.select_related("event", "campaign", "lecture_group", "translation_of"), code=code
+    )
     if not article.is_visible() and not permissions.can_manage_news(request.user):
         raise Http404
     form = CommentForm(request.POST or None)
@@ -117,7 +120,8 @@ class StaffArticleListView(NewsStaffMixin, ListView):
 
     def get_context_data(self, **kwargs):
         finished = Event.objects.order_by("-start_at")[:30]
-        return super().get_context_data(events=finished, **kwargs)
+        campaigns = Campaign.objects.filter(stage=Stage.PUBLISHED).order_by("-published_at")[:30]
+        return super().get_context_data(events=finished, campaigns=campaigns, **kwargs)
 
 
 class ArticleFormView(NewsStaffMixin, FormView):
@@ -182,6 +186,22 @@ def draft_from_event(request):
             messages.error(request, message)
         return redirect("news:staff_list")
     messages.success(request, _("A draft report was prefilled from the event."))
+    return redirect(article.get_staff_url())
+
+
+@require_POST
+def draft_from_campaign(request):
+    denied = _require(request, permissions.can_manage_news)
+    if denied:
+        return denied
+    campaign = get_object_or_404(Campaign, code=request.POST.get("campaign", "")[:12])
+    try:
+        article = services.draft_report_from_campaign(campaign, actor=request.user, language=get_language())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("news:staff_list")
+    messages.success(request, _("A draft report was prefilled from the campaign."))
     return redirect(article.get_staff_url())
 
 

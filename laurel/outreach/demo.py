@@ -9,6 +9,7 @@ import random
 from django.utils import timezone
 
 from laurel.core.codes import ALPHABET
+from laurel.outreach import groups
 from laurel.outreach.models import (
     AudienceType,
     Availability,
@@ -69,18 +70,21 @@ def _members(rng: random.Random, group: LectureGroup, batch: Batch) -> list[Memb
     districts = list(District.objects.all())
     persons = list(Person.objects.select_related("organization").order_by("code")[:30])
     member_user = User.objects.filter(email="member@laurel.demo").first()
+    staff = User.objects.filter(email="staff@laurel.demo").first()
     memberships = []
     for index, person in enumerate(persons):
         role = Membership.Role.HEAD if index == 0 else Membership.Role.DEPUTY if index < 3 else Membership.Role.MEMBER
-        membership, created = Membership.objects.update_or_create(
-            group=group,
-            person=person,
-            defaults={
-                "batch": batch, "role": role, "term_start": batch.announced_on,
-                "term_end": datetime.date(2028, 5, 29), "reach": rng.choice(["both", "both", "onsite", "online"]),
-                "yearly_target": rng.choice([6, 8, 10, 12]), "user": member_user if index == 5 else None,
-            },
+        membership = Membership.objects.filter(group=group, person=person).first()
+        created = membership is None
+        if created:
+            membership = groups.add_member(
+                batch, actor=staff, person=person, role=role, term_end=datetime.date(2028, 5, 29)
+            )
+        Membership.objects.filter(pk=membership.pk).update(
+            reach=rng.choice(["both", "both", "onsite", "online"]), yearly_target=rng.choice([6, 8, 10, 12]),
+            user=member_user if index == 5 else None,
         )  # fmt: skip
+        membership.refresh_from_db()
         reach = rng.sample(districts, rng.randint(2, 6))
         pairs = rng.sample([(day, slot) for day in range(7) for slot in Slot.values], rng.randint(4, 9))
         audiences = [rng.sample(AudienceType.values, rng.randint(2, 4)) for _pattern in TOPIC_PATTERNS]

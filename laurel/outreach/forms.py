@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laurel.outreach.models import AudienceType, District, Membership, Slot, Talk, TalkTopic
+from laurel.outreach.models import AudienceType, District, LectureGroup, Membership, Slot, Talk, TalkTopic
 from laurel.outreach.services import MAX_SIZE
+from laurel.people.models import Person
 from laurel.people.validators import validate_photo
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -162,3 +163,54 @@ class TopicForm(forms.ModelForm):
         model = TalkTopic
         fields = ["title", "abstract", "language"]
         widgets = {"abstract": forms.Textarea(attrs={"rows": 3})}
+
+
+# Staff: groups, batches, members ------------------------------------------------------------------------
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = LectureGroup
+        fields = ["name", "name_en", "slug", "description", "description_en"]
+
+
+class BatchForm(forms.Form):
+    announced_on = forms.DateField(label=_("announced on"), widget=forms.DateInput(attrs={"type": "date"}))
+    announced_at = forms.CharField(
+        label=_("announced at"),
+        max_length=200,
+        required=False,
+        help_text=_("The event where the batch was announced, e.g. the Workers' Day award ceremony."),
+    )
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        unit = obj.organization.name if obj.organization_id else ""
+        return " · ".join(part for part in (obj.name, unit, obj.position, obj.code) if part)
+
+
+class AddMembersForm(forms.Form):
+    persons = PersonChoiceField(
+        label=_("sci-tech workers"), queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12})
+    )
+    role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    term_start = forms.DateField(
+        label=_("term start"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to start on the batch's announcement date."),
+    )
+    term_end = forms.DateField(label=_("term end"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, group: LectureGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].queryset = (
+            Person.objects.select_related("organization")
+            .exclude(pk__in=Membership.objects.filter(group=group).values("person_id"))
+            .order_by("name", "code")
+        )
+
+
+class RetireForm(forms.Form):
+    retired_on = forms.DateField(label=_("retired on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -24,3 +24,8 @@ def can_claim_talks(user) -> bool:
 
 def can_report_talk(user, talk) -> bool:
     return can_manage_talks(user) or can_answer_talk(user, talk)
+
+
+def can_manage_groups(user) -> bool:
+    """Create and edit lecture groups, add batches and members, retire members."""
+    return is_staff_member(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.outreach import views
+from laurel.outreach import manage_views, views
 
 app_name = "outreach"
 urlpatterns = [
@@ -23,5 +23,9 @@ urlpatterns = [
     path("talks/<str:code>/expenses/", views.record_expenses, name="expenses"),
     path("talks/<str:code>/claim/", views.claim_talk, name="claim"),
     path("talks/<str:code>/talk.ics", views.talk_ics_download, name="talk_ics"),
+    path("manage/", manage_views.GroupManageListView.as_view(), name="manage_groups"),
+    path("manage/new/", manage_views.GroupFormView.as_view(), name="manage_group_create"),
+    path("manage/<slug:slug>/", manage_views.GroupManageView.as_view(), name="manage_group"),
+    path("manage/<slug:slug>/edit/", manage_views.GroupFormView.as_view(), name="manage_group_update"),
     path("<slug:slug>/", views.GroupDetailView.as_view(), name="group_detail"),
 ]

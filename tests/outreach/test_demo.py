@@ -28,3 +28,9 @@ def test_demo_seeds_the_group_and_is_idempotent(client):
     assert 'data-testid="suggestions"' in client.get(reviewed.get_absolute_url()).content.decode()
     html = client.get(reverse("outreach:reach")).content.decode()
     assert 'data-testid="talks-held">200<' in html and "青石县" in html
+
+
+def test_demo_members_are_public():
+    people_demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())
+    assert Membership.objects.filter(person__is_public=True).count() == 30

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView, ListView
 from laurel.honors import notices, permissions
 from laurel.honors.forms import ObjectionForm
 from laurel.honors.models import Campaign, Nomination, Stage
+from laurel.honors.publication import published_honorees
 
 
 class CampaignListView(ListView):
@@ -108,9 +109,7 @@ class ResultsView(ListView):
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.PUBLISHED)
-        return (
-            self.campaign.nominations.selected().select_related("person", "unit").order_by("unit__name", "person__name")
-        )
+        return published_honorees(self.campaign)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(campaign=self.campaign, **kwargs)
