@@ -108,6 +108,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "laurel.sqlite3",
+            # Keep each worker's connection: opening one (and its PRAGMAs) per request cost more than
+            # serving a cached page (bench/public_site.py).
+            "CONN_MAX_AGE": env_int("LAUREL_DATABASE_CONN_MAX_AGE", 600, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

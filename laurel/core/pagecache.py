@@ -35,9 +35,10 @@ def cacheable(request) -> bool:
     )
 
 
-def key(article, language: str) -> str:
-    stamp = article.updated_at.timestamp()
-    return f"news:page:{article.pk}:{language}:{stamp}:{article.view_count}:{version()}"
+def article_key(code: str, language: str) -> str:
+    """An article page by its public code: found without a database query. Any write to articles or
+    comments, and each flush of view counts, bumps the version."""
+    return f"news:page:{code}:{language}:{version()}"
 
 
 def front_page_key(language: str) -> str:

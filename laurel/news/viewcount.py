@@ -68,4 +68,8 @@ def flush_view_counts() -> int:
         Article.objects.filter(pk=keys[key]).update(view_count=F("view_count") + count)
         cache.decr(key, count)
         written += count
+    if written:
+        from laurel.core import pagecache
+
+        pagecache.invalidate()
     return written

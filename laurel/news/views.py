@@ -47,6 +47,16 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, code):
+    if request.method == "GET" and pagecache.cacheable(request):
+        cached = cache.get(pagecache.article_key(code[:20], get_language()))
+        if cached is not None:
+            article_pk, html = cached
+            viewcount.record_view(
+                article_pk,
+                address=request.META.get("REMOTE_ADDR", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            return HttpResponse(pagecache.personalize(html, request))
     article = get_object_or_404(
         Article.objects.select_related("event", "campaign", "lecture_group", "translation_of"), code=code
     )
@@ -77,15 +87,14 @@ def article_detail(request, code):
             article.pk, address=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
         if pagecache.cacheable(request):
-            key = pagecache.key(article, get_language())
-            html = cache.get(key)
-            if html is None:
-                html = render_to_string(
-                    "news/article_detail.html",
-                    {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
-                    request=request,
-                )
-                cache.set(key, html, timeout=pagecache.TIMEOUT)
+            html = render_to_string(
+                "news/article_detail.html",
+                {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
+                request=request,
+            )
+            cache.set(
+                pagecache.article_key(article.code, get_language()), (article.pk, html), timeout=pagecache.TIMEOUT
+            )
             return HttpResponse(pagecache.personalize(html, request))
     return render(request, "news/article_detail.html", _article_context(article, form))
 

@@ -150,3 +150,17 @@ def test_approved_comment_shows_on_cached_page(client, staff):
     comment = services.post_comment(article, name="甲", body="第一条评论", address="1.1.1.1")
     services.moderate_comment(comment, status="approved", actor=staff)
     assert "第一条评论" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_cached_article_page_needs_no_article_query_and_still_counts_the_view(client, django_assert_max_num_queries):
+    from django.test import Client
+
+    from laurel.news import viewcount
+
+    article = ArticleFactory()
+    client.get(article.get_absolute_url(), headers={"user-agent": "Mozilla/5.0 first"})
+    with django_assert_max_num_queries(0):
+        response = Client().get(article.get_absolute_url(), headers={"user-agent": "Mozilla/5.0 second"})
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert viewcount.pending_views(article.pk) == 2
