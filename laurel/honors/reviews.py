@@ -70,10 +70,16 @@ def declare_conflict(nomination: Nomination, *, expert, note: str, actor) -> Con
         conflict, _created = Conflict.objects.get_or_create(
             nomination=nomination, expert=expert, defaults={"kind": Conflict.Kind.DECLARED, "note": note[:300]}
         )
-        Assignment.objects.active().filter(nomination=nomination, expert=expert).update(
-            recused_at=timezone.now(), recusal_reason=note[:300]
-        )
+        ended = Assignment.objects.active().filter(nomination=nomination, expert=expert)
+        rounds = set(ended.values_list("round", flat=True))
+        ended.update(recused_at=timezone.now(), recusal_reason=note[:300])
         log_action("honors.conflict.declared", actor=actor, obj=nomination, data={"expert": expert.email, "note": note})
+        from laurel.honors import engine
+
+        campaign = nomination.campaign
+        for review_round in rounds:
+            if engine.latest_run(campaign, review_round) is not None:
+                engine.reassign_open(campaign, round_number=review_round, actor=actor)
     return conflict
 
 

@@ -236,3 +236,13 @@ def test_declaring_a_conflict_needs_staff_and_a_reason(staff, expert, setup):
         reviews.declare_conflict(nominations[0], expert=experts[0], note="x", actor=expert)
     with pytest.raises(ValidationError):
         reviews.declare_conflict(nominations[0], expert=experts[0], note="  ", actor=staff)
+
+
+def test_declared_conflict_on_a_live_pair_is_reassigned_by_the_engine(staff, setup):
+    campaign, experts, nominations = setup
+    engine.run_assignment(campaign, actor=staff, experts_per_nomination=2, load_max=3)
+    engine.release(campaign, actor=staff)
+    live = Assignment.objects.active().filter(nomination=nominations[0]).first()
+    reviews.declare_conflict(nominations[0], expert=live.expert, note="同一课题组", actor=staff)
+    chosen = pairs(campaign, nomination=nominations[0])
+    assert len(chosen) == 2 and (nominations[0].pk, live.expert_id) not in chosen
