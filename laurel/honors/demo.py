@@ -36,6 +36,30 @@ CATEGORIES = [Nomination.Category.FRONT_LINE, Nomination.Category.RESEARCH, Nomi
 EXPERT_NAMES = ["许岚", "曹睿", "彭远", "曾思", "肖博", "田航", "董欣", "梁晨", "谢文", "宋嘉", "唐志"]
 
 
+PROFILES = [
+    ("材料科学,光电子", "新材料,半导体", "先进材料与光电器件。", "云州市", True),
+    ("临床医学,公共卫生", "疾病防控,基层医疗", "临床诊疗与公共卫生体系。", "东城区", True),
+    ("作物育种,农业机械", "良种,农技推广", "作物遗传育种与农业机械化。", "西山县", True),
+    ("人工智能,计算机科学", "机器学习,大数据", "智能算法与软件。", "云州市", True),
+    ("新能源汽车,电力系统", "动力电池,电网", "新能源与电力系统。", "南湖区", False),
+    ("水利工程,港口工程", "防洪,港航", "水利与港口工程。", "东城区", False),
+    ("环境科学,气象科学", "生态保护,气候", "生态环境监测与气象。", "西山县", False),
+    ("中医药,生物医药", "中药研发,新药", "中医药与生物医药。", "南湖区", False),
+    ("智能制造,新能源汽车", "工业机器人,数字化车间", "制造业数字化。", "云州市", False),
+    ("科学教育,公共卫生", "科普,健康教育", "科学普及与科学教育。", "东城区", False),
+    ("光电子,智能制造", "激光,精密加工", "光电子器件与精密制造。", "南湖区", False),
+    ("生物医药,临床医学", "医疗器械,临床试验", "生物医药与临床研究。", "西山县", False),
+]  # (fields, keywords, expertise, region, senior) for the 12 demo experts, in order
+
+
+def _profiles(campaign: Campaign, experts: list[User]) -> None:
+    """Fill the panel's expert profiles (fields match the demo sci-tech workers' fields)."""
+    for expert, (fields, keywords, expertise, region, senior) in zip(experts, PROFILES, strict=True):
+        PanelMember.objects.filter(campaign=campaign, expert=expert, fields="").update(
+            fields=fields, keywords=keywords, expertise=expertise, region=region, senior=senior
+        )
+
+
 def _aware(year, month, day, hour=18):
     return timezone.make_aware(datetime.datetime(year, month, day, hour))
 
@@ -166,6 +190,8 @@ def seed(*, stdout) -> list[Login]:
     make_honorees_public(campaign_2023, actor=staff)
     if not Campaign.objects.filter(series=SERIES, edition=2024).exists():
         _campaign_2024(campaign_2023, staff, experts, nominators)
+    for campaign in Campaign.objects.filter(series=SERIES):
+        _profiles(campaign, experts)
     stdout.write(
         f"honors: {Campaign.objects.count()} campaigns, {Nomination.objects.count()} nominations, "
         f"{Review.objects.count()} reviews"

@@ -117,3 +117,39 @@ class EligibilityRuleForm(forms.ModelForm):
             "born_on_or_after": forms.DateInput(attrs={"type": "date"}),
             "excluded_titles": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        from laurel.honors.models import PanelMember
+
+        model = PanelMember
+        fields = ["fields", "keywords", "expertise", "region", "senior"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 2})}
+
+
+class RunForm(forms.Form):
+    experts_per_nomination = forms.IntegerField(label=_("experts per nomination"), min_value=1, max_value=50)
+    load_max = forms.IntegerField(label=_("most nominations per expert"), min_value=1, max_value=10000)
+    load_min = forms.IntegerField(label=_("fewest nominations per expert"), min_value=0, max_value=10000, initial=0)
+    objective = forms.ChoiceField(
+        label=_("objective"),
+        choices=[("total", _("Highest total affinity")), ("fair", _("Fair: best worst-off nomination first"))],
+    )
+    senior_per_nomination = forms.BooleanField(label=_("at least one senior expert per nomination"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("load_min") is not None
+            and data.get("load_max") is not None
+            and data["load_min"] > data["load_max"]
+        ):
+            raise forms.ValidationError(_("The fewest nominations per expert cannot exceed the most."))
+        return data
+
+
+class PreferenceForm(forms.Form):
+    value = forms.IntegerField(
+        label=_("preference"), min_value=0, max_value=100, help_text=_("0 (rather not) to 100 (eager).")
+    )

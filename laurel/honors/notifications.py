@@ -57,6 +57,20 @@ def expert_assigned(assignment) -> None:
     )
 
 
+def assignments_released(expert, campaign, count: int) -> None:
+    from django.urls import reverse
+
+    _send_after_commit(
+        email=expert.email,
+        language=expert.language,
+        subject=lambda: _("Nominations await your review"),
+        body=lambda: (
+            _("You have been asked to review %(count)d nominations for %(campaign)s.\n\n%(url)s")
+            % {"count": count, "campaign": str(campaign), "url": settings.SITE_URL + reverse("honors:my_assignments")}
+        ),
+    )
+
+
 def objection_decided(objection) -> None:
     _send_after_commit(
         email=objection.email,

@@ -46,3 +46,24 @@ def can_view_nomination(user, nomination) -> bool:
     from laurel.honors.reviews import active_assignment
 
     return active_assignment(nomination, user) is not None
+
+
+DOCUMENTS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "photo")
+IDENTIFYING = ("id_photo", "photo")
+
+
+def can_download(user, nomination, kind: str) -> bool:
+    """Staff and the unit's nominators; an assigned expert without conflict, never photos in blind review;
+    anyone for the ID photo of a published honoree (the results page shows it)."""
+    if kind not in DOCUMENTS:
+        return False
+    if can_manage_campaigns(user) or can_edit_nomination(user, nomination):
+        return True
+    campaign = nomination.campaign
+    if kind == "id_photo" and nomination.status == nomination.Status.SELECTED and campaign.stage == "published":
+        return True
+    from laurel.honors.reviews import active_assignment
+
+    if active_assignment(nomination, user) is None:
+        return False
+    return not (campaign.blind_review and kind in IDENTIFYING)

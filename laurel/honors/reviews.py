@@ -41,7 +41,7 @@ def active_assignment(nomination: Nomination, expert) -> Assignment | None:
     """The expert's live assignment, or None when there is none or any conflict exists."""
     if not permissions.is_expert(expert):
         return None
-    assignment = Assignment.objects.active().filter(nomination=nomination, expert=expert).order_by("-round").first()
+    assignment = Assignment.objects.released().filter(nomination=nomination, expert=expert).order_by("-round").first()
     if assignment is None or conflict_reasons(nomination, expert):
         return None
     return assignment
@@ -61,14 +61,25 @@ def add_panel_member(campaign: Campaign, *, expert, actor) -> PanelMember:
 
 def declare_conflict(nomination: Nomination, *, expert, note: str, actor) -> Conflict:
     """Record a declared relation; any active assignment between them ends."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what the relation is.")})
     with transaction.atomic():
         conflict, _created = Conflict.objects.get_or_create(
             nomination=nomination, expert=expert, defaults={"kind": Conflict.Kind.DECLARED, "note": note[:300]}
         )
-        Assignment.objects.active().filter(nomination=nomination, expert=expert).update(
-            recused_at=timezone.now(), recusal_reason=note[:300]
-        )
+        ended = Assignment.objects.active().filter(nomination=nomination, expert=expert)
+        rounds = set(ended.values_list("round", flat=True))
+        ended.update(recused_at=timezone.now(), recusal_reason=note[:300])
         log_action("honors.conflict.declared", actor=actor, obj=nomination, data={"expert": expert.email, "note": note})
+        from laurel.honors import engine
+
+        campaign = nomination.campaign
+        for review_round in rounds:
+            if engine.latest_run(campaign, review_round) is not None:
+                engine.reassign_open(campaign, round_number=review_round, actor=actor)
     return conflict
 
 
@@ -83,7 +94,9 @@ def assign_expert(nomination: Nomination, *, expert, actor, review_round: int | 
     return _assign(nomination, expert=expert, actor=actor, review_round=review_round)
 
 
-def _assign(nomination: Nomination, *, expert, actor, review_round: int | None) -> Assignment:
+def _assign(
+    nomination: Nomination, *, expert, actor, review_round: int | None, draft: bool = False, load_cap: int | None = None
+) -> Assignment:
     campaign = nomination.campaign
     if nomination.status not in {Nomination.Status.ELIGIBLE, Nomination.Status.SELECTED}:
         raise ValidationError(_("Only eligible nominations are reviewed."))
@@ -107,24 +120,27 @@ def _assign(nomination: Nomination, *, expert, actor, review_round: int | None) 
     review_round = review_round or REVIEW_STAGES.get(campaign.stage, 1)
     with transaction.atomic():
         PanelMember.objects.select_for_update().filter(campaign=campaign, expert=expert).first()
-        if expert_load(campaign, expert) >= campaign.expert_load_cap:
+        cap = campaign.expert_load_cap if load_cap is None else load_cap
+        if expert_load(campaign, expert) >= cap:
             raise ValidationError(
-                _("%(user)s already has %(cap)d nominations, the most allowed.")
-                % {"user": expert, "cap": campaign.expert_load_cap},
+                _("%(user)s already has %(cap)d nominations, the most allowed.") % {"user": expert, "cap": cap},
                 code="load_cap",
             )
         try:
             with transaction.atomic():
-                assignment = Assignment.objects.create(nomination=nomination, expert=expert, round=review_round)
+                assignment = Assignment.objects.create(
+                    nomination=nomination, expert=expert, round=review_round, draft=draft
+                )
         except IntegrityError:
             raise ValidationError(_("%(user)s is already assigned to this nomination.") % {"user": expert})
         log_action(
             "honors.assignment.created",
             actor=actor,
             obj=nomination,
-            data={"expert": expert.email, "round": review_round},
+            data={"expert": expert.email, "round": review_round, "draft": draft},
         )
-        notifications.expert_assigned(assignment)
+        if not draft:
+            notifications.expert_assigned(assignment)
     return assignment
 
 
@@ -155,8 +171,12 @@ def recuse(assignment: Assignment, *, reason: str, actor) -> Assignment:
             obj=assignment.nomination,
             data={"expert": actor.email, "reason": reason},
         )
-        replacement = _reassign(assignment)
-        if replacement is None:
+        campaign = assignment.nomination.campaign
+        from laurel.honors import engine
+
+        if engine.latest_run(campaign, assignment.round) is not None:
+            engine.reassign_open(campaign, round_number=assignment.round, actor=actor)
+        elif _reassign(assignment) is None:
             log_action(
                 "honors.assignment.unfilled", actor=actor, obj=assignment.nomination, data={"round": assignment.round}
             )

@@ -24,7 +24,7 @@ def expert_desk(request):
 
     if not permissions.is_expert(request.user):
         return None
-    return {"waiting": Assignment.objects.active().filter(expert=request.user, review__isnull=True).count()}
+    return {"waiting": Assignment.objects.released().filter(expert=request.user, review__isnull=True).count()}
 
 
 def staff_desk(request):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.honors.views import expert, nominator, public, staff
+from laurel.honors.views import assignment, documents, expert, nominator, public, staff
 
 app_name = "honors"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("nominations/<str:code>/photos/<int:photo>/remove/", nominator.remove_photo, name="photo_remove"),
     path("nominations/<str:code>/submit/", nominator.submit, name="nomination_submit"),
     path("nominations/<str:code>/withdraw/", nominator.withdraw, name="nomination_withdraw"),
+    path("nominations/<str:code>/files/<str:kind>/", documents.nomination_file, name="nomination_file"),
+    path("nominations/<str:code>/photos/<int:photo>/file/", documents.nomination_photo, name="nomination_photo"),
+    path("evidence/<int:pk>/", documents.objection_evidence, name="objection_evidence"),
+    path("assignments/<int:pk>/remove/", assignment.remove_pair, name="pair_remove"),
+    path("panel/<int:pk>/profile/", assignment.edit_profile, name="profile_edit"),
     path("nominations/<str:code>/check/", staff.check_eligibility, name="nomination_check"),
     path("nominations/<str:code>/assign/", staff.assign_expert, name="nomination_assign"),
     path("nominations/<str:code>/review/", expert.ReviewFormView.as_view(), name="review"),
@@ -28,6 +33,13 @@ urlpatterns = [
     path("<str:code>/quotas/", staff.set_quota, name="quota_set"),
     path("<str:code>/eligibility/", staff.set_eligibility, name="eligibility_set"),
     path("<str:code>/panel/", staff.add_panel_member, name="panel_add"),
+    path("<str:code>/assignment/", assignment.AssignmentView.as_view(), name="assignment"),
+    path("<str:code>/assignment/run/", assignment.run, name="assignment_run"),
+    path("<str:code>/assignment/add/", assignment.add_pair, name="pair_add"),
+    path("<str:code>/assignment/release/", assignment.release, name="assignment_release"),
+    path("<str:code>/assignment/drop/", assignment.drop_expert, name="expert_drop"),
+    path("<str:code>/preferences/", assignment.set_preference, name="preference_set"),
+    path("<str:code>/conflicts/", assignment.ConflictView.as_view(), name="conflicts"),
     path("<str:code>/nominate/", nominator.NominationFormView.as_view(), name="nomination_create"),
     path("<str:code>/nominations/", staff.StaffNominationListView.as_view(), name="staff_nominations"),
     path("<str:code>/ranking/", staff.RankingView.as_view(), name="ranking"),

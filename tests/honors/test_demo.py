@@ -28,3 +28,24 @@ def test_demo_makes_the_2023_honorees_public():
     finished = Campaign.objects.get(edition=2023)
     honorees = finished.nominations.selected()
     assert honorees.filter(person__is_public=True).count() == 20
+
+
+def test_demo_expert_profiles_make_meaningful_affinities():
+    from laurel.honors import engine
+
+    people_demo.seed(stdout=io.StringIO())
+    honors_demo.seed(stdout=io.StringIO())
+    finished = Campaign.objects.get(edition=2023)
+    assert not PanelMember.objects.filter(fields="").exists()
+    assert PanelMember.objects.filter(campaign=finished, senior=True).count() == 4
+    context = engine.build_context(finished, 1)
+    fields = {field for member in context.members for field in engine.split(member.fields)}
+    covered = [n for n in context.nominations if n.person.field in fields]
+    assert len(covered) == len(context.nominations)  # every demo nomination's field has an expert
+    best = context.affinity.max(axis=1)
+    assert (best > 0.1).all()
+    matched = 0
+    for item, nomination in enumerate(context.nominations):  # an expert of the field is among the 3 best
+        top = context.affinity[item].argsort()[::-1][:3]
+        matched += any(nomination.person.field in engine.split(context.members[int(j)].fields) for j in top)
+    assert matched >= 0.9 * len(context.nominations)

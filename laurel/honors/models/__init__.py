@@ -11,10 +11,19 @@ from laurel.honors.models.campaigns import (
 )
 from laurel.honors.models.nominations import Nomination, NominationPhoto
 from laurel.honors.models.notices import Objection, ObjectionEvidence
-from laurel.honors.models.reviews import Assignment, Conflict, CriterionScore, PanelMember, Review
+from laurel.honors.models.reviews import (
+    Assignment,
+    AssignmentRun,
+    Conflict,
+    CriterionScore,
+    PanelMember,
+    Preference,
+    Review,
+)
 
 __all__ = [
     "Assignment",
+    "AssignmentRun",
     "Campaign",
     "Conflict",
     "Criterion",
@@ -25,6 +34,7 @@ __all__ = [
     "Objection",
     "ObjectionEvidence",
     "PanelMember",
+    "Preference",
     "RepresentationRule",
     "Review",
     "Stage",

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 class PanelMember(models.Model):
     campaign = models.ForeignKey("honors.Campaign", on_delete=models.CASCADE, related_name="panel")
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    fields = models.CharField(_("fields"), max_length=300, blank=True, help_text=_("Separate fields with commas."))
+    keywords = models.CharField(
+        _("keywords"), max_length=300, blank=True, help_text=_("Separate keywords with commas.")
+    )
+    expertise = models.TextField(_("expertise"), blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    senior = models.BooleanField(_("senior expert"), default=False)
 
     class Meta:
         verbose_name = _("panel member")
@@ -48,6 +55,10 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(recused_at__isnull=True)
 
+    def released(self):
+        """Live assignments the expert sees: not recused, not a draft of the assignment engine."""
+        return self.filter(recused_at__isnull=True, draft=False)
+
 
 class Assignment(models.Model):
     nomination = models.ForeignKey("honors.Nomination", on_delete=models.CASCADE, related_name="assignments")
@@ -56,6 +67,9 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     recused_at = models.DateTimeField(_("recused"), null=True, blank=True)
     recusal_reason = models.CharField(_("recusal reason"), max_length=300, blank=True)
+    draft = models.BooleanField(_("draft"), default=False, help_text=_("Proposed, not yet released to the expert."))
+    affinity = models.FloatField(_("affinity"), null=True, blank=True)
+    affinity_terms = models.JSONField(_("shared terms"), default=list, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -73,6 +87,50 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.expert} → {self.nomination} ({self.round})"
+
+
+class Preference(models.Model):
+    """An expert's bid for a nomination, collected by staff: 0 (rather not) to 100 (eager)."""
+
+    nomination = models.ForeignKey("honors.Nomination", on_delete=models.CASCADE, related_name="preferences")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField(_("preference"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("expert preference")
+        verbose_name_plural = _("expert preferences")
+        constraints = [models.UniqueConstraint(fields=["nomination", "expert"], name="preference_unique")]
+
+    def __str__(self):
+        return f"{self.expert} · {self.nomination} · {self.value}"
+
+
+class AssignmentRun(models.Model):
+    """One run of the assignment engine for a campaign's review round: its settings and report."""
+
+    class Objective(models.TextChoices):
+        TOTAL = "total", _("Highest total affinity")
+        FAIR = "fair", _("Fair: best worst-off nomination first")
+
+    campaign = models.ForeignKey("honors.Campaign", on_delete=models.CASCADE, related_name="assignment_runs")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    experts_per_nomination = models.PositiveSmallIntegerField(_("experts per nomination"))
+    load_max = models.PositiveIntegerField(_("most nominations per expert"))
+    load_min = models.PositiveIntegerField(_("fewest nominations per expert"), default=0)
+    objective = models.CharField(_("objective"), max_length=10, choices=Objective.choices, default=Objective.TOTAL)
+    senior_per_nomination = models.BooleanField(_("at least one senior expert per nomination"), default=False)
+    report = models.JSONField(_("report"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+
+    def __str__(self):
+        return f"{self.campaign} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Review(models.Model):

@@ -20,7 +20,7 @@ class MyAssignmentsView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            Assignment.objects.active()
+            Assignment.objects.released()
             .filter(expert=self.request.user)
             .select_related("nomination__campaign", "nomination__person", "nomination__unit", "review")
         )

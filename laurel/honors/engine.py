@@ -1,0 +1,456 @@
+"""The assignment engine in the review stage: profiles -> affinities, records -> conflicts, solve, draft, release.
+
+Staff run the engine for a campaign's review round; the proposal is saved as draft assignments that experts
+do not see. Staff adjust pairs by hand (conflicts and load caps still hold), then release: only then do
+experts see and get mail about their nominations. When an expert recuses or drops out, `reassign_open`
+re-solves keeping every submitted review and as many open assignments as possible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laurel.assignment import conflicts as conflict_rules
+from laurel.assignment.affinity import Vectorizer, expert_text, explain, nomination_text, text_affinity
+from laurel.assignment.problem import AssignmentError, GroupConstraint, Problem, Solution
+from laurel.assignment.solver import reassign, solve
+from laurel.assignment.texts import translate_reason
+from laurel.core.services import log_action
+from laurel.honors import notifications, permissions, reviews
+from laurel.honors.models import (
+    Assignment,
+    AssignmentRun,
+    Campaign,
+    Conflict,
+    Nomination,
+    PanelMember,
+    Preference,
+)
+from laurel.people.models import Organization, Person
+
+NOMINATED_BY = "nominated_by"
+CONFLICT_LABELS = {
+    conflict_rules.SELF: gettext_lazy("The expert is the nominee"),
+    conflict_rules.SAME_UNIT: gettext_lazy("Same unit as the nominee, or a parent or child unit"),
+    conflict_rules.NOMINATOR_UNIT: gettext_lazy("Works in the nominating unit, or a parent or child unit"),
+    conflict_rules.RELATION: gettext_lazy("Declared relation"),
+    conflict_rules.DECLARED: gettext_lazy("Conflict on record"),
+    NOMINATED_BY: gettext_lazy("The expert nominated this person"),
+}
+REVIEWED = (Nomination.Status.ELIGIBLE, Nomination.Status.SELECTED)
+PREFERENCE_WEIGHT = 0.5
+
+
+def conflict_labels(codes) -> str:
+    return ", ".join(str(CONFLICT_LABELS.get(code, code)) for code in codes)
+
+
+def split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
+
+
+def profile_text(member: PanelMember) -> str:
+    return expert_text(fields=split(member.fields), keywords=split(member.keywords), expertise=member.expertise)
+
+
+def item_text(nomination: Nomination) -> str:
+    return nomination_text(field=nomination.person.field, story=nomination.story)
+
+
+@dataclass
+class Context:
+    """A campaign's review round as arrays: nominations x panel experts."""
+
+    campaign: Campaign
+    round: int
+    nominations: list[Nomination]
+    members: list[PanelMember]
+    affinity: np.ndarray
+    vectorizer: Vectorizer
+    item_texts: list[str]
+    expert_texts: list[str]
+    conflicts: dict[tuple[int, int], tuple[str, ...]]
+
+    def item_index(self) -> dict[int, int]:
+        return {nomination.pk: index for index, nomination in enumerate(self.nominations)}
+
+    def expert_index(self) -> dict[int, int]:
+        return {member.expert_id: index for index, member in enumerate(self.members)}
+
+    def why(self, item: int, expert: int) -> list[list]:
+        terms = explain(self.expert_texts[expert], self.item_texts[item], self.vectorizer, top=5)
+        return [[term, round(value, 4)] for term, value in terms]
+
+
+def review_round(campaign: Campaign) -> int:
+    if campaign.stage not in reviews.REVIEW_STAGES:
+        raise ValidationError(_("Experts are assigned only while the campaign is in expert review."))
+    return reviews.REVIEW_STAGES[campaign.stage]
+
+
+def build_context(campaign: Campaign, round_number: int) -> Context:
+    nominations = list(campaign.nominations.for_list().filter(status__in=REVIEWED).order_by("pk"))
+    members = list(PanelMember.objects.filter(campaign=campaign).select_related("expert").order_by("expert_id"))
+    item_texts = [item_text(nomination) for nomination in nominations]
+    expert_texts = [profile_text(member) for member in members]
+    if nominations and members:
+        affinity, vectorizer = text_affinity(item_texts, expert_texts)
+    else:
+        affinity, vectorizer = np.zeros((len(nominations), len(members)), np.float32), Vectorizer({}, np.zeros(0))
+    context = Context(campaign, round_number, nominations, members, affinity, vectorizer, item_texts, expert_texts, {})
+    items, experts = context.item_index(), context.expert_index()
+    bids = Preference.objects.filter(nomination_id__in=items, expert_id__in=experts)
+    if bids.exists():
+        preferences = affinity.astype(np.float64)
+        for nomination_id, expert_id, value in bids.values_list("nomination_id", "expert_id", "value"):
+            preferences[items[nomination_id], experts[expert_id]] = value / 100
+        context.affinity = (
+            (1 - PREFERENCE_WEIGHT) * affinity + PREFERENCE_WEIGHT * preferences.astype(np.float32)
+        ).astype(np.float32)
+    context.conflicts = _conflicts(context, items, experts)
+    return context
+
+
+def _conflicts(context: Context, items: dict[int, int], experts: dict[int, int]) -> dict:
+    people = {person.user_id: person for person in Person.objects.filter(user_id__in=experts)}
+    expert_records = [
+        conflict_rules.ExpertRecord(
+            person=people[member.expert_id].pk if member.expert_id in people else ("user", member.expert_id),
+            unit=people[member.expert_id].organization_id if member.expert_id in people else None,
+        )
+        for member in context.members
+    ]
+    item_records = [
+        conflict_rules.ItemRecord(
+            nominee=nomination.person_id,
+            nominee_unit=nomination.person.organization_id or nomination.unit_id,
+            nominator_unit=nomination.unit_id,
+        )
+        for nomination in context.nominations
+    ]
+    declared = [
+        (items[nomination_id], experts[expert_id])
+        for nomination_id, expert_id in Conflict.objects.filter(
+            nomination_id__in=items, expert_id__in=experts
+        ).values_list("nomination_id", "expert_id")
+    ]
+    parents = dict(Organization.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    found = conflict_rules.detect_conflicts(item_records, expert_records, unit_parents=parents, declared=declared)
+    for item, nomination in enumerate(context.nominations):
+        expert = experts.get(nomination.nominated_by_id)
+        if expert is not None:
+            found[item, expert] = tuple(sorted({*found.get((item, expert), ()), NOMINATED_BY}))
+    return found
+
+
+def _problem(context: Context, run: AssignmentRun, *, forced=None) -> Problem:
+    groups = []
+    if run.senior_per_nomination:
+        groups.append(
+            GroupConstraint(
+                name=str(_("senior expert")), members=np.array([member.senior for member in context.members])
+            )
+        )
+    return Problem(
+        affinity=context.affinity,
+        k=run.experts_per_nomination,
+        load_min=run.load_min,
+        load_max=run.load_max,
+        conflicts=conflict_rules.conflict_pairs(context.conflicts),
+        forced=forced,
+        groups=groups,
+        fair=run.objective == AssignmentRun.Objective.FAIR,
+        item_ids=[nomination.code for nomination in context.nominations],
+        expert_ids=[str(member.expert) for member in context.members],
+        time_limit=30.0,
+    )
+
+
+def _report(context: Context, solution: Solution) -> dict:
+    report = solution.report
+    return {
+        "method": solution.method,
+        "exact": solution.exact,
+        "objective": round(solution.objective, 4),
+        "worst_item_total": round(solution.worst_item_total, 4),
+        "seconds": round(solution.seconds, 4),
+        "summary": {key: round(value, 4) for key, value in report.summary().items()},
+        "loads": [[str(member.expert), int(load)] for member, load in zip(context.members, report.loads, strict=True)],
+        "items": [
+            [nomination.code, round(float(low), 4), round(float(mean), 4)]
+            for nomination, low, mean in zip(
+                context.nominations, report.item_affinity_min, report.item_affinity_mean, strict=True
+            )
+        ],
+        "warnings": [translate_reason(reason) for reason in report.warnings],
+    }
+
+
+def _refuse(error: AssignmentError) -> ValidationError:
+    return ValidationError([translate_reason(reason) for reason in error.reasons], code="infeasible")
+
+
+def run_assignment(
+    campaign: Campaign,
+    *,
+    actor,
+    experts_per_nomination: int,
+    load_max: int,
+    load_min: int = 0,
+    objective: str = AssignmentRun.Objective.TOTAL,
+    senior_per_nomination: bool = False,
+) -> AssignmentRun:
+    """Propose an assignment as drafts. Released assignments of the round stay and count (forced pairs)."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    round_number = review_round(campaign)
+    context = build_context(campaign, round_number)
+    if not context.nominations:
+        raise ValidationError(_("No eligible nomination awaits review."))
+    if not context.members:
+        raise ValidationError(_("The panel has no expert yet."))
+    run = AssignmentRun(
+        campaign=campaign, round=round_number, experts_per_nomination=experts_per_nomination, load_max=load_max,
+        load_min=load_min, objective=objective, senior_per_nomination=senior_per_nomination, created_by=actor,
+    )  # fmt: skip
+    items, experts = context.item_index(), context.expert_index()
+    released = [
+        (items[nomination_id], experts[expert_id])
+        for nomination_id, expert_id in Assignment.objects.active()
+        .filter(nomination__campaign=campaign, round=round_number, draft=False)
+        .values_list("nomination_id", "expert_id")
+        if nomination_id in items and expert_id in experts
+    ]
+    settings = {
+        "k": experts_per_nomination, "load_max": load_max, "load_min": load_min, "objective": objective,
+        "senior": senior_per_nomination,
+    }  # fmt: skip
+    try:
+        solution = solve(_problem(context, run, forced=released or None))
+    except AssignmentError as error:
+        refusal = _refuse(error)
+        log_action(
+            "honors.assignment.infeasible", actor=actor, obj=campaign, data={**settings, "reasons": refusal.messages}
+        )
+        raise refusal
+    run.report = _report(context, solution)
+    run.report["conflicts"] = len(context.conflicts)
+    run.report["kept_released"] = len(released)
+    with transaction.atomic():
+        Assignment.objects.filter(
+            nomination__campaign=campaign, round=round_number, draft=True, recused_at__isnull=True
+        ).delete()
+        keep = set(released)
+        Assignment.objects.bulk_create(
+            Assignment(
+                nomination=context.nominations[item],
+                expert=context.members[expert].expert,
+                round=round_number,
+                draft=True,
+                affinity=float(context.affinity[item, expert]),
+                affinity_terms=context.why(item, expert),
+            )  # fmt: skip
+            for item, expert in solution.pairs.tolist()
+            if (item, expert) not in keep
+        )
+        run.save()
+        log_action(
+            "honors.assignment.proposed",
+            actor=actor,
+            obj=campaign,
+            data={**settings, "method": solution.method, "exact": solution.exact, "objective": solution.objective},
+        )
+    return run
+
+
+def latest_run(campaign: Campaign, round_number: int | None = None) -> AssignmentRun | None:
+    runs = AssignmentRun.objects.filter(campaign=campaign)
+    if round_number is not None:
+        runs = runs.filter(round=round_number)
+    return runs.first()
+
+
+def add_pair(nomination: Nomination, *, expert, actor) -> Assignment:
+    """Add a draft pair by hand. Every conflict the engine knows and the run's load cap are refused."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    campaign = nomination.campaign
+    round_number = review_round(campaign)
+    context = build_context(campaign, round_number)
+    item, column = context.item_index().get(nomination.pk), context.expert_index().get(expert.pk)
+    if item is None:
+        raise ValidationError(_("Only eligible nominations are reviewed."))
+    if column is None:
+        raise ValidationError(_("%(user)s is not on this campaign's panel.") % {"user": expert})
+    codes = context.conflicts.get((item, column))
+    if codes:
+        log_action(
+            "honors.assignment.refused", actor=actor, obj=nomination, data={"expert": expert.email, "conflicts": codes}
+        )
+        raise ValidationError(
+            _("%(user)s has a conflict of interest with this nomination: %(kinds)s.")
+            % {"user": expert, "kinds": conflict_labels(codes)},
+            code="conflict",
+        )
+    run = latest_run(campaign, round_number)
+    assignment = reviews._assign(
+        nomination,
+        expert=expert,
+        actor=actor,
+        review_round=round_number,
+        draft=True,
+        load_cap=run.load_max if run is not None else None,
+    )
+    assignment.affinity = float(context.affinity[item, column])
+    assignment.affinity_terms = context.why(item, column)
+    assignment.save(update_fields=["affinity", "affinity_terms"])
+    return assignment
+
+
+def remove_pair(assignment: Assignment, *, actor) -> None:
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    if not assignment.draft or assignment.recused_at is not None:
+        raise ValidationError(_("Only draft pairs can be removed; a released assignment ends by recusal or drop-out."))
+    with transaction.atomic():
+        assignment.delete()
+        log_action(
+            "honors.assignment.removed",
+            actor=actor,
+            obj=assignment.nomination,
+            data={"expert": assignment.expert.email, "round": assignment.round},
+        )
+
+
+def release(campaign: Campaign, *, actor) -> int:
+    """Release every draft of the round: experts see them and get one mail each, after commit."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    round_number = review_round(campaign)
+    with transaction.atomic():
+        drafts = Assignment.objects.active().filter(nomination__campaign=campaign, round=round_number, draft=True)
+        per_expert: dict = {}
+        for assignment in drafts.select_related("expert"):
+            per_expert.setdefault(assignment.expert, []).append(assignment.pk)
+        count = drafts.update(draft=False)
+        if not count:
+            raise ValidationError(_("There is no draft assignment to release."))
+        AssignmentRun.objects.filter(campaign=campaign, round=round_number, released_at__isnull=True).update(
+            released_at=timezone.now()
+        )
+        log_action(
+            "honors.assignment.released",
+            actor=actor,
+            obj=campaign,
+            data={"round": round_number, "assignments": count, "experts": len(per_expert)},
+        )
+        for expert, pks in per_expert.items():
+            notifications.assignments_released(expert, campaign, len(pks))
+    return count
+
+
+def reassign_open(campaign: Campaign, *, round_number: int, actor, dropped=()) -> bool:
+    """Re-solve the round with the latest run's settings, keeping submitted reviews and most open pairs.
+
+    Returns False (and logs why) when no assignment fits any more; nothing changes then.
+    """
+    run = latest_run(campaign, round_number)
+    context = build_context(campaign, round_number)
+    items, experts = context.item_index(), context.expert_index()
+    live = list(
+        Assignment.objects.active()
+        .filter(nomination__campaign=campaign, round=round_number)
+        .select_related("review", "expert", "nomination")
+    )
+    index = {
+        (items[a.nomination_id], experts[a.expert_id]): a
+        for a in live
+        if a.nomination_id in items and a.expert_id in experts
+    }
+    submitted = [pair for pair, a in index.items() if hasattr(a, "review")]
+    dropped_columns = [experts[pk] for pk in dropped if pk in experts]
+    try:
+        solution = reassign(_problem(context, run), current=list(index), submitted=submitted, dropped=dropped_columns)
+    except AssignmentError as error:
+        log_action(
+            "honors.assignment.unfilled",
+            actor=actor,
+            obj=campaign,
+            data={"round": round_number, "reasons": _refuse(error).messages},
+        )
+        return False
+    chosen = {tuple(pair) for pair in solution.pairs.tolist()}
+    now, draft = timezone.now(), run.released_at is None
+    with transaction.atomic():
+        removed = [a for pair, a in index.items() if pair not in chosen]
+        Assignment.objects.filter(pk__in=[a.pk for a in removed]).update(
+            recused_at=now, recusal_reason=str(_("Moved by the reassignment."))
+        )
+        added = []
+        for item, column in sorted(chosen - set(index)):
+            added.append(
+                Assignment.objects.create(
+                    nomination=context.nominations[item],
+                    expert=context.members[column].expert,
+                    round=round_number,
+                    draft=draft,
+                    affinity=float(context.affinity[item, column]),
+                    affinity_terms=context.why(item, column),
+                )  # fmt: skip
+            )
+        log_action(
+            "honors.assignment.reassigned",
+            actor=actor,
+            obj=campaign,
+            data={
+                "round": round_number,
+                "kept": len(index) - len(removed),
+                "added": [[a.nomination.code, a.expert.email] for a in added],
+                "removed": [[a.nomination.code, a.expert.email] for a in removed],
+            },
+        )
+        if not draft:
+            for assignment in added:
+                notifications.expert_assigned(assignment)
+    return True
+
+
+def drop_expert(campaign: Campaign, *, expert, reason: str, actor) -> int:
+    """An expert leaves the review mid-way: their open assignments end and the round is re-solved."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the expert leaves.")})
+    round_number = review_round(campaign)
+    with transaction.atomic():
+        open_pairs = Assignment.objects.active().filter(
+            nomination__campaign=campaign, round=round_number, expert=expert, review__isnull=True
+        )
+        ended = list(open_pairs)
+        open_pairs.update(recused_at=timezone.now(), recusal_reason=reason[:300])
+        log_action(
+            "honors.assignment.dropped",
+            actor=actor,
+            obj=campaign,
+            data={"expert": expert.email, "reason": reason, "ended": len(ended)},
+        )
+        if latest_run(campaign, round_number) is not None:
+            reassign_open(campaign, round_number=round_number, actor=actor, dropped=[expert.pk])
+        else:
+            for assignment in ended:
+                if reviews._reassign(assignment) is None:
+                    log_action(
+                        "honors.assignment.unfilled",
+                        actor=actor,
+                        obj=assignment.nomination,
+                        data={"round": round_number},
+                    )
+    return len(ended)
