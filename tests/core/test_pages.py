@@ -106,3 +106,27 @@ def test_uploaded_files_may_contain_nul_bytes(staff_client):
     upload = SimpleUploadedFile("units.xlsx", b"PK\x03\x04\x00\x00broken", content_type="application/octet-stream")
     response = staff_client.post(reverse("people:import"), {"kind": "units", "file": upload})
     assert response.status_code == 302
+
+
+def test_development_media_serving_never_serves_private_uploads(settings):
+    import importlib
+
+    from django.urls import clear_url_caches, resolve
+    from django.urls.exceptions import Resolver404
+
+    import laurel.urls
+
+    settings.DEBUG = True
+    try:
+        importlib.reload(laurel.urls)
+        clear_url_caches()
+        patterns = laurel.urls.urlpatterns
+        assert resolve("/media/people/photos/a.jpg", urlconf=laurel.urls).func.__name__ == "serve"
+        for private in ("/media/honors/evidence/a.pdf", "/media/imports/a.xlsx"):
+            with pytest.raises(Resolver404):
+                resolve(private, urlconf=laurel.urls)
+        assert patterns
+    finally:
+        settings.DEBUG = False
+        importlib.reload(laurel.urls)
+        clear_url_caches()
