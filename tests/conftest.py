@@ -33,9 +33,13 @@ def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached pages, view counts)."""
     from django.core.cache import cache
 
+    from laurel.core import pagecache
+
     cache.clear()
+    pagecache._remembered["version"] = None
     yield
     cache.clear()
+    pagecache._remembered["version"] = None
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ every response, so cached pages never share a token. Keys carry a version that w
 shows bump (`invalidate()`); the front page also expires after a minute, since it gathers many apps.
 """
 
+import time
+
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 
@@ -14,15 +16,27 @@ VERSION_KEY = "news:pages:version"
 TIMEOUT = 600
 
 
+# Each process remembers the version for a moment, so a cached page costs one cache read, not two;
+# another process's invalidation reaches this one within VERSION_MEMORY seconds.
+VERSION_MEMORY = 2.0
+_remembered = {"version": None, "at": 0.0}
+
+
 def version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    now = time.monotonic()
+    if _remembered["version"] is None or now - _remembered["at"] > VERSION_MEMORY:
+        _remembered["version"] = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        _remembered["at"] = now
+    return _remembered["version"]
 
 
 def invalidate() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        _remembered["version"] = cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+        _remembered["version"] = 2
+    _remembered["at"] = time.monotonic()
 
 
 def cacheable(request) -> bool:
