@@ -1,37 +1,78 @@
-"""Demo certificates: a default template, certificates for a few demo people, one revoked, and an honoree
-account (honoree@laurel.demo) linked to a person so the honoree's desk can be clicked through."""
+"""Demo certificates: templates, the 2023 campaign's honor certificates and the lecture group's first-batch
+appointment letters (issued as batches, run to completion here), a few more certificates with one revoked,
+and an honoree account (honoree@laurel.demo) linked to a 2023 honoree so the desk shows a real certificate."""
 
 import datetime
 
-from laurel.certificates import services
-from laurel.certificates.models import Certificate, CertificateTemplate, Kind
+from laurel.certificates import handoffs, services
+from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
+from laurel.honors.models import Campaign, Stage
+from laurel.honors.publication import published_honorees
+from laurel.outreach.models import Batch
 from laurel.people.demo import Login, demo_user
 from laurel.people.models import Person, User
 
 BATCH_KEY = "2026-最美科技工作者"
+ASSOCIATION = {
+    "association_name": "云州市科学技术协会",
+    "association_name_en": "Yunzhou Association for Science and Technology",
+    "signatory": "云州市科学技术协会",
+}
+
+
+def _templates() -> tuple[CertificateTemplate, CertificateTemplate]:
+    honor, _created = CertificateTemplate.objects.update_or_create(
+        kind=Kind.HONOR,
+        name="最美科技工作者荣誉证书",
+        defaults={"heading": "荣誉证书", "heading_en": "Certificate of Honor", **ASSOCIATION},
+    )
+    appointment, _created = CertificateTemplate.objects.update_or_create(
+        kind=Kind.APPOINTMENT,
+        name="宣讲团聘书",
+        defaults={"heading": "聘书", "heading_en": "Letter of Appointment", **ASSOCIATION},
+    )
+    return honor, appointment
+
+
+def _link_honoree(campaign: Campaign | None, fallback: list[Person]) -> None:
+    """Link honoree@laurel.demo to the first 2023 honoree without an account (else to the first demo person)."""
+    user = demo_user("honoree@laurel.demo", "获评者 Honoree")
+    if Person.objects.filter(user=user).exists():
+        return
+    candidates = [nomination.person for nomination in published_honorees(campaign)] if campaign else []
+    person = next((person for person in candidates + fallback if person.user_id is None), None)
+    if person is not None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+
+
+def _run(batch_key: str, start) -> None:
+    """Start the batch unless it was issued before, then run it to completion here (not in a worker)."""
+    if IssuanceBatch.objects.filter(batch_key=batch_key).exists():
+        return
+    services.run_batch(start().pk)
 
 
 def seed(*, stdout) -> list[Login]:
-    template, _created = CertificateTemplate.objects.update_or_create(
-        kind=Kind.HONOR,
-        name="最美科技工作者荣誉证书",
-        defaults={
-            "heading": "荣誉证书",
-            "heading_en": "Certificate of Honor",
-            "association_name": "云州市科学技术协会",
-            "association_name_en": "Yunzhou Association for Science and Technology",
-            "signatory": "云州市科学技术协会",
-        },
-    )
+    honor, appointment = _templates()
     staff = User.objects.filter(email="staff@laurel.demo").first()
     people = list(Person.objects.order_by("code")[:4])
-    honoree_user = demo_user("honoree@laurel.demo", "获评者 Honoree")
-    if people and not Person.objects.filter(user=honoree_user).exists():
-        Person.objects.filter(pk=people[0].pk).update(user=honoree_user)
+    campaign = Campaign.objects.filter(edition=2023, stage=Stage.PUBLISHED).order_by("pk").first()
+    _link_honoree(campaign, people)
+    if staff is not None and campaign is not None:
+        _run(
+            handoffs.campaign_batch_key(campaign),
+            lambda: handoffs.issue_campaign_certificates(campaign, template=honor, actor=staff),
+        )
+    first_batch = Batch.objects.filter(number=1).select_related("group").order_by("group", "pk").first()
+    if staff is not None and first_batch is not None and first_batch.memberships.active().exists():
+        _run(
+            handoffs.lecture_batch_key(first_batch),
+            lambda: handoffs.issue_appointment_letters(first_batch, template=appointment, actor=staff),
+        )
     for person in people:
         if not Certificate.objects.current().filter(recipient=person, batch_key=BATCH_KEY).exists():
             services.issue_one(
-                template=template,
+                template=honor,
                 recipient=person,
                 title="云州市最美科技工作者",
                 title_en="Most Beautiful Sci-tech Worker of Yunzhou",
@@ -45,4 +86,4 @@ def seed(*, stdout) -> list[Login]:
     if last and len(people) > 1 and last.status == Certificate.Status.VALID:
         services.revoke(last, reason="演示：推荐材料不实", actor=staff)
     stdout.write(f"certificates: {Certificate.objects.count()} certificates")
-    return [Login("honoree", "honoree@laurel.demo", "downloads own certificate from the desk")]
+    return [Login("honoree", "honoree@laurel.demo", "downloads own 2023 honor certificate from the desk")]

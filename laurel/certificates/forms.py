@@ -44,3 +44,13 @@ class CorrectForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("credential (JSON) or certificate (PDF)"))
+
+
+class HandoffForm(forms.Form):
+    """Choose the template for a campaign's honor certificates or a lecture-group batch's appointment letters."""
+
+    template = forms.ModelChoiceField(CertificateTemplate.objects.none(), label=_("template"))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = CertificateTemplate.objects.filter(kind=kind)

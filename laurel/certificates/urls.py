@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.certificates import views
+from laurel.certificates import handoff_views, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -22,6 +22,13 @@ urlpatterns = [
     path("staff/certificates/templates/<int:pk>/edit/", views.TemplateUpdateView.as_view(), name="template_update"),
     path(
         "staff/certificates/templates/<int:pk>/preview.pdf", views.TemplatePreviewPdfView.as_view(), name="template_pdf"
+    ),
+    path("staff/certificates/handoffs/", handoff_views.HandoffListView.as_view(), name="handoff_list"),
+    path("staff/certificates/campaigns/<int:pk>/", handoff_views.CampaignIssueView.as_view(), name="campaign_issue"),
+    path(
+        "staff/certificates/lecture-batches/<int:pk>/",
+        handoff_views.LectureBatchIssueView.as_view(),
+        name="lecture_batch_issue",
     ),
     path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
     path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),

@@ -1,0 +1,94 @@
+"""Staff pages that issue a published campaign's honor certificates and a lecture-group batch's letters."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from laurel.certificates import handoffs, pdf
+from laurel.certificates.forms import HandoffForm
+from laurel.certificates.models import IssuanceBatch, Kind
+from laurel.certificates.views import ManageMixin
+from laurel.honors.models import Campaign, Nomination, Stage
+from laurel.outreach.models import Batch
+
+
+class HandoffListView(ManageMixin, TemplateView):
+    template_name = "certificates/handoff_list.html"
+
+    def get_context_data(self, **kwargs):
+        campaigns = Campaign.objects.filter(stage=Stage.PUBLISHED).annotate(
+            honorees=Count("nominations", filter=Q(nominations__status=Nomination.Status.SELECTED))
+        )
+        batches = Batch.objects.select_related("group").annotate(
+            members=Count("memberships", filter=Q(memberships__retired_on=None))
+        )
+        return super().get_context_data(campaigns=campaigns, lecture_batches=batches, **kwargs)
+
+
+class HandoffIssueView(ManageMixin, FormView):
+    """Shows who will receive a certificate and issues them all in one background batch."""
+
+    form_class = HandoffForm
+    kind = ""
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"kind": self.kind}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            recipients=self.recipients(),
+            batches=IssuanceBatch.objects.filter(batch_key=self.batch_key()),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            batch = self.issue(form.cleaned_data["template"])
+        except (ValidationError, pdf.CertificateRenderError) as error:
+            form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)
+            return self.form_invalid(form)
+        return redirect(batch)
+
+
+class CampaignIssueView(HandoffIssueView):
+    template_name = "certificates/campaign_issue.html"
+    kind = Kind.HONOR
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        published = self.campaign.stage == Stage.PUBLISHED
+        return super().get_context_data(campaign=self.campaign, published=published, **kwargs)
+
+    def recipients(self):
+        return handoffs.campaign_recipients(self.campaign)
+
+    def batch_key(self):
+        return handoffs.campaign_batch_key(self.campaign)
+
+    def issue(self, template):
+        return handoffs.issue_campaign_certificates(self.campaign, template=template, actor=self.request.user)
+
+
+class LectureBatchIssueView(HandoffIssueView):
+    template_name = "certificates/lecture_batch_issue.html"
+    kind = Kind.APPOINTMENT
+
+    def dispatch(self, request, *args, **kwargs):
+        self.lecture_batch = get_object_or_404(Batch.objects.select_related("group"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(lecture_batch=self.lecture_batch, **kwargs)
+
+    def recipients(self):
+        return handoffs.lecture_batch_recipients(self.lecture_batch)
+
+    def batch_key(self):
+        return handoffs.lecture_batch_key(self.lecture_batch)
+
+    def issue(self, template):
+        return handoffs.issue_appointment_letters(self.lecture_batch, template=template, actor=self.request.user)

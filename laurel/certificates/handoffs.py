@@ -1,0 +1,119 @@
+"""Hand-offs into certificates: a published campaign's honor certificates and a lecture-group batch's
+appointment letters, each issued as one background batch through `services.start_batch`."""
+
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from laurel.certificates import services
+from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
+from laurel.honors.models import Campaign, Stage
+from laurel.honors.publication import published_honorees
+from laurel.outreach.models import Batch, Membership
+
+
+def campaign_batch_key(campaign: Campaign) -> str:
+    return f"campaign:{campaign.pk}"
+
+
+def lecture_batch_key(batch: Batch) -> str:
+    return f"lecture-batch:{batch.pk}"
+
+
+def campaign_recipients(campaign: Campaign) -> list[services.Recipient]:
+    """One recipient per published honoree, in the published order, with the honoree's own citation."""
+    return [
+        services.Recipient(
+            person=nomination.person,
+            title=campaign.name,
+            citation=nomination.citation,
+            source=nomination,
+        )
+        for nomination in published_honorees(campaign)
+    ]
+
+
+def _member_title(batch: Batch, language: str) -> str:
+    with override(language):
+        if language == "en":
+            return f"{batch.group.name_en or batch.group.name} member, batch {batch.number}"
+        return f"{batch.group.name}第{batch.number}批成员"
+
+
+def _member_citation(membership: Membership, batch: Batch, language: str) -> str:
+    with override(language):
+        role = str(Membership.Role(membership.role).label)
+        if language == "en":
+            date = membership.term_start.strftime("%d %B %Y")
+            return f"Appointed {role.lower()} of {batch.group.name_en or batch.group.name} from {date}."
+        date = formats.date_format(membership.term_start, "Y年n月j日")
+        return f"兹聘请为{batch.group.name}{role}，聘期自{date}起。"
+
+
+def lecture_batch_recipients(batch: Batch) -> list[services.Recipient]:
+    """One recipient per member of the batch who has not retired, with their role in the citation."""
+    memberships = batch.memberships.active().select_related("person").order_by("role", "person__name", "pk")
+    return [
+        services.Recipient(
+            person=membership.person,
+            title=_member_title(batch, "zh-hans"),
+            title_en=_member_title(batch, "en"),
+            citation=_member_citation(membership, batch, "zh-hans"),
+            citation_en=_member_citation(membership, batch, "en"),
+            source=membership,
+        )
+        for membership in memberships
+    ]
+
+
+def _refuse_second_issue(batch_key: str, kind: str, recipients: list[services.Recipient], message: str) -> None:
+    """Refused while a batch for the same key is still running, or once every recipient holds one."""
+    if IssuanceBatch.objects.filter(
+        batch_key=batch_key, status__in=[IssuanceBatch.Status.PENDING, IssuanceBatch.Status.RUNNING]
+    ).exists():
+        raise ValidationError(message, code="already_issued")
+    holders = set(
+        Certificate.objects.current().filter(batch_key=batch_key, kind=kind).values_list("recipient_id", flat=True)
+    )
+    if recipients and all(recipient.person.pk in holders for recipient in recipients):
+        raise ValidationError(message, code="already_issued")
+
+
+def _check_template(template: CertificateTemplate, kind: str) -> None:
+    if template.kind != kind:
+        raise ValidationError(_("Choose a template for %(kind)s.") % {"kind": Kind(kind).label}, code="wrong_template")
+
+
+def issue_campaign_certificates(campaign: Campaign, *, template: CertificateTemplate, actor) -> IssuanceBatch:
+    """Issue the honor certificates of a published campaign's honorees in one background batch. Honorees who
+    already hold one (the unique constraint on person, kind and key) are skipped with a reason."""
+    if campaign.stage != Stage.PUBLISHED:
+        raise ValidationError(
+            _("Honor certificates can be issued only after the campaign's results are published."),
+            code="not_published",
+        )
+    _check_template(template, Kind.HONOR)
+    recipients = campaign_recipients(campaign)
+    if not recipients:
+        raise ValidationError(_("This campaign has no published honorees."), code="no_honorees")
+    key = campaign_batch_key(campaign)
+    _refuse_second_issue(key, Kind.HONOR, recipients, _("The honor certificates of this campaign are already issued."))
+    return services.start_batch(
+        template=template, recipients=recipients, batch_key=key, title=campaign.name, actor=actor
+    )
+
+
+def issue_appointment_letters(batch: Batch, *, template: CertificateTemplate, actor) -> IssuanceBatch:
+    """Issue the appointment letters of every current member of a lecture-group batch in one background batch."""
+    _check_template(template, Kind.APPOINTMENT)
+    recipients = lecture_batch_recipients(batch)
+    if not recipients:
+        raise ValidationError(_("This batch has no current members."), code="no_members")
+    key = lecture_batch_key(batch)
+    _refuse_second_issue(
+        key, Kind.APPOINTMENT, recipients, _("The appointment letters of this batch are already issued.")
+    )
+    return services.start_batch(
+        template=template, recipients=recipients, batch_key=key, title=_member_title(batch, "zh-hans"), actor=actor
+    )

@@ -1,0 +1,190 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from laurel.certificates import handoffs
+from laurel.certificates.models import Certificate, IssuanceBatch, Kind
+from laurel.honors.models import Nomination, Stage
+from laurel.outreach.models import Membership
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.honors import CampaignFactory, NominationFactory
+from tests.factories.outreach import BatchFactory, LectureGroupFactory, MembershipFactory
+from tests.factories.people import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published_campaign():
+    campaign = CampaignFactory(name="2023年云州市最美科技工作者", edition=2023, stage=Stage.PUBLISHED)
+    for unit_name, name, citation in [("乙研究所", "王䶮", "材料领域的开拓者"), ("甲大学", "李明", "农业领域的守护者")]:
+        unit = OrganizationFactory(name=unit_name)
+        NominationFactory(
+            campaign=campaign, unit=unit, person=PersonFactory(name=name, organization=unit),
+            status=Nomination.Status.SELECTED, citation=citation, photos=0,
+        )  # fmt: skip
+    NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0)
+    return campaign
+
+
+@pytest.fixture
+def lecture_batch():
+    batch = BatchFactory(group=LectureGroupFactory(name="科学家精神宣讲团", name_en="Scientist Spirit Lecture Group"))
+    MembershipFactory(batch=batch, person=PersonFactory(name="周雅"), role=Membership.Role.HEAD)
+    MembershipFactory(batch=batch, person=PersonFactory(name="陈立"))
+    MembershipFactory(batch=batch, person=PersonFactory(name="退休者"), retired_on=batch.announced_on)
+    return batch
+
+
+def test_campaign_certificates_carry_each_honorees_citation_in_published_order(
+    published_campaign, staff, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory(kind=Kind.HONOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.total, batch.skipped) == ("finished", 2, 2, [])
+    certificates = Certificate.objects.filter(batch_key=f"campaign:{published_campaign.pk}").order_by("status_index")
+    assert [(c.recipient_name, c.title, c.citation, c.kind) for c in certificates] == [
+        ("王䶮", "2023年云州市最美科技工作者", "材料领域的开拓者", "honor"),
+        ("李明", "2023年云州市最美科技工作者", "农业领域的守护者", "honor"),
+    ]  # by unit name: 乙研究所 (U+4E59) before 甲大学 (U+7532)
+    nomination = Nomination.objects.get(person__name="王䶮")
+    assert certificates[0].source_id == str(nomination.pk)
+
+
+def test_campaign_certificates_are_refused_before_publication(published_campaign, staff):
+    published_campaign.stage = Stage.NOTICE
+    published_campaign.save()
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_campaign_certificates(published_campaign, template=CertificateTemplateFactory(), actor=staff)
+    assert error.value.messages == ["评选结果公布后才能颁发荣誉证书。"]
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_campaign_certificates_issued_twice_are_refused(published_campaign, staff, django_capture_on_commit_callbacks):
+    template = CertificateTemplateFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    assert error.value.messages == ["该评选活动的荣誉证书已经颁发。"]
+    assert (IssuanceBatch.objects.count(), Certificate.objects.count()) == (1, 2)
+
+
+def test_campaign_certificates_only_missing_honorees_are_issued_again(
+    published_campaign, staff, django_capture_on_commit_callbacks
+):
+    """One honoree already holds one: the unique constraint skips them with a reason, the other is issued."""
+    template = CertificateTemplateFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    Certificate.objects.filter(recipient_name="李明").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    batch.refresh_from_db()
+    assert batch.skipped == [{"person": "王䶮", "reason": f"王䶮 已持有 campaign:{published_campaign.pk} 的证书。"}]
+    assert Certificate.objects.count() == 2
+
+
+def test_campaign_certificates_refuse_a_template_of_another_kind(published_campaign, staff):
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_campaign_certificates(
+            published_campaign, template=CertificateTemplateFactory(kind=Kind.APPOINTMENT), actor=staff
+        )
+    assert error.value.messages == ["请选择“荣誉证书”的模板。"]
+
+
+def test_appointment_letters_name_the_role_for_current_members(
+    lecture_batch, staff, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory(kind=Kind.APPOINTMENT, heading="聘书", heading_en="Letter of Appointment")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = handoffs.issue_appointment_letters(lecture_batch, template=template, actor=staff)
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.batch_key) == ("finished", 2, f"lecture-batch:{lecture_batch.pk}")
+    letters = {c.recipient_name: c for c in Certificate.objects.filter(kind=Kind.APPOINTMENT)}
+    assert sorted(letters) == ["周雅", "陈立"]
+    number = lecture_batch.number
+    assert letters["周雅"].title == f"科学家精神宣讲团第{number}批成员"
+    assert letters["周雅"].title_en == f"Scientist Spirit Lecture Group member, batch {number}"
+    assert letters["周雅"].citation == "兹聘请为科学家精神宣讲团团长，聘期自2025年5月30日起。"
+    assert letters["陈立"].citation_en == "Appointed member of Scientist Spirit Lecture Group from 30 May 2025."
+
+
+def test_appointment_letters_issued_twice_are_refused(lecture_batch, staff):
+    template = CertificateTemplateFactory(kind=Kind.APPOINTMENT)
+    handoffs.issue_appointment_letters(lecture_batch, template=template, actor=staff)
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_appointment_letters(lecture_batch, template=template, actor=staff)
+    assert error.value.messages == ["该批次的聘书已经颁发。"]
+
+
+def test_appointment_letters_refused_for_a_batch_without_members(staff):
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_appointment_letters(
+            BatchFactory(), template=CertificateTemplateFactory(kind=Kind.APPOINTMENT), actor=staff
+        )
+    assert error.value.messages == ["该批次没有在任成员。"]
+
+
+# Views
+def test_staff_issues_campaign_certificates_from_the_page(
+    published_campaign, staff_client, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory()
+    listing = staff_client.get(reverse("certificates:handoff_list"))
+    assert published_campaign.name in listing.content.decode()
+    url = reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk})
+    page = staff_client.get(url)
+    assert "材料领域的开拓者" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"template": template.pk})
+    batch = IssuanceBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    assert Certificate.objects.count() == 2
+    again = staff_client.post(url, {"template": template.pk})
+    assert "该评选活动的荣誉证书已经颁发" in again.content.decode()
+
+
+def test_campaign_page_before_publication_says_why(published_campaign, staff_client):
+    published_campaign.stage = Stage.COMMITTEE
+    published_campaign.save()
+    url = reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk})
+    response = staff_client.post(url, {"template": CertificateTemplateFactory().pk})
+    assert response.status_code == 200
+    assert "评选结果公布后" in response.content.decode()
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_staff_issues_appointment_letters_from_the_page(
+    lecture_batch, staff_client, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory(kind=Kind.APPOINTMENT)
+    url = reverse("certificates:lecture_batch_issue", kwargs={"pk": lecture_batch.pk})
+    assert "兹聘请为科学家精神宣讲团团长" in staff_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"template": template.pk})
+    assert response.status_code == 302
+    assert Certificate.objects.filter(kind=Kind.APPOINTMENT).count() == 2
+
+
+@pytest.mark.parametrize("persona", ["member", "nominator", "expert"])
+def test_handoff_pages_refuse_non_staff(published_campaign, lecture_batch, client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    template = CertificateTemplateFactory()
+    for url in [
+        reverse("certificates:handoff_list"),
+        reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk}),
+        reverse("certificates:lecture_batch_issue", kwargs={"pk": lecture_batch.pk}),
+    ]:
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"template": template.pk}).status_code == 403
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_handoff_pages_send_anonymous_visitors_to_log_in(published_campaign, client):
+    url = reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk})
+    response = client.post(url, {"template": CertificateTemplateFactory().pk})
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert IssuanceBatch.objects.count() == 0
