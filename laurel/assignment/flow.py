@@ -29,6 +29,8 @@ PRUNE_WIDTH = 4  # candidate arcs per item in the first pruned round: PRUNE_WIDT
 PRUNE_MINIMUM = 12  # ... but at least this many
 CHUNK_CELLS = 1 << 22  # items x experts cells handled at once on dense matrices (bounds the memory)
 POTENTIAL_ROUNDS = 5000  # Bellman-Ford passes before giving up on the certificate (then: full network)
+PRUNE_ROUNDS = 5  # pruned rounds before the full network is solved instead ...
+PRUNE_SHARE = 0.3  # ... or once the candidates are this share of all allowed pairs
 
 
 def cost_scale(prepared: Prepared) -> float:
@@ -53,8 +55,14 @@ def integer_costs(prepared: Prepared) -> np.ndarray:
     return arc_costs(prepared, prepared.arc_affinity, prepared.arc_keep)
 
 
-def _network(prepared: Prepared, items: np.ndarray, experts: np.ndarray, costs: np.ndarray):
-    """(tails, heads, capacities, costs, supplies); the candidate arcs come first, in the given order."""
+def _network(
+    prepared: Prepared, items: np.ndarray, experts: np.ndarray, costs: np.ndarray, overflow: int | None = None
+):
+    """(tails, heads, capacities, costs, supplies); the candidate arcs come first, in the given order.
+
+    With `overflow`, every item also gets an arc of that cost to an overflow node that drains into the sink,
+    so that a pruned network always has a flow (see `_solve_pruned`).
+    """
     n_items, n_experts = prepared.n_items, prepared.n_experts
     forced_items, forced_experts = forced_counts(prepared)
     item_low = np.maximum(prepared.k_min - forced_items, 0)
@@ -80,6 +88,13 @@ def _network(prepared: Prepared, items: np.ndarray, experts: np.ndarray, costs: 
         capacities += [optional[with_room].astype(np.int64), np.array([total_optional], dtype=np.int64)]
         all_costs += [np.zeros(len(with_room), dtype=np.int64), np.zeros(1, dtype=np.int64)]
         supplies[source] = total_optional
+    if overflow is not None:
+        spill = len(supplies)
+        supplies = np.append(supplies, 0)
+        tails += [np.arange(n_items, dtype=np.int32), np.array([spill], dtype=np.int32)]
+        heads += [np.full(n_items, spill, dtype=np.int32), np.array([sink], dtype=np.int32)]
+        capacities += [item_high.astype(np.int64), np.array([int(item_high.sum())], dtype=np.int64)]
+        all_costs += [np.full(n_items, overflow, dtype=np.int64), np.zeros(1, dtype=np.int64)]
     supplies[sink] = -supplies.sum()
     return (
         np.concatenate(tails).astype(np.int32),
@@ -154,8 +169,9 @@ def _row_chunks(prepared: Prepared):
 
 
 def _best_candidates(prepared: Prepared, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's `width` candidate experts of highest affinity (fewer when it has fewer candidates)."""
-    affinity, blocked, n_experts = prepared.affinity, prepared.blocked, prepared.n_experts
+    """Each item's `width` candidate experts of highest affinity, and each expert's best items (twice the
+    average load), so that the pruned network can usually carry the whole demand."""
+    affinity, blocked, n_items, n_experts = prepared.affinity, prepared.blocked, prepared.n_items, prepared.n_experts
     items, experts = [], []
     for start, end in _row_chunks(prepared):
         rows = np.where(blocked[start:end], -1.0, affinity[start:end])
@@ -163,23 +179,44 @@ def _best_candidates(prepared: Prepared, width: int) -> tuple[np.ndarray, np.nda
         usable = np.take_along_axis(rows, top, axis=1) >= 0
         items.append(np.nonzero(usable)[0].astype(np.int32) + start)
         experts.append(top[usable].astype(np.int32))
-    return np.concatenate(items), np.concatenate(experts)
+    depth = min(n_items, 2 * -(-int(prepared.k_max.sum()) // max(1, n_experts)))
+    if 0 < depth < n_items:
+        step = max(1, CHUNK_CELLS // max(1, n_items))
+        for start in range(0, n_experts, step):
+            end = min(n_experts, start + step)
+            columns = np.where(blocked[:, start:end], -1.0, affinity[:, start:end]).T
+            top = np.argpartition(columns, n_items - depth, axis=1)[:, n_items - depth :]
+            usable = np.take_along_axis(columns, top, axis=1) >= 0
+            experts.append(np.nonzero(usable)[0].astype(np.int32) + start)
+            items.append(top[usable].astype(np.int32))
+    items, experts = np.concatenate(items), np.concatenate(experts)
+    unique = np.unique(items.astype(np.int64) * n_experts + experts)
+    return (unique // n_experts).astype(np.int32), (unique % n_experts).astype(np.int32)
 
 
 def _violations(
-    prepared: Prepared, distance: np.ndarray, scale: float, included: np.ndarray
+    prepared: Prepared, distance: np.ndarray, scale: float, included: np.ndarray, limit: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Left-out candidate arcs with a negative reduced cost: round(affinity x scale) > d[item] - d[expert]."""
+    """Left-out candidate arcs with a negative reduced cost: round(affinity x scale) > d[item] - d[expert].
+
+    At most `limit` per item, the most negative first (the next round brings in any others still needed).
+    """
     n_items = prepared.n_items
     item_distance = distance[:n_items].astype(np.float64)
     expert_distance = distance[n_items : n_items + prepared.n_experts].astype(np.float64)
     items, experts = [], []
     for start, end in _row_chunks(prepared):
-        gain = np.rint(prepared.affinity[start:end].astype(np.float64) * scale)
-        bad = gain > item_distance[start:end, None] - expert_distance[None, :]
+        excess = np.rint(prepared.affinity[start:end].astype(np.float64) * scale)
+        excess -= item_distance[start:end, None] - expert_distance[None, :]
+        bad = excess > 0
         bad &= ~prepared.blocked[start:end]
         bad &= ~included[start:end]
         rows, columns = np.nonzero(bad)
+        if len(rows) > limit * (end - start):
+            order = np.lexsort((-excess[rows, columns], rows))
+            rows, columns = rows[order], columns[order]
+            rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+            rows, columns = rows[rank < limit], columns[rank < limit]
         items.append(rows.astype(np.int32) + start)
         experts.append(columns.astype(np.int32))
     return np.concatenate(items), np.concatenate(experts)
@@ -191,28 +228,40 @@ def solve_total(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     Dense problems go through the pruned network and its optimality certificate (see the module docstring).
     """
     width = max(PRUNE_MINIMUM, PRUNE_WIDTH * int(prepared.k_max.max(initial=0)))
-    if prepared.blocked is None or width >= prepared.n_experts or prepared.keep.size:
+    if prepared.blocked is None or width >= prepared.n_experts or prepared.keep.size or prepared.load_min.any():
         chosen = solve_flow(prepared)
         return prepared.arc_items[chosen], prepared.arc_experts[chosen]
     return _solve_pruned(prepared, width)
 
 
 def _solve_pruned(prepared: Prepared, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rounds of: min-cost flow on the candidate arcs (plus costly overflow arcs, so there is always a flow),
+    potentials, then the left-out arcs that break the certificate join the candidates."""
     scale = cost_scale(prepared)
     items, experts = _best_candidates(prepared, width)
     included = np.zeros((prepared.n_items, prepared.n_experts), dtype=bool)
     included[items, experts] = True
-    while True:
+    n_nodes = prepared.n_items + prepared.n_experts + 3
+    # Dearer than any path of real arcs, so the flow overflows only where the real arcs cannot carry it.
+    overflow = (n_nodes + 1) * (int(np.rint(prepared.largest_affinity() * scale)) + 1)
+    allowed = int(prepared.candidates_per_item().sum())
+    for _ in range(PRUNE_ROUNDS):
+        if len(items) > PRUNE_SHARE * allowed:
+            break
         costs = arc_costs(prepared, prepared.affinity[items, experts], np.zeros(len(items), dtype=bool), scale)
-        network = _network(prepared, items, experts, costs)
+        network = _network(prepared, items, experts, costs, overflow)
         status, flows = _run(network)
         distance = None if flows is None else potentials(network, flows)
-        if distance is None:  # pruned network infeasible or no certificate in time: the whole network decides
-            chosen = solve_flow(prepared)
-            return prepared.arc_items[chosen], prepared.arc_experts[chosen]
-        more_items, more_experts = _violations(prepared, distance, scale, included)
+        if distance is None:  # no flow even with overflow, or no certificate in time
+            break
+        more_items, more_experts = _violations(prepared, distance, scale, included, width)
         if not len(more_items):
+            if flows[network[1] == len(network[4]) - 1].any():  # certified, yet overflowing: infeasible
+                break  # the full network raises Infeasible with the reasons
             chosen = flows[: len(items)] > 0
             return items[chosen], experts[chosen]
         included[more_items, more_experts] = True
         items, experts = np.concatenate([items, more_items]), np.concatenate([experts, more_experts])
+    del included
+    chosen = solve_flow(prepared)  # the whole network decides
+    return prepared.arc_items[chosen], prepared.arc_experts[chosen]

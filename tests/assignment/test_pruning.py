@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laurel.assignment import flow
+from laurel.assignment.diagnosis import precheck
 from laurel.assignment.problem import Infeasible, Problem, prepare
 from laurel.assignment.report import _top_k_conflicts
 from laurel.assignment.solver import solve
@@ -42,6 +43,8 @@ def instances(draw):
 
 def full_objective(problem):
     prepared = prepare(problem)
+    if precheck(prepared):
+        raise Infeasible(precheck(prepared))
     chosen = flow.solve_flow(prepared)
     return int(-flow.integer_costs(prepared)[chosen].sum()), prepared
 
@@ -66,12 +69,12 @@ def test_pruned_and_full_networks_reach_the_same_optimum(problem, width):
 
 
 @pytest.mark.parametrize(
-    ("load_max", "width", "route"),
-    [(10, 3, "certificate adds arcs"), (3, 2, "pruned network infeasible: full network")],
+    ("load_max", "width", "rounds", "route"),
+    [(3, 2, 5, "certificate adds arcs"), (3, 2, 1, "round limit: full network")],
 )
-def test_pruned_network_repairs_itself(monkeypatch, load_max, width, route):
-    # Every item's favourite is expert 0, who cannot take them all: the first pruned round is either
-    # uncertified (arcs are added) or infeasible (the full network is solved).
+def test_pruned_network_repairs_itself(monkeypatch, load_max, width, rounds, route):
+    # Every item's favourite is expert 0, who cannot take them all: the first pruned round overflows and is
+    # not certified, so arcs are added (or, past the round limit, the full network is solved).
     rng = np.random.default_rng(3)
     affinity = rng.random((40, 30))
     affinity[:, 0] += 1
@@ -91,6 +94,7 @@ def test_pruned_network_repairs_itself(monkeypatch, load_max, width, route):
     expected, _ = full_objective(problem)
     monkeypatch.setattr(flow, "PRUNE_MINIMUM", width)
     monkeypatch.setattr(flow, "PRUNE_WIDTH", 1)
+    monkeypatch.setattr(flow, "PRUNE_ROUNDS", rounds)
     monkeypatch.setattr(flow, "_violations", counting_violations)
     monkeypatch.setattr(flow, "solve_flow", counting_solve_flow)
     solution = solve(problem)
