@@ -21,7 +21,7 @@ def forced_counts(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
 def precheck(prepared: Prepared) -> list[Reason]:
     """Every reason found by counting; an empty list does not prove feasibility."""
     reasons: list[Reason] = []
-    n_items, n_experts = prepared.n_items, prepared.n_experts
+    n_experts = prepared.n_experts
     forced_items, forced_experts = forced_counts(prepared)
 
     if prepared.forced.size and prepared.conflicts.size:
@@ -62,8 +62,7 @@ def precheck(prepared: Prepared) -> list[Reason]:
                 {"count": too_big.size, "k": int(prepared.k_min.max()), "experts": n_experts},
             )
         )
-    usable = prepared.load_max[prepared.arc_experts] > 0
-    available = np.bincount(prepared.arc_items[usable], minlength=n_items) + forced_items
+    available = prepared.candidates_per_item() + forced_items
     short = np.flatnonzero(available < prepared.k_min)
     short = np.setdiff1d(short, too_big)
     if short.size:
@@ -94,7 +93,7 @@ def precheck(prepared: Prepared) -> list[Reason]:
                 {"minimum": minimum_load, "most": most},
             )
         )
-    reachable = np.bincount(prepared.arc_experts, minlength=n_experts) + forced_experts
+    reachable = prepared.candidates_per_expert() + forced_experts
     idle = np.flatnonzero(reachable < prepared.load_min)
     if idle.size:
         reasons.append(

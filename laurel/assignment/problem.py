@@ -164,7 +164,7 @@ def _pairs(value, n_items: int, n_experts: int, name: str) -> np.ndarray:
                 raise InvalidProblem(
                     [Reason("bad_shape", "%(name)s must be an items x experts matrix.", {"name": name})]
                 )
-            pairs = np.argwhere(array).astype(np.int64)
+            return np.argwhere(array).astype(np.int64)  # sorted and unique already
         else:
             pairs = array.reshape(-1, 2).astype(np.int64) if array.size else np.zeros((0, 2), dtype=np.int64)
     if pairs.size and (
@@ -173,7 +173,10 @@ def _pairs(value, n_items: int, n_experts: int, name: str) -> np.ndarray:
         raise InvalidProblem(
             [Reason("pair_out_of_range", "%(name)s names an item or expert that does not exist.", {"name": name})]
         )
-    return np.unique(pairs, axis=0) if pairs.size else pairs
+    if not pairs.size:
+        return pairs
+    codes = np.unique(pairs[:, 0] * n_experts + pairs[:, 1])
+    return np.stack([codes // n_experts, codes % n_experts], axis=1)
 
 
 def _labels(ids, size: int) -> list:
@@ -196,25 +199,81 @@ class Prepared:
     k_max: np.ndarray
     load_min: np.ndarray
     load_max: np.ndarray
-    arc_items: np.ndarray  # candidate pairs, excluding conflicts and forced pairs
-    arc_experts: np.ndarray
-    arc_affinity: np.ndarray
-    arc_keep: np.ndarray  # bool per candidate arc
     forced: np.ndarray  # (n, 2)
     forced_affinity: np.ndarray
     conflicts: np.ndarray  # (n, 2)
+    keep: np.ndarray  # (n, 2)
     item_ids: list
     expert_ids: list
     affinity: Any
     groups: list[GroupConstraint]
     fair: bool
     time_limit: float
+    # Candidate pairs (excluding conflicts, forced pairs and experts without capacity), either as flat arrays
+    # (sparse affinity) or, for a dense affinity, as the items x experts mask `blocked` of the pairs that are
+    # NOT candidates; the flat arrays are then built only when a solver asks for them.
+    arcs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    blocked: np.ndarray | None = None
 
     def show_items(self, indices) -> str:
         return _show(self.item_ids, indices)
 
     def show_experts(self, indices) -> str:
         return _show(self.expert_ids, indices)
+
+    def _flat_arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self.arcs is None:
+            arc_items, arc_experts = np.nonzero(~self.blocked)
+            arc_items, arc_experts = arc_items.astype(np.int32), arc_experts.astype(np.int32)
+            self.arcs = (
+                arc_items,
+                arc_experts,
+                self.affinity[arc_items, arc_experts],
+                self.keep_mask(arc_items, arc_experts),
+            )
+        return self.arcs
+
+    @property
+    def arc_items(self) -> np.ndarray:
+        return self._flat_arcs()[0]
+
+    @property
+    def arc_experts(self) -> np.ndarray:
+        return self._flat_arcs()[1]
+
+    @property
+    def arc_affinity(self) -> np.ndarray:
+        return self._flat_arcs()[2]
+
+    @property
+    def arc_keep(self) -> np.ndarray:
+        """Bool per candidate arc: is the pair one to keep (incremental reassignment)."""
+        return self._flat_arcs()[3]
+
+    def keep_mask(self, items: np.ndarray, experts: np.ndarray) -> np.ndarray:
+        if not self.keep.size:
+            return np.zeros(len(items), dtype=bool)
+        keep_codes = self.keep[:, 0] * self.n_experts + self.keep[:, 1]
+        return np.isin(items.astype(np.int64) * self.n_experts + experts, keep_codes)
+
+    def candidates_per_item(self) -> np.ndarray:
+        if self.arcs is None:
+            return self.n_experts - np.count_nonzero(self.blocked, axis=1)
+        usable = self.load_max[self.arc_experts] > 0
+        return np.bincount(self.arc_items[usable], minlength=self.n_items)
+
+    def candidates_per_expert(self) -> np.ndarray:
+        if self.arcs is None:
+            return self.n_items - np.count_nonzero(self.blocked, axis=0)
+        return np.bincount(self.arc_experts, minlength=self.n_experts)
+
+    def largest_affinity(self) -> float:
+        """The largest candidate affinity (1.0 when there is none)."""
+        if self.arcs is None:
+            if not self.blocked.size or self.blocked.all():
+                return 1.0
+            return float(np.max(np.where(self.blocked, 0, self.affinity)))
+        return float(self.arc_affinity.max()) if self.arc_affinity.size else 1.0
 
 
 def _check_affinity(affinity) -> tuple[Any, np.ndarray]:
@@ -273,6 +332,7 @@ def prepare(problem: Problem) -> Prepared:
     forced = _pairs(problem.forced, n_items, n_experts, "forced pairs")
     keep = _pairs(problem.keep, n_items, n_experts, "kept pairs")
 
+    arcs, blocked = None, None
     if sp.issparse(affinity):
         coo = affinity.tocoo()
         mask = sp.csr_array((np.ones(coo.nnz, dtype=bool), (coo.row, coo.col)), shape=affinity.shape)
@@ -286,42 +346,39 @@ def prepare(problem: Problem) -> Prepared:
         arc_items, arc_experts = mask.row.astype(np.int32), mask.col.astype(np.int32)
         arc_affinity = np.asarray(affinity[arc_items, arc_experts]).ravel().astype(np.float64)
         forced_affinity = np.asarray(affinity[forced[:, 0], forced[:, 1]]).ravel() if forced.size else np.zeros(0)
+        arcs = (arc_items, arc_experts, arc_affinity, None)
     else:
-        mask = np.ones(affinity.shape, dtype=bool)
-        if conflicts.size:
-            mask[conflicts[:, 0], conflicts[:, 1]] = False
+        conflict_matrix = problem.conflicts
+        if isinstance(conflict_matrix, np.ndarray) and conflict_matrix.dtype == bool:
+            blocked = conflict_matrix.copy()
+        else:
+            blocked = np.zeros(affinity.shape, dtype=bool)
+            if conflicts.size:
+                blocked[conflicts[:, 0], conflicts[:, 1]] = True
         if forced.size:
-            mask[forced[:, 0], forced[:, 1]] = False
-        mask[:, load_max == 0] = False
-        arc_items, arc_experts = np.nonzero(mask)
-        del mask
-        arc_items = arc_items.astype(np.int32)
-        arc_experts = arc_experts.astype(np.int32)
-        arc_affinity = affinity[arc_items, arc_experts]
+            blocked[forced[:, 0], forced[:, 1]] = True
+        blocked[:, load_max == 0] = True
         forced_affinity = affinity[forced[:, 0], forced[:, 1]].astype(np.float64) if forced.size else np.zeros(0)
-    arc_keep = np.zeros(len(arc_items), dtype=bool)
-    if keep.size:
-        keep_codes = keep[:, 0] * n_experts + keep[:, 1]
-        arc_codes = arc_items.astype(np.int64) * n_experts + arc_experts
-        arc_keep = np.isin(arc_codes, keep_codes)
-    return Prepared(
+    prepared = Prepared(
         n_items=n_items,
         n_experts=n_experts,
         k_min=k_min,
         k_max=k_max,
         load_min=load_min,
         load_max=load_max,
-        arc_items=arc_items,
-        arc_experts=arc_experts,
-        arc_affinity=arc_affinity,
-        arc_keep=arc_keep,
         forced=forced,
         forced_affinity=forced_affinity,
         conflicts=conflicts,
+        keep=keep,
         item_ids=_labels(problem.item_ids, n_items),
         expert_ids=_labels(problem.expert_ids, n_experts),
         affinity=affinity,
         groups=list(problem.groups),
         fair=problem.fair,
         time_limit=problem.time_limit,
+        arcs=arcs,
+        blocked=blocked,
     )
+    if arcs is not None:
+        prepared.arcs = (*arcs[:3], prepared.keep_mask(arcs[0], arcs[1]))
+    return prepared

@@ -8,27 +8,26 @@ import scipy.sparse as sp
 from laurel.assignment.problem import Prepared, Reason, Report
 
 
-def _top_k_conflicts(prepared: Prepared) -> int:
+def _top_k_conflicts(prepared: Prepared, chunk: int = 2048) -> int:
     """Conflicted pairs a naive "best k experts per item" choice would have picked."""
     conflicts = prepared.conflicts  # sorted by item
     if not conflicts.size:
         return 0
     affinity = prepared.affinity
     values = np.asarray(affinity[conflicts[:, 0], conflicts[:, 1]]).ravel().astype(np.float64)
-    items, starts = np.unique(conflicts[:, 0], return_index=True)
-    ends = np.append(starts[1:], len(conflicts))
-    avoided = 0
-    for item, start, end in zip(items.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        k = int(prepared.k_max[item])
-        row = affinity[[item]].toarray().ravel() if sp.issparse(affinity) else np.asarray(affinity[item])
-        if k <= 0:
-            continue
-        if k >= row.size:
-            avoided += end - start
-            continue
-        cutoff = np.partition(row, row.size - k)[row.size - k]
-        avoided += int(np.count_nonzero(values[start:end] >= cutoff))
-    return avoided
+    items = np.unique(conflicts[:, 0])
+    cutoff = np.full(prepared.n_items, np.inf)  # k <= 0: nothing picked
+    k = prepared.k_max
+    size = prepared.n_experts
+    cutoff[items[k[items] >= size]] = -np.inf  # k covers the panel: everything picked
+    ranked = items[(k[items] > 0) & (k[items] < size)]
+    for start in range(0, len(ranked), chunk):
+        batch = ranked[start : start + chunk]
+        rows = affinity[batch].toarray() if sp.issparse(affinity) else np.asarray(affinity[batch])
+        for value in np.unique(k[batch]).tolist():
+            same = k[batch] == value
+            cutoff[batch[same]] = np.partition(rows[same], size - value, axis=1)[:, size - value]
+    return int(np.count_nonzero(values >= cutoff[conflicts[:, 0]]))
 
 
 def build_report(prepared: Prepared, pairs: np.ndarray, pair_affinity: np.ndarray, kept: int | None) -> Report:
@@ -42,7 +41,7 @@ def build_report(prepared: Prepared, pairs: np.ndarray, pair_affinity: np.ndarra
     minimum[counts == 0] = 0.0
     mean = np.divide(totals, counts, out=np.zeros(n_items), where=counts > 0)
     warnings = []
-    reachable = np.bincount(prepared.arc_experts, minlength=n_experts)
+    reachable = prepared.candidates_per_expert()
     if prepared.forced.size:
         reachable = reachable + np.bincount(prepared.forced[:, 1], minlength=n_experts)
     shut_out = np.flatnonzero(reachable == 0)

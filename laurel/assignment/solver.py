@@ -9,7 +9,7 @@ import numpy as np
 
 from laurel.assignment.diagnosis import precheck
 from laurel.assignment.fair import solve_fair_flow
-from laurel.assignment.flow import solve_flow
+from laurel.assignment.flow import solve_total
 from laurel.assignment.milp import solve_milp
 from laurel.assignment.problem import Infeasible, Prepared, Problem, Solution, prepare
 from laurel.assignment.report import build_report
@@ -33,18 +33,27 @@ def solve(problem: Problem) -> Solution:
         chosen, exact = result.chosen, result.exact
         method = "milp-fair" if prepared.fair else "milp"
     else:
-        chosen, exact, method = solve_flow(prepared), True, "min-cost-flow"
-    return _solution(prepared, chosen, method=method, exact=exact, started=started)
+        items, experts = solve_total(prepared)
+        return _solution(prepared, items, experts, method="min-cost-flow", exact=True, started=started)
+    items, experts = prepared.arc_items[chosen], prepared.arc_experts[chosen]
+    return _solution(prepared, items, experts, method=method, exact=exact, started=started)
 
 
-def _solution(prepared: Prepared, chosen: np.ndarray, *, method: str, exact: bool, started: float) -> Solution:
-    pairs = np.concatenate(
-        [np.stack([prepared.arc_items[chosen], prepared.arc_experts[chosen]], axis=1), prepared.forced]
-    )
-    affinity = np.concatenate([prepared.arc_affinity[chosen].astype(np.float64), prepared.forced_affinity])
+def _pair_affinity(prepared: Prepared, items: np.ndarray, experts: np.ndarray) -> np.ndarray:
+    if prepared.blocked is not None:
+        return prepared.affinity[items, experts].astype(np.float64)
+    return np.asarray(prepared.affinity[items, experts]).ravel().astype(np.float64)
+
+
+def _solution(
+    prepared: Prepared, items: np.ndarray, experts: np.ndarray, *, method: str, exact: bool, started: float
+) -> Solution:
+    """The chosen candidate arcs (items[i], experts[i]) plus the forced pairs, as a sorted `Solution`."""
+    pairs = np.concatenate([np.stack([items, experts], axis=1), prepared.forced])
+    affinity = np.concatenate([_pair_affinity(prepared, items, experts), prepared.forced_affinity])
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
     pairs, affinity = pairs[order].astype(np.int64), affinity[order]
-    kept = int(prepared.arc_keep[chosen].sum()) if prepared.arc_keep.any() else None
+    kept = int(prepared.keep_mask(items, experts).sum()) if prepared.keep.size else None
     report = build_report(prepared, pairs, affinity, kept)
     return Solution(
         pairs=pairs,
