@@ -34,12 +34,15 @@ def _empty_cache():
     from django.core.cache import cache
 
     from laurel.core import pagecache
+    from laurel.news import viewcount
 
     cache.clear()
-    pagecache._remembered["version"] = None
+    pagecache.forget_local()
+    viewcount.forget_recent_visitors()
     yield
     cache.clear()
-    pagecache._remembered["version"] = None
+    pagecache.forget_local()
+    viewcount.forget_recent_visitors()
 
 
 @pytest.fixture

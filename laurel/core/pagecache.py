@@ -61,3 +61,29 @@ def front_page_key(language: str) -> str:
 
 def personalize(html: str, request) -> str:
     return html.replace(PLACEHOLDER, get_token(request))
+
+
+# A first level in each process: a page read from the shared cache is kept here for a moment, so a busy
+# page costs no round trip at all. Keys carry the version, so an invalidation reaches every process
+# within about 2 x VERSION_MEMORY seconds.
+LOCAL_SECONDS = 2.0
+LOCAL_MAX_ENTRIES = 500
+_local: dict[str, tuple[float, object]] = {}
+
+
+def get(key: str):
+    entry = _local.get(key)
+    now = time.monotonic()
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = cache.get(key)
+    if value is not None:
+        if len(_local) >= LOCAL_MAX_ENTRIES:
+            _local.clear()
+        _local[key] = (now + LOCAL_SECONDS, value)
+    return value
+
+
+def forget_local() -> None:
+    _local.clear()
+    _remembered["version"] = None

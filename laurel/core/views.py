@@ -45,7 +45,7 @@ class HomeView(TemplateView):
         if not pagecache.cacheable(request):
             return super().get(request, *args, **kwargs)
         key = pagecache.front_page_key(get_language())
-        html = cache.get(key)
+        html = pagecache.get(key)
         if html is None:
             context = self.get_context_data(**kwargs)
             context["csrf_token"] = pagecache.PLACEHOLDER

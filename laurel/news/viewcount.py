@@ -24,6 +24,21 @@ SEEN_KEY = "news:views:seen:{pk}:{visitor}"
 DAY = 24 * 3600
 
 
+# Visitors this process has counted (or found counted) today; bounded, emptied when full.
+RECENTLY_SEEN_MAX = 50_000
+_recently_seen: set[str] = set()
+
+
+def _remember(key: str) -> None:
+    if len(_recently_seen) >= RECENTLY_SEEN_MAX:
+        _recently_seen.clear()
+    _recently_seen.add(key)
+
+
+def forget_recent_visitors() -> None:
+    _recently_seen.clear()
+
+
 def is_bot(user_agent: str) -> bool:
     return not user_agent or bool(BOTS.search(user_agent))
 
@@ -39,9 +54,14 @@ def record_view(article_pk: int, *, address: str, user_agent: str, now: datetime
         return False
     day = timezone.localdate(now or timezone.now())
     key = SEEN_KEY.format(pk=article_pk, visitor=visitor_hash(address, user_agent, day))
-    # Read first: a repeat visitor costs one cache read, never a write (a database cache locks on writes).
-    if cache.get(key) is not None or not cache.add(key, 1, timeout=DAY):
+    # A visitor this process already counted today costs nothing (the key holds the day); otherwise read
+    # first: a repeat visitor costs one cache read, never a write (a database cache locks on writes).
+    if key in _recently_seen:
         return False
+    if cache.get(key) is not None or not cache.add(key, 1, timeout=DAY):
+        _remember(key)
+        return False
+    _remember(key)
     pending = PENDING_KEY.format(pk=article_pk)
     cache.add(pending, 0, timeout=None)
     try:

@@ -48,7 +48,7 @@ class ArticleListView(ListView):
 
 def article_detail(request, code):
     if request.method == "GET" and pagecache.cacheable(request):
-        cached = cache.get(pagecache.article_key(code[:20], get_language()))
+        cached = pagecache.get(pagecache.article_key(code[:20], get_language()))
         if cached is not None:
             article_pk, html = cached
             viewcount.record_view(
