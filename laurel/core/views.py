@@ -2,10 +2,11 @@
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -13,6 +14,12 @@ from django.views.generic import ListView, TemplateView
 
 from laurel.core import pagecache, permissions, registry
 from laurel.core.models import AuditEntry
+
+
+def report_errors(request, error: ValidationError) -> None:
+    """Show each message of a service's ValidationError to the user, in their language."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 class PermissionRequiredMixin(AccessMixin):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events import documents, permissions, queries, services
 from laurel.events.forms import (
     AgendaItemForm,
@@ -35,11 +35,6 @@ def _require(request, predicate):
     if not predicate(request.user):
         raise PermissionDenied
     return None
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # Staff pages
@@ -108,7 +103,7 @@ def _post_form(request, code, form_class, action):
             action(event, form.cleaned_data)
             messages.success(request, _("Saved."))
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
     else:
         for field_errors in form.errors.values():
             for message in field_errors:
@@ -205,7 +200,7 @@ def check_in(request, code):
         try:
             attendee = services.check_in(event, code=form.cleaned_data["code"], actor=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             if attendee.is_late():
                 messages.success(request, _("%(name)s checked in (late).") % {"name": attendee.name})
@@ -279,7 +274,7 @@ def rsvp(request, token):
                 attendee, status=form.cleaned_data["status"], special_needs=form.cleaned_data["special_needs"]
             )
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Thank you, your reply is saved."))
         return redirect(attendee.get_rsvp_url())

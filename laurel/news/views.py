@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from laurel.core import pagecache
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, related, services, viewcount
@@ -177,8 +177,7 @@ def publish(request, code):
             else:
                 messages.success(request, _("The article is published."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     return redirect(article.get_staff_url())
 
 
@@ -191,8 +190,7 @@ def draft_from_event(request):
     try:
         article = services.draft_report_from_event(event, actor=request.user, language=get_language())
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
         return redirect("news:staff_list")
     messages.success(request, _("A draft report was prefilled from the event."))
     return redirect(article.get_staff_url())
@@ -207,8 +205,7 @@ def draft_from_campaign(request):
     try:
         article = services.draft_report_from_campaign(campaign, actor=request.user, language=get_language())
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
         return redirect("news:staff_list")
     messages.success(request, _("A draft report was prefilled from the campaign."))
     return redirect(article.get_staff_url())
@@ -237,8 +234,7 @@ def moderate(request, pk):
     try:
         services.moderate_comment(comment, status=status, actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
     else:
         messages.success(request, _("Comment moderated."))
     return redirect("news:moderation_queue")

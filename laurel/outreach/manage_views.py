@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.outreach import groups, permissions
 from laurel.outreach.forms import AddMembersForm, BatchForm, GroupForm, RetireForm
 from laurel.outreach.models import Batch, LectureGroup, Membership
@@ -151,8 +151,7 @@ class GroupManageView(GroupStaffMixin, DetailView):
             try:
                 groups.retire_member(membership, actor=self.request.user, retired_on=form.cleaned_data["retired_on"])
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(self.request, message)
+                report_errors(self.request, error)
             else:
                 messages.success(self.request, _("%(name)s has retired.") % {"name": membership.person.name})
         else:

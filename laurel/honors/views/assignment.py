@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from laurel.core.views import StaffRequiredMixin
+from laurel.core.views import StaffRequiredMixin, report_errors
 from laurel.honors import engine, reviews
 from laurel.honors.forms import PreferenceForm, ProfileForm, RunForm
 from laurel.honors.models import Assignment, Campaign, Conflict, Nomination, PanelMember, Preference
-from laurel.honors.views.staff import _report, _staff
+from laurel.honors.views.staff import _staff
 from laurel.people.models import User
 
 
@@ -121,7 +121,7 @@ def run(request, code):
         messages.success(request, _("The assignment is proposed as drafts. Experts see nothing until you release it."))
     except ValidationError as error:
         messages.error(request, _("No assignment was made."))
-        _report(request, error)
+        report_errors(request, error)
     return _back(campaign)
 
 
@@ -137,7 +137,7 @@ def add_pair(request, code):
         engine.add_pair(nomination, expert=expert, actor=request.user)
         messages.success(request, _("Added as a draft."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return _back(campaign)
 
 
@@ -149,7 +149,7 @@ def remove_pair(request, pk):
         engine.remove_pair(assignment, actor=request.user)
         messages.success(request, _("Removed."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return _back(assignment.nomination.campaign)
 
 
@@ -161,7 +161,7 @@ def release(request, code):
         count = engine.release(campaign, actor=request.user)
         messages.success(request, _("%(count)d assignments released to the experts.") % {"count": count})
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return _back(campaign)
 
 
@@ -180,7 +180,7 @@ def drop_expert(request, code):
             request, _("%(count)d open assignments ended and were reassigned where possible.") % {"count": ended}
         )
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return _back(campaign)
 
 
@@ -212,5 +212,5 @@ class ConflictView(StaffRequiredMixin, TemplateView):
             )
             messages.success(request, _("The conflict is recorded; the expert will never be assigned this nomination."))
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         return redirect("honors:conflicts", code=campaign.code)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.honors import permissions, reviews
 from laurel.honors.models import Assignment, Criterion, Nomination
 
@@ -91,7 +91,6 @@ def recuse(request, code):
         reviews.recuse(assignment, reason=request.POST.get("reason", ""), actor=request.user)
         messages.success(request, _("You have stepped back from this nomination."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        report_errors(request, error)
         return redirect("honors:review", code=code)
     return redirect("honors:my_assignments")

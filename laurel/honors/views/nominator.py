@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.honors import nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
 from laurel.honors.models import Campaign, Nomination, NominationPhoto, Stage
@@ -126,11 +126,6 @@ def _editable(request, code) -> Nomination:
     return nomination
 
 
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_POST
 def add_photo(request, code):
     nomination = _editable(request, code)
@@ -139,7 +134,7 @@ def add_photo(request, code):
         try:
             nominations.add_photo(nomination, actor=request.user, image=form.cleaned_data["image"])
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
     else:
         messages.error(request, _("Choose a photo to upload."))
     return redirect(nomination)
@@ -159,7 +154,7 @@ def submit(request, code):
         nominations.submit_nomination(nomination, actor=request.user)
         messages.success(request, _("Submitted. The association will check it."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(nomination)
 
 
@@ -170,5 +165,5 @@ def withdraw(request, code):
         nominations.withdraw_nomination(nomination, actor=request.user)
         messages.success(request, _("Withdrawn."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(nomination)

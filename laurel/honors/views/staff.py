@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from laurel.core.views import StaffRequiredMixin, audit_rows
+from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
 from laurel.honors import campaigns, committee, exports, nominations, notices, permissions, ranking, reviews, stages
 from laurel.honors.forms import (
     CampaignForm,
@@ -31,11 +31,6 @@ from laurel.people.models import User
 def _staff(request):
     if not request.user.is_authenticated or not permissions.can_manage_campaigns(request.user):
         raise PermissionDenied
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class CampaignFormView(StaffRequiredMixin, FormView):
@@ -72,7 +67,7 @@ def copy_campaign(request, code):
             source, actor=request.user, edition=source.edition + 1, nomination_deadline=deadline
         )
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
         return redirect(source)
     messages.success(request, _("Copied. Check the dates before opening."))
     return redirect(campaign)
@@ -86,7 +81,7 @@ def move_stage(request, code):
         stages.move_campaign(campaign, to=request.POST.get("to", ""), actor=request.user)
         messages.success(request, _("The campaign is now at “%(stage)s”.") % {"stage": campaign.get_stage_display()})
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(campaign)
 
 
@@ -99,7 +94,7 @@ def add_rule(request, code):
         try:
             campaigns.add_representation_rule(campaign, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
     else:
         messages.error(request, _("Check the rule's fields."))
     return redirect(campaign)
@@ -114,7 +109,7 @@ def add_criterion(request, code):
         try:
             campaigns.add_criterion(campaign, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
     else:
         messages.error(request, _("Give the criterion a name and a weight of at least 1."))
     return redirect(campaign)
@@ -143,7 +138,7 @@ def set_eligibility(request, code):
             campaigns.set_eligibility(campaign, actor=request.user, data=form.cleaned_data)
             messages.success(request, _("Saved."))
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
     else:
         messages.error(request, _("Check the eligibility rules."))
     return redirect(campaign)
@@ -180,7 +175,7 @@ def check_eligibility(request, code):
         nominations.check_eligibility(nomination, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Decision recorded."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(nomination)
 
 
@@ -196,7 +191,7 @@ def add_panel_member(request, code):
         reviews.add_panel_member(campaign, expert=expert, actor=request.user)
         messages.success(request, _("Added to the panel."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(campaign)
 
 
@@ -209,7 +204,7 @@ def assign_expert(request, code):
         reviews.assign_expert(nomination, expert=expert, actor=request.user)
         messages.success(request, _("Assigned."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(nomination)
 
 
@@ -238,7 +233,7 @@ def accept_proposal(request, code):
         committee.accept_proposal(campaign, actor=request.user)
         messages.success(request, _("The proposed honorees are selected."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect("honors:ranking", code=campaign.code)
 
 
@@ -254,7 +249,7 @@ def override_selection(request, code):
         )
         messages.success(request, _("Override recorded."))
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect("honors:ranking", code=campaign.code)
 
 
@@ -290,7 +285,7 @@ def decide_objection(request, pk):
                 _("%(name)s is proposed in place of the removed candidate.") % {"name": replacement.person.name},
             )
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect("honors:objections", code=campaign.code)
 
 
