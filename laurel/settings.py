@@ -112,6 +112,9 @@ else:
             # serving a cached page (bench/public_site.py).
             "CONN_MAX_AGE": env_int("LAUREL_DATABASE_CONN_MAX_AGE", 600, minimum=0),
             "CONN_HEALTH_CHECKS": True,
+            # Tests use a file, not memory: the browser tests' live server answers requests in threads,
+            # and an in-memory database would make those threads share one connection.
+            "TEST": {"NAME": str(DATA_DIR / "test_laurel.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
