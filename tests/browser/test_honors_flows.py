@@ -85,6 +85,8 @@ def test_staff_selects_moves_to_notice_and_publishes(page, staff, expert):
     page.click("text=进入“已发布”")
     page.wait_for_load_state()
     page.click("main >> text=评选结果")
+    page.wait_for_url(f"**/campaigns/{campaign.code}/results/")
+    page.locator("[data-testid=honoree] h2").first.wait_for()
     names = page.locator("[data-testid=honoree] h2").all_inner_texts()
     assert sorted(names) == sorted([made[0].person.name, made[1].person.name])
 
