@@ -228,6 +228,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 LAUREL_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 LAUREL_SIGNING_KEY_FILE = env_str("LAUREL_SIGNING_KEY_FILE", "")
 LAUREL_CJK_FONT_DIR = env_str("LAUREL_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto")
+# Verifying another issuer's credential reads its did:web document (and status list) over HTTPS within this time;
+# 0 verifies only Laurel's own credentials and did:key issuers.
+LAUREL_DID_WEB_TIMEOUT_MS = env_int("LAUREL_DID_WEB_TIMEOUT_MS", 3000, minimum=0)
 
 # Security: a strict Content Security Policy (no inline scripts or styles) and HTTPS when deployed.
 SECURE_CSP = {

@@ -55,6 +55,22 @@ def _empty_cache():
     viewcount.forget_recent_visitors()
 
 
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    """Verifying another issuer's credential reads its site over HTTPS; tests never leave this machine: names
+    other than localhost fail to resolve, as on a machine without internet access."""
+    from laurel.certificates.credentials import web
+
+    real_lookup = web._addresses
+
+    def local_only(host, port, timeout):
+        if host in {"localhost", "127.0.0.1", "::1"}:
+            return real_lookup(host, port, timeout)
+        raise web.WebError("issuer_unreachable", f"tests do not look up {host}")
+
+    monkeypatch.setattr(web, "_addresses", local_only)
+
+
 @pytest.fixture
 def unit(db):
     return OrganizationFactory(name="云州大学", name_en="Yunzhou University")

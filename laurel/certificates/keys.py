@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from laurel.certificates import issuers
 from laurel.certificates.credentials import did, multikey
 from laurel.certificates.models import SigningKey
 
@@ -172,12 +173,13 @@ def _public_key(public_multikey: str) -> Ed25519PublicKey:
 
 
 def resolve_key(verification_method: str) -> Ed25519PublicKey:
-    """Laurel's own did:web keys from the database (no network); did:key locally; anything else refused."""
+    """Laurel's own did:web keys from the database (no network); did:key locally; other did:web issuers over
+    HTTPS (`issuers.py`); any other method refused. Raises ValueError with a `code`."""
     if verification_method.startswith("did:key:"):
         return multikey.resolve_did_key(verification_method)
     own, _hash, fragment = verification_method.partition("#")
     if own != issuer_did():
-        raise multikey.KeyError_("unknown issuer")
+        return issuers.resolve_key(verification_method)
     key = SigningKey.objects.filter(fragment=fragment).first()
     if key is not None:
         return _public_key(key.public_multikey)

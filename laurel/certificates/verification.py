@@ -5,7 +5,7 @@ import json
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laurel.certificates import badges, keys, pdf, services
+from laurel.certificates import badges, issuers, keys, pdf, services
 from laurel.certificates.credentials.verification import Result, Verdict, verify_credential
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -18,7 +18,19 @@ ERROR_MESSAGES = {
     "unsupported_proof_purpose": _("The signature was not made to assert a credential."),
     "missing_verification_method": _("The signature does not say which key made it."),
     "malformed_proof_value": _("The signature value is malformed."),
-    "unresolvable_key": _("The issuer's key could not be found: this credential was not issued by this site."),
+    "unresolvable_key": _("The issuer does not publish the key that made this signature."),
+    "unsupported_did_method": _(
+        "The issuer is identified in a way Laurel cannot check: only did:web and did:key issuers are verified."
+    ),
+    "unsupported_did": _("The issuer's identifier is not a well-formed did:web address."),
+    "issuer_address_refused": _("The issuer's address is not on the public internet, so its keys were not read."),
+    "issuer_unreachable": _(
+        "The issuer's published keys could not be read in time (its site did not answer): try again later."
+    ),
+    "issuer_document_invalid": _("The issuer's site does not publish a valid DID document for this issuer."),
+    "issuer_not_resolved": _(
+        "This site checks only its own credentials and did:key issuers; it does not read other issuers' keys."
+    ),
     "canonicalization_failed": _("The credential's content is malformed or uses unknown vocabularies."),
     "invalid_signature": _("The signature does not match: the credential has been altered."),
     "key_not_issuers": _("The credential was signed with a key that does not belong to its issuer."),
@@ -41,9 +53,12 @@ CHECK_LABELS = {
 
 
 def load_status_list(url) -> dict:
-    if url != badges.status_list_url():
-        raise ValueError("only this site's status list is read")
-    return services.current_status_list()
+    """This site's status list from the database; another issuer's over HTTPS (`issuers.status_list`)."""
+    if url == badges.status_list_url():
+        return services.current_status_list()
+    if not isinstance(url, str):
+        raise ValueError("the status list's address is not text")
+    return issuers.status_list(url)
 
 
 def verify_document(document) -> Result:

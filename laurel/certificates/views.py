@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from laurel.certificates import badges, keys, pdf, permissions, services, verification
+from laurel.certificates import badges, issuers, keys, pdf, permissions, services, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
 from laurel.core.views import PermissionRequiredMixin
@@ -129,6 +129,9 @@ def _facts(document: dict) -> dict:
         "description": achievement.get("description", ""),
         "number": achievement.get("humanCode", ""),
         "issuer": issuer.get("name") or issuer.get("id", ""),
+        "issuer_id": issuer.get("id", "") if isinstance(issuer.get("id"), str) else "",
+        "issuer_elsewhere": issuer.get("id") != keys.issuer_did(),
+        "issuer_keys_url": issuers.document_url(issuer.get("id")),
         "valid_from": document.get("validFrom", ""),
     }
 

@@ -76,11 +76,13 @@ def test_pdf_without_credential_is_explained(client, certificate):
     assert "carries no embedded credential" in _upload(client, "p.pdf", plain)
 
 
-def test_credential_of_another_issuer_is_not_valid(client, certificate):
+def test_credential_of_an_unreachable_issuer_is_not_valid(client, certificate):
     document = json.loads(services.credential_bytes(certificate))
     document["issuer"]["id"] = "did:web:elsewhere.example"
     document["proof"][0]["verificationMethod"] = "did:web:elsewhere.example#key"
-    assert "was not issued by this site" in _upload(client, "c.json", json.dumps(document).encode())
+    content = _upload(client, "c.json", json.dumps(document).encode())
+    assert "Not valid" in content and "could not be read in time" in content
+    assert "Issuer named in the credential: <code>did:web:elsewhere.example</code>" in content
 
 
 def test_api_verify(client, certificate, staff):

@@ -1,5 +1,6 @@
 """`did:web` for the association: its identifier from the site URL and its DID document."""
 
+import base64
 from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -33,11 +34,51 @@ def did_document(did: str, keys: list[tuple[str, str]]) -> dict:
     }
 
 
+# Verification method types whose `publicKeyMultibase` is an Ed25519 Multikey (z6Mk...).
+MULTIBASE_TYPES = {"Multikey", "Ed25519VerificationKey2020"}
+JWK_TYPES = {"JsonWebKey", "JsonWebKey2020"}
+
+
+def _absolute(document_id: str, method_id) -> str:
+    """Method ids may be relative to the document ("#key-1")."""
+    if isinstance(method_id, str) and method_id.startswith("#"):
+        return f"{document_id}{method_id}"
+    return method_id if isinstance(method_id, str) else ""
+
+
+def _public_key(method: dict) -> Ed25519PublicKey:
+    if method.get("type") in MULTIBASE_TYPES:
+        return multikey_to_public_key(method.get("publicKeyMultibase", ""))
+    jwk = method.get("publicKeyJwk")
+    if (
+        method.get("type") in JWK_TYPES
+        and isinstance(jwk, dict)
+        and jwk.get("kty") == "OKP"
+        and jwk.get("crv") == "Ed25519"
+    ):
+        x = jwk.get("x")
+        try:
+            raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)) if isinstance(x, str) else b""
+        except ValueError:
+            raw = b""
+        if len(raw) == 32:
+            return Ed25519PublicKey.from_public_bytes(raw)
+    raise KeyError_("the key is not an Ed25519 key Laurel can read")
+
+
 def resolve_in_document(document: dict, verification_method: str) -> Ed25519PublicKey:
-    """The public key a DID document lists for `verification_method` under assertionMethod."""
-    if verification_method not in document.get("assertionMethod", []):
-        raise KeyError_("the key is not listed for assertions")
-    for method in document.get("verificationMethod", []):
-        if method.get("id") == verification_method and method.get("type") == "Multikey":
-            return multikey_to_public_key(method.get("publicKeyMultibase", ""))
-    raise KeyError_("the key is not in the DID document")
+    """The public key a DID document lists for `verification_method` under assertionMethod: referenced by id
+    (absolute or relative) or embedded there, as a Multikey, an Ed25519VerificationKey2020 or an Ed25519 JWK."""
+    document_id = document.get("id", "")
+    methods = {}
+    for method in document.get("verificationMethod", []) or []:
+        if isinstance(method, dict):
+            methods[_absolute(document_id, method.get("id"))] = method
+    for entry in document.get("assertionMethod", []) or []:
+        if isinstance(entry, dict) and _absolute(document_id, entry.get("id")) == verification_method:
+            return _public_key(entry)
+        if isinstance(entry, str) and _absolute(document_id, entry) == verification_method:
+            if verification_method not in methods:
+                raise KeyError_("the key is not in the DID document")
+            return _public_key(methods[verification_method])
+    raise KeyError_("the key is not listed for assertions")

@@ -9,7 +9,11 @@ ED25519_SECRET_PREFIX = b"\x80\x26"
 
 
 class KeyError_(ValueError):
-    """A key or identifier that cannot be decoded."""
+    """A key or identifier that cannot be decoded or found. `code` says why, for the verifier's verdict."""
+
+    def __init__(self, detail: str = "", code: str = "unresolvable_key"):
+        super().__init__(detail or code)
+        self.code = code
 
 
 def base58_encode(data: bytes) -> str:

@@ -76,7 +76,7 @@ def verify(document: dict, *, resolve_key: Callable[[str], Ed25519PublicKey]) ->
     try:
         public_key = resolve_key(method)
     except ValueError as error:
-        raise ProofError("unresolvable_key", str(error)) from error
+        raise ProofError(getattr(error, "code", "unresolvable_key"), str(error)) from error
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     proof_config = {key: value for key, value in proof.items() if key != "proofValue"}
     proof_config["@context"] = unsigned.get("@context")

@@ -113,7 +113,7 @@ def _verify_status_list(list_credential, resolve_key) -> None:
     try:
         public_key = resolve_key(method)
     except ValueError as error:
-        raise proofs.ProofError("unresolvable_key", str(error)) from error
+        raise proofs.ProofError(getattr(error, "code", "unresolvable_key"), str(error)) from error
     digest = hashlib.sha256(json.dumps(list_credential, sort_keys=True, ensure_ascii=False).encode()).digest()
     cache_key = (digest, method, public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
     with _VERIFIED_STATUS_LISTS_LOCK:
