@@ -6,6 +6,7 @@ PY := $(BIN)/python
 DEMO_ENV := LAUREL_DEBUG=1 LAUREL_REQUIRE_2FA=0 LAUREL_ASSOCIATION_NAME=云州市科学技术协会
 HOST ?= 127.0.0.1
 PORT ?= 8000
+INTEROP := tests/interop
 
 .PHONY: demo test lint format migrate messages system-deps serve clean bench
 
@@ -18,6 +19,11 @@ $(VENV)/.installed: requirements.lock
 
 system-deps:
 	@scripts/system-deps
+
+# The independent verifier's npm packages (tests/certificates/test_independent_verifier.py), exactly as locked.
+$(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-lock.json | system-deps
+	npm ci --prefix $(INTEROP) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 messages: $(VENV)/.installed
 	@LAUREL_DEBUG=1 $(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=var
@@ -35,7 +41,7 @@ demo: migrate
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-test: $(VENV)/.installed system-deps messages
+test: $(VENV)/.installed system-deps messages $(INTEROP)/node_modules/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -1,0 +1,133 @@
+// Verify one of Laurel's credentials with Digital Bazaar's libraries, the reference implementation of the W3C
+// interop suites, and no code of Laurel's. Nothing is fetched from the network: every document comes from this
+// machine (see `documentLoader`).
+//
+//   node tests/interop/verify.mjs INPUT.json
+//
+// INPUT.json: {
+//   "credential": {...},                 the signed credential
+//   "didDocument": {...},                the issuer's DID document, as Laurel serves it at /.well-known/did.json
+//   "statusListCredential": {...},       optional: the status list credential its credentialStatus points to
+//   "contexts": {"<url>": "<file>"},     contexts no library here ships (Laurel's bundled Open Badges context)
+//   "now": "2026-05-30T00:00:00Z"        optional: the time to check validFrom/validUntil against
+// }
+// Prints {"verified": bool, "proofVerified": bool, "revoked": bool|null, "errors": [...]} and exits 0 when the
+// credential verified (proof, issuer's key, validity period, status list) and is not revoked, 1 otherwise, 2 on
+// bad input. "revoked" is null when no status list was given or it did not verify.
+import {readFileSync} from 'node:fs';
+
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import multikeyContext from '@digitalbazaar/multikey-context';
+import * as vc from '@digitalbazaar/vc';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import didContext from 'did-context';
+import jsonld from 'jsonld';
+
+// The libraries' own copies of the standard contexts win over any file given in the input: a context Laurel
+// bundled differently from the published one then makes verification fail instead of agreeing with Laurel.
+const SHIPPED_CONTEXTS = new Map([
+  ...credentialsContext.contexts,
+  ...dataIntegrityContext.contexts,
+  ...multikeyContext.contexts,
+  ...didContext.contexts,
+  ...statusListContext.contexts,
+]);
+
+function fail(message) {
+  process.stdout.write(JSON.stringify({verified: false, proofVerified: false, revoked: null, errors: [message]}));
+  process.stdout.write('\n');
+  process.exit(2);
+}
+
+function readInput(path) {
+  if(!path) {
+    fail('usage: node verify.mjs INPUT.json');
+  }
+  let input;
+  try {
+    input = JSON.parse(readFileSync(path, 'utf8'));
+  } catch(error) {
+    fail(`cannot read ${path}: ${error.message}`);
+  }
+  if(!input?.credential || !input?.didDocument) {
+    fail('the input needs "credential" and "didDocument"');
+  }
+  return input;
+}
+
+function makeDocumentLoader({didDocument, statusListCredential, contexts = {}}) {
+  const documents = new Map();
+  for(const [url, file] of Object.entries(contexts)) {
+    documents.set(url, JSON.parse(readFileSync(file, 'utf8')));
+  }
+  for(const [url, context] of SHIPPED_CONTEXTS) {
+    documents.set(url, context);
+  }
+  documents.set(didDocument.id, didDocument);
+  // A verification method is served the way a DID resolver dereferences a DID URL: the method itself, in the
+  // DID document's context.
+  for(const method of didDocument.verificationMethod ?? []) {
+    documents.set(method.id, {'@context': didDocument['@context'], ...method});
+  }
+  if(statusListCredential) {
+    documents.set(statusListCredential.id, statusListCredential);
+  }
+  return async url => {
+    if(!documents.has(url)) {
+      throw new Error(`${url} is not available on this machine (the verifier never fetches)`);
+    }
+    return {contextUrl: null, documentUrl: url, document: structuredClone(documents.get(url))};
+  };
+}
+
+function messages(error) {
+  if(!error) {
+    return [];
+  }
+  // jsonld.js keeps the loader's error in `details.cause`.
+  const nested = [error.errors, error.cause, error.details?.cause].flat().filter(Boolean).flatMap(messages);
+  return [error.message ?? String(error), ...nested];
+}
+
+async function main() {
+  const input = readInput(process.argv[2]);
+  const documentLoader = makeDocumentLoader(input);
+  // Also jsonld.js's default loader, so no code path can reach the network.
+  jsonld.documentLoader = documentLoader;
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  const options = {credential: input.credential, suite, documentLoader};
+  if(input.now) {
+    options.now = new Date(input.now);
+  }
+  if(input.statusListCredential) {
+    options.checkStatus = checkStatus;
+  }
+  let result;
+  try {
+    result = await vc.verifyCredential(options);
+  } catch(error) {
+    result = {verified: false, error};
+  }
+  const errors = [
+    ...messages(result.error),
+    ...(result.results ?? []).flatMap(proofResult => messages(proofResult.error)),
+    ...messages(result.statusResult?.error),
+  ];
+  // null: no status list given, or it could not be read or verified.
+  const statuses = result.statusResult?.verified ? result.statusResult.results : null;
+  const revoked = statuses ? statuses.some(status => status.status === true) : null;
+  if(revoked) {
+    errors.push('revoked');
+  }
+  const proofVerified = (result.results ?? []).length > 0 && result.results.every(proof => proof.verified);
+  const verified = result.verified === true && !revoked;
+  process.stdout.write(JSON.stringify({verified, proofVerified, revoked, errors: [...new Set(errors)]}));
+  process.stdout.write('\n');
+  process.exit(verified ? 0 : 1);
+}
+
+await main();
