@@ -1,11 +1,15 @@
 """Demo certificates: templates, the 2023 campaign's honor certificates and the lecture group's first-batch
 appointment letters (issued as batches, run to completion here), a few more certificates with one revoked,
-and an honoree account (honoree@laurel.demo) linked to a 2023 honoree so the desk shows a real certificate."""
+and an honoree account (honoree@laurel.demo) linked to a 2023 honoree so the desk shows a real certificate.
+Each batch is dated as the association would print it: the award ceremony's day, the batch's announcement."""
 
 import datetime
 
+from django.utils import timezone
+
 from laurel.certificates import handoffs, services
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
+from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.honors.publication import published_honorees
 from laurel.outreach.models import Batch
@@ -45,6 +49,13 @@ def _link_honoree(campaign: Campaign | None, fallback: list[Person]) -> None:
         Person.objects.filter(pk=person.pk).update(user=user)
 
 
+def _ceremony_date(campaign: Campaign) -> datetime.date | None:
+    """The day of the campaign's award ceremony (events' demo links it), else the day its results were published."""
+    ceremony = Event.objects.filter(campaign=campaign, kind=Event.Kind.AWARD_CEREMONY).order_by("start_at").first()
+    moment = ceremony.start_at if ceremony is not None else campaign.published_at
+    return timezone.localdate(moment) if moment is not None else None
+
+
 def _run(batch_key: str, start) -> None:
     """Start the batch unless it was issued before, then run it to completion here (not in a worker)."""
     if IssuanceBatch.objects.filter(batch_key=batch_key).exists():
@@ -61,13 +72,17 @@ def seed(*, stdout) -> list[Login]:
     if staff is not None and campaign is not None:
         _run(
             handoffs.campaign_batch_key(campaign),
-            lambda: handoffs.issue_campaign_certificates(campaign, template=honor, actor=staff),
+            lambda: handoffs.issue_campaign_certificates(
+                campaign, template=honor, actor=staff, issued_on=_ceremony_date(campaign)
+            ),
         )
     first_batch = Batch.objects.filter(number=1).select_related("group").order_by("group", "pk").first()
     if staff is not None and first_batch is not None and first_batch.memberships.active().exists():
         _run(
             handoffs.lecture_batch_key(first_batch),
-            lambda: handoffs.issue_appointment_letters(first_batch, template=appointment, actor=staff),
+            lambda: handoffs.issue_appointment_letters(
+                first_batch, template=appointment, actor=staff, issued_on=first_batch.announced_on
+            ),
         )
     for person in people:
         if not Certificate.objects.current().filter(recipient=person, batch_key=BATCH_KEY).exists():

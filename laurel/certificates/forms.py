@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.certificates.models import CertificateTemplate
@@ -14,6 +15,16 @@ class TemplateForm(forms.ModelForm):
         ]  # fmt: skip
 
 
+def issue_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("date on the certificates"),
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Printed on the certificates and in their credentials, e.g. the ceremony's date. Today if empty."),
+    )
+
+
 class BatchForm(forms.Form):
     template = forms.ModelChoiceField(CertificateTemplate.objects.all(), label=_("template"))
     batch_key = forms.CharField(
@@ -25,6 +36,7 @@ class BatchForm(forms.Form):
     title_en = forms.CharField(label=_("English title"), max_length=300, required=False)
     citation = forms.CharField(label=_("citation"), max_length=600, required=False, widget=forms.Textarea)
     citation_en = forms.CharField(label=_("English citation"), max_length=1000, required=False, widget=forms.Textarea)
+    issued_on = issue_date_field()
     recipients = forms.ModelMultipleChoiceField(
         Person.objects.with_unit(), label=_("recipients"), widget=forms.CheckboxSelectMultiple
     )
@@ -50,6 +62,7 @@ class HandoffForm(forms.Form):
     """Choose the template for a campaign's honor certificates or a lecture-group batch's appointment letters."""
 
     template = forms.ModelChoiceField(CertificateTemplate.objects.none(), label=_("template"))
+    issued_on = issue_date_field()
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)

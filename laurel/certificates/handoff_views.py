@@ -44,7 +44,7 @@ class HandoffIssueView(ManageMixin, FormView):
 
     def form_valid(self, form):
         try:
-            batch = self.issue(form.cleaned_data["template"])
+            batch = self.issue(form.cleaned_data["template"], issued_on=form.cleaned_data["issued_on"])
         except (ValidationError, pdf.CertificateRenderError) as error:
             form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)
             return self.form_invalid(form)
@@ -69,8 +69,10 @@ class CampaignIssueView(HandoffIssueView):
     def batch_key(self):
         return handoffs.campaign_batch_key(self.campaign)
 
-    def issue(self, template):
-        return handoffs.issue_campaign_certificates(self.campaign, template=template, actor=self.request.user)
+    def issue(self, template, *, issued_on):
+        return handoffs.issue_campaign_certificates(
+            self.campaign, template=template, actor=self.request.user, issued_on=issued_on
+        )
 
 
 class LectureBatchIssueView(HandoffIssueView):
@@ -90,5 +92,7 @@ class LectureBatchIssueView(HandoffIssueView):
     def batch_key(self):
         return handoffs.lecture_batch_key(self.lecture_batch)
 
-    def issue(self, template):
-        return handoffs.issue_appointment_letters(self.lecture_batch, template=template, actor=self.request.user)
+    def issue(self, template, *, issued_on):
+        return handoffs.issue_appointment_letters(
+            self.lecture_batch, template=template, actor=self.request.user, issued_on=issued_on
+        )

@@ -1,6 +1,8 @@
 """Hand-offs into certificates: a published campaign's honor certificates and a lecture-group batch's
 appointment letters, each issued as one background batch through `services.start_batch`."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -22,12 +24,15 @@ def lecture_batch_key(batch: Batch) -> str:
 
 
 def campaign_recipients(campaign: Campaign) -> list[services.Recipient]:
-    """One recipient per published honoree, in the published order, with the honoree's own citation."""
+    """One recipient per published honoree, in the published order, with the honoree's own citation; the
+    English title and citation are the campaign's English name and the nomination's English citation."""
     return [
         services.Recipient(
             person=nomination.person,
             title=campaign.name,
+            title_en=campaign.name_en,
             citation=nomination.citation,
+            citation_en=nomination.citation_en,
             source=nomination,
         )
         for nomination in published_honorees(campaign)
@@ -85,13 +90,24 @@ def _check_template(template: CertificateTemplate, kind: str) -> None:
         raise ValidationError(_("Choose a template for %(kind)s.") % {"kind": Kind(kind).label}, code="wrong_template")
 
 
-def issue_campaign_certificates(campaign: Campaign, *, template: CertificateTemplate, actor) -> IssuanceBatch:
-    """Issue the honor certificates of a published campaign's honorees in one background batch. Honorees who
-    already hold one (the unique constraint on person, kind and key) are skipped with a reason."""
+def issue_campaign_certificates(
+    campaign: Campaign, *, template: CertificateTemplate, actor, issued_on: datetime.date | None = None
+) -> IssuanceBatch:
+    """Issue the honor certificates of a published campaign's honorees in one background batch, dated
+    `issued_on` (e.g. the ceremony's date; today if not given). Honorees who already hold one (the unique
+    constraint on person, kind and key) are skipped with a reason."""
     if campaign.stage != Stage.PUBLISHED:
         raise ValidationError(
             _("Honor certificates can be issued only after the campaign's results are published."),
             code="not_published",
+        )
+    if issued_on is not None and issued_on.year < campaign.edition:
+        raise ValidationError(
+            {
+                "issued_on": _("The honor certificates of the %(edition)d campaign cannot be dated before %(edition)d.")
+                % {"edition": campaign.edition}
+            },
+            code="too_early",
         )
     _check_template(template, Kind.HONOR)
     recipients = campaign_recipients(campaign)
@@ -100,12 +116,23 @@ def issue_campaign_certificates(campaign: Campaign, *, template: CertificateTemp
     key = campaign_batch_key(campaign)
     _refuse_second_issue(key, Kind.HONOR, recipients, _("The honor certificates of this campaign are already issued."))
     return services.start_batch(
-        template=template, recipients=recipients, batch_key=key, title=campaign.name, actor=actor
+        template=template, recipients=recipients, batch_key=key, title=campaign.name, actor=actor, issued_on=issued_on
     )
 
 
-def issue_appointment_letters(batch: Batch, *, template: CertificateTemplate, actor) -> IssuanceBatch:
-    """Issue the appointment letters of every current member of a lecture-group batch in one background batch."""
+def issue_appointment_letters(
+    batch: Batch, *, template: CertificateTemplate, actor, issued_on: datetime.date | None = None
+) -> IssuanceBatch:
+    """Issue the appointment letters of every current member of a lecture-group batch in one background batch,
+    dated `issued_on` (today if not given)."""
+    if issued_on is not None and issued_on < batch.announced_on:
+        raise ValidationError(
+            {
+                "issued_on": _("The appointment letters cannot be dated before the batch was announced (%(date)s).")
+                % {"date": batch.announced_on.isoformat()}
+            },
+            code="too_early",
+        )
     _check_template(template, Kind.APPOINTMENT)
     recipients = lecture_batch_recipients(batch)
     if not recipients:
@@ -115,5 +142,10 @@ def issue_appointment_letters(batch: Batch, *, template: CertificateTemplate, ac
         key, Kind.APPOINTMENT, recipients, _("The appointment letters of this batch are already issued.")
     )
     return services.start_batch(
-        template=template, recipients=recipients, batch_key=key, title=_member_title(batch, "zh-hans"), actor=actor
+        template=template,
+        recipients=recipients,
+        batch_key=key,
+        title=_member_title(batch, "zh-hans"),
+        actor=actor,
+        issued_on=issued_on,
     )

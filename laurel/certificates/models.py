@@ -123,6 +123,7 @@ class IssuanceBatch(models.Model):
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT)
     batch_key = models.CharField(_("batch key"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
+    issued_on = models.DateField(_("date on the certificates"))
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)

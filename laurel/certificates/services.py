@@ -1,5 +1,6 @@
 """Every write about certificates: issue, correct, revoke, and batches run as background tasks."""
 
+import datetime
 import hashlib
 import json
 from collections.abc import Sequence
@@ -243,9 +244,28 @@ def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
     return entry
 
 
-def start_batch(*, template, recipients: Sequence[Recipient], batch_key: str, title: str, actor) -> IssuanceBatch:
+def _check_issue_date(issued_on: datetime.date) -> None:
+    """A certificate may carry an earlier date (the ceremony's, say), never a later one than today."""
+    if issued_on > timezone.localdate():
+        raise ValidationError(
+            {"issued_on": _("The date on the certificates cannot be later than today.")}, code="future_date"
+        )
+
+
+def start_batch(
+    *,
+    template,
+    recipients: Sequence[Recipient],
+    batch_key: str,
+    title: str,
+    actor,
+    issued_on: datetime.date | None = None,
+) -> IssuanceBatch:
     """Record a batch (each recipient with their own title and citation) and queue its issuance after commit.
-    `title` names the batch on the staff pages. Recipients already holding one are skipped when it runs."""
+    `title` names the batch on the staff pages; `issued_on` is the date printed on its certificates and the
+    credentials' validFrom (today if not given). Recipients already holding one are skipped when it runs."""
+    issued_on = issued_on or timezone.localdate()
+    _check_issue_date(issued_on)
     if not recipients:
         raise ValidationError(_("Choose at least one person."))
     seen = set()
@@ -255,10 +275,20 @@ def start_batch(*, template, recipients: Sequence[Recipient], batch_key: str, ti
         seen.add(recipient.person.pk)
     with transaction.atomic():
         batch = IssuanceBatch.objects.create(
-            template=template, batch_key=batch_key, title=title, total=len(recipients), created_by=actor
+            template=template,
+            batch_key=batch_key,
+            title=title,
+            issued_on=issued_on,
+            total=len(recipients),
+            created_by=actor,
         )
         BatchEntry.objects.bulk_create([_entry(batch, recipient) for recipient in recipients])
-        log_action("certificates.batch.started", actor=actor, obj=batch, data={"total": len(recipients)})
+        log_action(
+            "certificates.batch.started",
+            actor=actor,
+            obj=batch,
+            data={"total": len(recipients), "issued_on": issued_on.isoformat()},
+        )
         from laurel.certificates.tasks import issue_batch
 
         transaction.on_commit(lambda: issue_batch.enqueue(batch.pk))
@@ -282,6 +312,7 @@ def run_batch(batch_id: int) -> IssuanceBatch:
                 citation=entry.citation,
                 citation_en=entry.citation_en,
                 batch_key=batch.batch_key,
+                issued_on=batch.issued_on,
                 actor=batch.created_by,
                 source=entry.source,
             )

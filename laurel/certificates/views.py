@@ -201,6 +201,7 @@ class BatchCreateView(ManageMixin, FormView):
                 batch_key=data["batch_key"],
                 title=data["title"],
                 actor=self.request.user,
+                issued_on=data["issued_on"],
             )
         except (ValidationError, pdf.CertificateRenderError) as error:
             form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)

@@ -26,6 +26,7 @@ class CampaignOut(Schema):
     code: str
     series: str
     name: str
+    name_en: str
     edition: int
     level: str
     honorees_count: int

@@ -12,10 +12,10 @@ from laurel.honors import permissions
 from laurel.honors.models import Campaign, Criterion, EligibilityRule, RepresentationRule, Stage, UnitQuota
 
 CAMPAIGN_FIELDS = (
-    "series", "name", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count", "channel",
-    "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination", "expert_load_cap",
-    "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline", "review_deadline",
-    "notice_working_days", "holidays", "makeup_workdays",
+    "series", "name", "name_en", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count",
+    "channel", "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination",
+    "expert_load_cap", "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline",
+    "review_deadline", "notice_working_days", "holidays", "makeup_workdays",
 )  # fmt: skip
 SETUP_STAGES = {Stage.DRAFT, Stage.OPEN}
 
@@ -71,6 +71,7 @@ def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline)
         edition=edition, nomination_deadline=nomination_deadline, nomination_opens_at=None, review_deadline=None
     )
     data["name"] = source.name.replace(str(source.edition), str(edition))
+    data["name_en"] = source.name_en.replace(str(source.edition), str(edition))
     data["holidays"], data["makeup_workdays"] = [], []
     with transaction.atomic():
         campaign = create_campaign(actor=actor, data=data)

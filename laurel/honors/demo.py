@@ -25,14 +25,16 @@ from laurel.honors.models import (
     Trait,
 )
 from laurel.honors.publication import make_honorees_public
-from laurel.people.demo import Login, demo_user
+from laurel.people.demo import FIELDS, Login, demo_user
 from laurel.people.models import Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 SERIES = "most-beautiful"
+FIELDS_EN = dict(FIELDS)
 CRITERIA = [("先进事迹", 40), ("创新成果", 30), ("社会影响", 20), ("代表性", 10)]
 CATEGORIES = [Nomination.Category.FRONT_LINE, Nomination.Category.RESEARCH, Nomination.Category.ENTERPRISE,
               Nomination.Category.YOUNG, Nomination.Category.GRASSROOTS]  # fmt: skip
+ROLES = [("攻坚者", "trailblazer"), ("守护者", "guardian"), ("开拓者", "pioneer"), ("引路人", "mentor")]
 EXPERT_NAMES = ["许岚", "曹睿", "彭远", "曾思", "肖博", "田航", "董欣", "梁晨", "谢文", "宋嘉", "唐志"]
 
 
@@ -75,7 +77,8 @@ def _experts() -> list[User]:
 
 def _setup_2023(staff) -> Campaign:
     campaign = Campaign.objects.create(
-        series=SERIES, name="2023年云州市“最美科技工作者”", edition=2023, level=Campaign.Level.CITY,
+        series=SERIES, name="2023年云州市“最美科技工作者”", name_en="Yunzhou 2023 Most Beautiful Sci-tech Workers",
+        edition=2023, level=Campaign.Level.CITY,
         organizers="云州市科学技术协会\n云州市委宣传部", honorees_count=20, honorable_mentions_count=5,
         default_quota=2, blind_review=True, experts_per_nomination=5, expert_load_cap=30,
         ranking_method=Campaign.RankingMethod.ZSCORE, nomination_opens_at=_aware(2023, 3, 20),
@@ -100,6 +103,13 @@ def _setup_2023(staff) -> Campaign:
     return campaign
 
 
+def _citations(field: str, role: tuple[str, str]) -> dict[str, str]:
+    """The honoree's citation in Chinese and English, e.g. 材料科学领域的开拓者 / A pioneer of materials science."""
+    field_en = FIELDS_EN.get(field, field)
+    field_en = field_en[0].lower() + field_en[1:] if field_en else field_en
+    return {"citation": f"{field}领域的{role[0]}", "citation_en": f"A {role[1]} of {field_en}"}
+
+
 def _nominate_2023(campaign: Campaign, rng: random.Random, nominators: dict[int, User]) -> list[Nomination]:
     made = []
     for unit in Organization.objects.order_by("code"):
@@ -111,7 +121,7 @@ def _nominate_2023(campaign: Campaign, rng: random.Random, nominators: dict[int,
                     status=Nomination.Status.ELIGIBLE, submitted_at=_aware(2023, 4, rng.randint(3, 13)),
                     story=f"{person.name}长期从事{person.field}工作，{rng.choice(['扎根一线', '潜心科研', '服务基层'])}"
                     f"{rng.randint(10, 30)}年，{rng.choice(['攻克多项关键技术难题', '带领团队取得系列成果', '推广新技术惠及群众'])}。",
-                    citation=f"{person.field}领域的{rng.choice(['攻坚者', '守护者', '开拓者', '引路人'])}",
+                    **_citations(person.field, rng.choice(ROLES)),
                 )
             )  # fmt: skip
     return made

@@ -15,10 +15,10 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
-            "series", "name", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count",
-            "channel", "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination",
-            "expert_load_cap", "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline",
-            "review_deadline", "notice_working_days",
+            "series", "name", "name_en", "edition", "level", "organizers", "honorees_count",
+            "honorable_mentions_count", "channel", "default_quota", "story_limit", "blind_review", "review_rounds",
+            "experts_per_nomination", "expert_load_cap", "ranking_method", "public_vote_weight",
+            "nomination_opens_at", "nomination_deadline", "review_deadline", "notice_working_days",
         ]  # fmt: skip
         widgets = {
             "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -44,10 +44,14 @@ class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = [
-            "person", "category", "story", "citation", "years_in_city", "in_post", "titles_held", "video_url",
-            "id_photo", "evidence", "unit_opinion", "integrity_certificate", "consent",
+            "person", "category", "story", "citation", "citation_en", "years_in_city", "in_post", "titles_held",
+            "video_url", "id_photo", "evidence", "unit_opinion", "integrity_certificate", "consent",
         ]  # fmt: skip
-        widgets = {"story": forms.Textarea(attrs={"rows": 10}), "titles_held": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 10}),
+            "citation_en": forms.Textarea(attrs={"rows": 2}),
+            "titles_held": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, units=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)

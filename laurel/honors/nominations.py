@@ -36,7 +36,9 @@ ACTIONS = {
     Status.REMOVED: "honors.nomination.removed",
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
-NOMINATION_FIELDS = ("category", "story", "citation", "video_url", "years_in_city", "in_post", "titles_held", "consent")
+NOMINATION_FIELDS = (
+    "category", "story", "citation", "citation_en", "video_url", "years_in_city", "in_post", "titles_held", "consent",
+)  # fmt: skip
 PDF_FIELDS = ("evidence", "unit_opinion", "integrity_certificate")
 
 # Tests switch this off to show that without the lock two simultaneous submissions overrun the quota.

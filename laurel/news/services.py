@@ -159,11 +159,10 @@ def draft_report_from_campaign(campaign: Campaign, *, actor, language: str = "zh
     if not honorees:
         raise ValidationError(_("A report can be drafted once the campaign has published its honorees."))
     published = timezone.localtime(campaign.published_at) if campaign.published_at else None
+    name = campaign.display_name(language)
     if language == "en":
-        title = f"{campaign.name}: the honorees"
-        lead = (f"On {published:%d %B %Y}, " if published else "") + (
-            f"{campaign.name} published its {len(honorees)} honorees."
-        )
+        title = f"{name}: the honorees"
+        lead = (f"On {published:%d %B %Y}, " if published else "") + f"{name} published its {len(honorees)} honorees."
         lines = [lead, "", "The honorees, by unit:", ""]
         lines += [
             f"- **{nomination.person.name}**, {nomination.unit.name}"
@@ -171,9 +170,9 @@ def draft_report_from_campaign(campaign: Campaign, *, actor, language: str = "zh
             for nomination in honorees
         ]
     else:
-        title = f"{campaign.name}获评者名单公布"
+        title = f"{name}获评者名单公布"
         lead = (f"{published.year}年{published.month}月{published.day}日，" if published else "") + (
-            f"{campaign.name}评选结果公布，{len(honorees)}名科技工作者获评。"
+            f"{name}评选结果公布，{len(honorees)}名科技工作者获评。"
         )
         lines = [lead, "", "获评者名单（按单位排列）：", ""]
         lines += [

@@ -8,11 +8,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_campaigns_are_public_but_drafts_hidden(client):
-    public = CampaignFactory(stage=Stage.OPEN)
+    public = CampaignFactory(stage=Stage.OPEN, name="2025年最美科技工作者", name_en="Most Beautiful 2025")
     CampaignFactory(stage=Stage.DRAFT)
     response = client.get("/api/v1/campaigns")
     assert [campaign["code"] for campaign in response.json()] == [public.code]
-    assert client.get(f"/api/v1/campaigns/{public.code}").json()["stage"] == "open"
+    detail = client.get(f"/api/v1/campaigns/{public.code}").json()
+    assert (detail["stage"], detail["name"], detail["name_en"]) == (
+        "open",
+        "2025年最美科技工作者",
+        "Most Beautiful 2025",
+    )
 
 
 def test_nominations_are_for_staff_only(client, staff, nominator):

@@ -69,7 +69,11 @@ def test_expert_scores_an_assigned_nomination_once(page, expert, staff):
 
 
 def test_staff_selects_moves_to_notice_and_publishes(page, staff, expert):
-    campaign, made = scored_campaign(totals=[[90], [80], [70]], experts=[expert], honorees_count=2)
+    campaign, made = scored_campaign(
+        totals=[[90], [80], [70]], experts=[expert], honorees_count=2, name="2023年最美科技工作者",
+        name_en="Most Beautiful Sci-tech Workers 2023",
+    )  # fmt: skip
+    Nomination.objects.filter(pk=made[0].pk).update(citation="扎根田野的育种人", citation_en="A breeder in the fields")
     login(page, staff)
     page.goto(f"/campaigns/{campaign.code}/ranking/")
     page.click("text=按建议名单确定人选")
@@ -89,6 +93,12 @@ def test_staff_selects_moves_to_notice_and_publishes(page, staff, expert):
     page.locator("[data-testid=honoree] h2").first.wait_for()
     names = page.locator("[data-testid=honoree] h2").all_inner_texts()
     assert sorted(names) == sorted([made[0].person.name, made[1].person.name])
+    assert page.locator("main h1").inner_text() == "2023年最美科技工作者"
+    assert page.locator("[data-testid=citation]").all_inner_texts() == ["扎根田野的育种人"]
+    page.click(".language-switcher button[value=en]")
+    page.locator("main h1", has_text="Most Beautiful Sci-tech Workers 2023").wait_for()
+    assert page.locator("main h1").inner_text() == "Most Beautiful Sci-tech Workers 2023"
+    assert page.locator("[data-testid=citation]").all_inner_texts() == ["A breeder in the fields"]
 
 
 def test_public_objection_without_login(page, expert):

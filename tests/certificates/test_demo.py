@@ -1,9 +1,11 @@
+import datetime
 import io
 
 import pytest
 
 from laurel.certificates import demo
 from laurel.certificates.models import Certificate, IssuanceBatch, Kind
+from laurel.events import demo as events_demo
 from laurel.honors import demo as honors_demo
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
@@ -24,17 +26,33 @@ def test_demo_seed_is_idempotent_and_links_the_honoree():
 
 
 def test_demo_seed_issues_the_2023_honor_certificates_and_first_batch_letters():
-    for module in (people_demo, honors_demo, outreach_demo, demo, demo):
+    for module in (people_demo, honors_demo, outreach_demo, events_demo, demo, demo):
         module.seed(stdout=io.StringIO())
     campaign = Campaign.objects.get(edition=2023)
     honorees = list(published_honorees(campaign))
     honor = Certificate.objects.filter(batch_key=f"campaign:{campaign.pk}", kind=Kind.HONOR).order_by("status_index")
-    assert [(c.recipient_id, c.citation) for c in honor] == [(n.person_id, n.citation) for n in honorees]
-    assert len(honorees) == 20
+    assert [(c.recipient_id, c.citation, c.citation_en) for c in honor] == [
+        (n.person_id, n.citation, n.citation_en) for n in honorees
+    ]
+    assert len(honorees) == 20 and all(c.citation_en for c in honor)
+    assert {c.title_en for c in honor} == {"Yunzhou 2023 Most Beautiful Sci-tech Workers"}
+    # Dated as the association prints them: the day of the award ceremony (30 May 2023), not the day of seeding.
+    assert {(c.issued_on, c.credential["validFrom"]) for c in honor} == {
+        (datetime.date(2023, 5, 30), "2023-05-30T00:00:00Z")
+    }
     first_batch = Batch.objects.get(number=1)
     letters = Certificate.objects.filter(batch_key=f"lecture-batch:{first_batch.pk}", kind=Kind.APPOINTMENT)
     assert letters.count() == first_batch.memberships.active().count() > 0
+    assert set(letters.values_list("issued_on", flat=True)) == {first_batch.announced_on}
     assert IssuanceBatch.objects.filter(status="finished").count() == IssuanceBatch.objects.count() == 2
     mine = Certificate.objects.filter(recipient__user__email="honoree@laurel.demo")
     assert mine.filter(batch_key=f"campaign:{campaign.pk}", status="valid").count() == 1
     assert Certificate.objects.filter(status="revoked").count() == 1
+
+
+def test_demo_honor_certificates_fall_back_to_the_publication_day_without_a_ceremony():
+    for module in (people_demo, honors_demo, demo):
+        module.seed(stdout=io.StringIO())
+    campaign = Campaign.objects.get(edition=2023)
+    dates = set(Certificate.objects.filter(batch_key=f"campaign:{campaign.pk}").values_list("issued_on", flat=True))
+    assert dates == {datetime.date(2023, 5, 29)}

@@ -1,8 +1,13 @@
+import datetime
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
-from laurel.certificates import handoffs
+from laurel.certificates import handoffs, services
 from laurel.certificates.models import Certificate, IssuanceBatch, Kind
 from laurel.honors.models import Nomination, Stage
 from laurel.outreach.models import Membership
@@ -16,12 +21,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published_campaign():
-    campaign = CampaignFactory(name="2023年云州市最美科技工作者", edition=2023, stage=Stage.PUBLISHED)
-    for unit_name, name, citation in [("乙研究所", "王䶮", "材料领域的开拓者"), ("甲大学", "李明", "农业领域的守护者")]:
+    campaign = CampaignFactory(
+        name="2023年云州市最美科技工作者", name_en="Yunzhou 2023 Most Beautiful Sci-tech Workers", edition=2023,
+        stage=Stage.PUBLISHED,
+    )  # fmt: skip
+    for unit_name, name, citation, citation_en in [
+        ("乙研究所", "王䶮", "材料领域的开拓者", "A pioneer of materials science"),
+        ("甲大学", "李明", "农业领域的守护者", ""),
+    ]:
         unit = OrganizationFactory(name=unit_name)
         NominationFactory(
             campaign=campaign, unit=unit, person=PersonFactory(name=name, organization=unit),
-            status=Nomination.Status.SELECTED, citation=citation, photos=0,
+            status=Nomination.Status.SELECTED, citation=citation, citation_en=citation_en, photos=0,
         )  # fmt: skip
     NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0)
     return campaign
@@ -51,6 +62,65 @@ def test_campaign_certificates_carry_each_honorees_citation_in_published_order(
     ]  # by unit name: 乙研究所 (U+4E59) before 甲大学 (U+7532)
     nomination = Nomination.objects.get(person__name="王䶮")
     assert certificates[0].source_id == str(nomination.pk)
+
+
+def test_campaign_recipients_carry_the_english_name_and_each_english_citation(published_campaign):
+    recipients = handoffs.campaign_recipients(published_campaign)
+    assert [(r.person.name, r.title_en, r.citation_en) for r in recipients] == [
+        ("王䶮", "Yunzhou 2023 Most Beautiful Sci-tech Workers", "A pioneer of materials science"),
+        ("李明", "Yunzhou 2023 Most Beautiful Sci-tech Workers", ""),
+    ]
+
+
+def test_campaign_certificates_print_the_english_title_and_citation(
+    published_campaign, staff, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory(kind=Kind.HONOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
+    certificates = Certificate.objects.order_by("status_index")
+    assert [(c.title_en, c.citation_en) for c in certificates] == [
+        ("Yunzhou 2023 Most Beautiful Sci-tech Workers", "A pioneer of materials science"),
+        ("Yunzhou 2023 Most Beautiful Sci-tech Workers", ""),
+    ]
+    text = PdfReader(io.BytesIO(services.pdf_bytes(certificates[0]))).pages[0].extract_text()
+    assert "Yunzhou 2023 Most Beautiful Sci-tech Workers" in text and "A pioneer of materials science" in text
+    assert "A pioneer of materials science" in certificates[0].credential["description"]
+
+
+def test_campaign_certificates_carry_the_date_staff_chose(
+    published_campaign, staff, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory(kind=Kind.HONOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = handoffs.issue_campaign_certificates(
+            published_campaign, template=template, actor=staff, issued_on=datetime.date(2023, 5, 30)
+        )
+    assert batch.issued_on == datetime.date(2023, 5, 30)
+    assert list(Certificate.objects.values_list("issued_on", flat=True)) == [datetime.date(2023, 5, 30)] * 2
+    assert {c.credential["validFrom"] for c in Certificate.objects.all()} == {"2023-05-30T00:00:00Z"}
+
+
+def test_campaign_certificates_dated_before_the_campaigns_year_are_refused(published_campaign, staff):
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_campaign_certificates(
+            published_campaign,
+            template=CertificateTemplateFactory(),
+            actor=staff,
+            issued_on=datetime.date(2022, 12, 31),
+        )
+    assert error.value.message_dict == {"issued_on": ["2023年评选活动的荣誉证书落款日期不能早于2023年。"]}
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_appointment_letters_dated_before_the_announcement_are_refused(lecture_batch, staff):
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_appointment_letters(
+            lecture_batch, template=CertificateTemplateFactory(kind=Kind.APPOINTMENT), actor=staff,
+            issued_on=lecture_batch.announced_on - datetime.timedelta(days=1),
+        )  # fmt: skip
+    assert error.value.message_dict == {"issued_on": ["聘书落款日期不能早于该批次公布的日期（2025-05-30）。"]}
+    assert IssuanceBatch.objects.count() == 0
 
 
 def test_campaign_certificates_are_refused_before_publication(published_campaign, staff):
@@ -145,6 +215,31 @@ def test_staff_issues_campaign_certificates_from_the_page(
     assert Certificate.objects.count() == 2
     again = staff_client.post(url, {"template": template.pk})
     assert "该评选活动的荣誉证书已经颁发" in again.content.decode()
+
+
+def test_staff_dates_the_certificates_on_the_hand_off_page(
+    published_campaign, staff_client, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplateFactory()
+    url = reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk})
+    page = staff_client.get(url)
+    assert page.context["form"]["issued_on"].value() == timezone.localdate()
+    assert "Yunzhou 2023 Most Beautiful Sci-tech Workers" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"template": template.pk, "issued_on": "2023-05-30"})
+    assert response.status_code == 302
+    assert set(Certificate.objects.values_list("issued_on", flat=True)) == {datetime.date(2023, 5, 30)}
+    batch_page = staff_client.get(response["Location"]).content.decode()
+    assert "落款日期：2023-05-30。" in batch_page
+
+
+def test_hand_off_page_refuses_a_date_after_today_on_the_field(published_campaign, staff_client):
+    url = reverse("certificates:campaign_issue", kwargs={"pk": published_campaign.pk})
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = staff_client.post(url, {"template": CertificateTemplateFactory().pk, "issued_on": tomorrow})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"issued_on": ["证书落款日期不能晚于今天。"]}
+    assert IssuanceBatch.objects.count() == 0
 
 
 def test_campaign_page_before_publication_says_why(published_campaign, staff_client):

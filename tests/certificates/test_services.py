@@ -1,7 +1,9 @@
+import datetime
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from laurel.certificates import keys, pdf, services, verification
@@ -145,6 +147,43 @@ def test_batch_with_a_bad_entry_is_refused_and_nothing_is_written(template, staf
     with pytest.raises(ValidationError, match=message) as error:
         services.start_batch(template=template, recipients=recipients, batch_key="k", title="b", actor=staff)
     assert "王䶮" in str(error.value)
+    assert (IssuanceBatch.objects.count(), BatchEntry.objects.count()) == (0, 0)
+
+
+def test_batch_is_dated_today_unless_told_otherwise(template, staff):
+    batch = services.start_batch(
+        template=template, recipients=_recipients([PersonFactory()]), batch_key="k", title="b", actor=staff
+    )
+    services.run_batch(batch.pk)
+    assert batch.issued_on == Certificate.objects.get().issued_on == timezone.localdate()
+
+
+def test_batch_dated_earlier_prints_that_date_and_starts_the_credential_then(template, staff):
+    """E.g. certificates issued today for a ceremony held on 30 May 2023: the same date on the paper, in the
+    number and as the credential's validFrom; the signature is still today's and verifies."""
+    batch = services.start_batch(
+        template=template, recipients=_recipients([PersonFactory(name="王䶮")]), batch_key="k", title="b",
+        actor=staff, issued_on=datetime.date(2023, 5, 30),
+    )  # fmt: skip
+    services.run_batch(batch.pk)
+    certificate = Certificate.objects.get()
+    assert (certificate.issued_on, certificate.number[:5]) == (datetime.date(2023, 5, 30), "H2023")
+    assert certificate.credential["validFrom"] == "2023-05-30T00:00:00Z"
+    assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
+    text = PdfReader(io.BytesIO(services.pdf_bytes(certificate))).pages[0].extract_text()
+    assert "2023 年 5 月 30 日" in text and "30 May 2023" in text
+    entry = AuditEntry.objects.get(action="certificates.batch.started")
+    assert entry.data == {"total": 1, "issued_on": "2023-05-30"}
+
+
+def test_batch_dated_after_today_is_refused_and_nothing_is_written(template, staff):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.start_batch(
+            template=template, recipients=_recipients([PersonFactory()]), batch_key="k", title="b", actor=staff,
+            issued_on=tomorrow,
+        )  # fmt: skip
+    assert error.value.message_dict == {"issued_on": ["证书落款日期不能晚于今天。"]}
     assert (IssuanceBatch.objects.count(), BatchEntry.objects.count()) == (0, 0)
 
 

@@ -83,6 +83,16 @@ def test_public_event_page_links_to_the_published_campaign(client):
     assert 'data-testid="event-campaign"' not in client.get(unpublished_event.get_public_url()).content.decode()
 
 
+def test_public_event_page_names_the_campaign_in_the_pages_language(client):
+    campaign = published_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(name="2023年最美科技工作者", name_en="Most Beautiful 2023")
+    event = EventFactory(kind=Event.Kind.AWARD_CEREMONY, campaign=campaign)
+    english = client.get(event.get_public_url(), headers={"accept-language": "en"}).content.decode()
+    assert "Honorees of Most Beautiful 2023</a>" in english
+    chinese = client.get(event.get_public_url(), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "2023年最美科技工作者获评者</a>" in chinese and "Most Beautiful 2023" not in chinese
+
+
 def test_demo_ceremony_awards_the_demo_campaign_honorees():
     people_demo.seed(stdout=io.StringIO())
     honors_demo.seed(stdout=io.StringIO())

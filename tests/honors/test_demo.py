@@ -22,6 +22,23 @@ def test_demo_builds_a_finished_and_an_open_campaign_idempotently():
     assert Nomination.objects.filter(campaign__edition=2024, status="submitted").count() == 6
 
 
+def test_demo_campaigns_have_english_names_and_the_2023_honorees_english_citations():
+    people_demo.seed(stdout=io.StringIO())
+    honors_demo.seed(stdout=io.StringIO())
+    names = dict(Campaign.objects.values_list("edition", "name_en"))
+    assert names == {
+        2023: "Yunzhou 2023 Most Beautiful Sci-tech Workers",
+        2024: "Yunzhou 2024 Most Beautiful Sci-tech Workers",
+    }
+    honorees = Campaign.objects.get(edition=2023).nominations.selected()
+    assert not honorees.filter(citation_en="").exists()
+    sample = honorees.order_by("pk").first()
+    field_en = dict(people_demo.FIELDS)[sample.person.field]
+    assert sample.citation_en.startswith("A ") and sample.citation_en.endswith(
+        f" of {field_en[0].lower()}{field_en[1:]}"
+    )
+
+
 def test_demo_makes_the_2023_honorees_public():
     people_demo.seed(stdout=io.StringIO())
     honors_demo.seed(stdout=io.StringIO())

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from laurel.core.models import AuditEntry
 from laurel.honors import nominations
@@ -88,6 +88,37 @@ def test_over_long_story_is_refused(campaign, nominator, unit):
             campaign=campaign, unit=unit, person=person, actor=nominator, data={"category": "young", "story": "一" * 11}
         )
     assert Nomination.objects.count() == 0
+
+
+def test_over_long_english_citation_is_refused_and_nothing_saved(campaign, nominator, unit):
+    person = PersonFactory(organization=unit)
+    with pytest.raises(ValidationError) as error:
+        nominations.create_nomination(
+            campaign=campaign, unit=unit, person=person, actor=nominator,
+            data={"category": "young", "citation": "育种人", "citation_en": "a" * 601},
+        )  # fmt: skip
+    assert error.value.message_dict == {"citation_en": ["Ensure this value has at most 600 characters (it has 601)."]}
+    assert Nomination.objects.count() == 0
+
+
+def test_nominator_writes_the_english_citation(draft, nominator):
+    nominations.update_nomination(
+        draft, actor=nominator, data={"citation": "扎根田野的育种人", "citation_en": "A breeder rooted in the fields"}
+    )
+    draft.refresh_from_db()
+    assert (draft.citation, draft.citation_en) == ("扎根田野的育种人", "A breeder rooted in the fields")
+
+
+def test_display_citation_is_english_on_english_pages_with_a_chinese_fallback():
+    nomination = NominationFactory(citation="扎根田野的育种人", citation_en="A breeder rooted in the fields", photos=0)
+    assert nomination.display_citation("en") == "A breeder rooted in the fields"
+    assert nomination.display_citation("zh-hans") == "扎根田野的育种人"
+    with translation.override("zh-hans"):
+        assert nomination.display_citation() == "扎根田野的育种人"
+    with translation.override("en"):
+        assert nomination.display_citation() == "A breeder rooted in the fields"
+    nomination.citation_en = ""
+    assert nomination.display_citation("en") == "扎根田野的育种人"
 
 
 def test_files_are_checked_by_content(campaign, nominator, unit):

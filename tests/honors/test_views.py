@@ -135,6 +135,53 @@ def test_results_page_is_public_once_published(client, expert, staff):
     assert made[0].person.name in home
 
 
+def test_results_and_front_page_show_english_texts_on_english_pages(client, expert):
+    campaign, made = scored_campaign(totals=[[90], [80]], experts=[expert], stage=Stage.PUBLISHED)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        name="2023年最美科技工作者", name_en="Most Beautiful Sci-tech Workers 2023"
+    )
+    Nomination.objects.filter(pk=made[0].pk).update(
+        status=Nomination.Status.SELECTED, citation="扎根田野的育种人", citation_en="A breeder rooted in the fields"
+    )
+    Nomination.objects.filter(pk=made[1].pk).update(status=Nomination.Status.SELECTED, citation="守护健康的医者")
+    url = reverse("honors:results", kwargs={"code": campaign.code})
+    english = client.get(url, headers={"accept-language": "en"})
+    assert "<h1>Most Beautiful Sci-tech Workers 2023</h1>" in english.content.decode()
+    citations = [nomination.display_citation() for nomination in english.context["object_list"]]
+    assert sorted(citations) == ["A breeder rooted in the fields", "守护健康的医者"]  # no English: the Chinese one
+    assert "扎根田野的育种人" not in english.content.decode()
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "<h1>2023年最美科技工作者</h1>" in chinese and "扎根田野的育种人" in chinese
+    assert "A breeder rooted in the fields" not in chinese
+    home = client.get(reverse("core:home"), headers={"accept-language": "en"}).content.decode()
+    assert "Most Beautiful Sci-tech Workers 2023</a>" in home
+    listing = client.get(reverse("honors:campaign_list"), headers={"accept-language": "en"}).content.decode()
+    assert "Most Beautiful Sci-tech Workers 2023</a>" in listing
+
+
+def test_too_long_english_citation_gets_a_message_and_nothing_is_saved(client, nominator, unit, campaign):
+    client.force_login(nominator)
+    response = client.post(
+        reverse("honors:nomination_create", kwargs={"code": campaign.code}),
+        {"person": PersonFactory(organization=unit).pk, "category": "young", "citation_en": "a" * 601},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["citation_en"] == ["确保该变量包含不超过 600 字符 (目前字符数 601)。"]
+    assert Nomination.objects.count() == 0
+
+
+def test_nominator_saves_the_english_citation_and_reads_it_back(client, nominator, draft):
+    client.force_login(nominator)
+    url = reverse("honors:nomination_update", kwargs={"nomination": draft.code})
+    data = {"category": "young", "story": draft.story, "citation": "扎根田野的育种人", "in_post": "on", "consent": "on"}
+    response = client.post(url, {**data, "citation_en": "A breeder rooted in the fields"})
+    assert response.url == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert draft.citation_en == "A breeder rooted in the fields"
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert '<dd lang="en" data-testid="citation-en">A breeder rooted in the fields</dd>' in page
+
+
 def test_staff_moves_a_stage_out_of_order_and_reads_why(staff_client, campaign):
     response = staff_client.post(
         reverse("honors:campaign_move", kwargs={"code": campaign.code}), {"to": "published"}, follow=True,
@@ -184,7 +231,8 @@ def test_staff_creates_a_campaign_through_the_form(staff_client):
     response = staff_client.post(
         reverse("honors:campaign_create"),
         {
-            "series": "most-beautiful", "name": "2025年最美科技工作者", "edition": 2025, "level": "city",
+            "series": "most-beautiful", "name": "2025年最美科技工作者",
+            "name_en": "Most Beautiful Sci-tech Workers 2025", "edition": 2025, "level": "city",
             "honorees_count": 20, "honorable_mentions_count": 0, "channel": "units", "default_quota": 2,
             "story_limit": 2000, "review_rounds": 1, "experts_per_nomination": 5, "expert_load_cap": 40,
             "ranking_method": "zscore", "public_vote_weight": 0, "nomination_deadline": "2025-04-30T18:00",
@@ -194,6 +242,7 @@ def test_staff_creates_a_campaign_through_the_form(staff_client):
     campaign = Campaign.objects.get()
     assert response.url == campaign.get_absolute_url()
     assert (campaign.stage, campaign.holidays) == (Stage.DRAFT, ["2025-05-01", "2025-05-02"])
+    assert campaign.name_en == "Most Beautiful Sci-tech Workers 2025"
     assert staff_client.get(reverse("honors:campaign_update", kwargs={"code": campaign.code})).status_code == 200
 
 

@@ -56,6 +56,17 @@ def test_staff_draft_a_report_from_a_published_campaign_in_their_language(staff_
     assert "- **甲一**, Unit 0, 研究员" in english.body
 
 
+def test_english_report_uses_the_campaigns_english_name(staff_client):
+    campaign = published_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(name_en="Most Beautiful Sci-tech Workers of Yunzhou")
+    staff_client.post(reverse("news:draft_from_campaign"), {"campaign": campaign.code}, HTTP_ACCEPT_LANGUAGE="en")
+    staff_client.post(reverse("news:draft_from_campaign"), {"campaign": campaign.code})
+    english = Article.objects.get(language="en")
+    assert english.title == "Most Beautiful Sci-tech Workers of Yunzhou: the honorees"
+    assert english.summary.endswith("Most Beautiful Sci-tech Workers of Yunzhou published its 2 honorees.")
+    assert Article.objects.get(language="zh-hans").title == "云州最美科技工作者获评者名单公布"
+
+
 def test_no_report_from_an_unpublished_campaign(staff_client):
     campaign = CampaignFactory(stage=Stage.NOTICE)
     response = staff_client.post(reverse("news:draft_from_campaign"), {"campaign": campaign.code}, follow=True)
@@ -78,6 +89,10 @@ def test_article_page_shows_its_campaign_and_lecture_group(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert reverse("honors:results", kwargs={"code": campaign.code}) in html
     assert f'href="{group.get_absolute_url()}">科学家精神宣讲团</a>' in html
+    Campaign.objects.filter(pk=campaign.pk).update(name_en="Most Beautiful Sci-tech Workers of Yunzhou")
+    cache.clear()
+    english = client.get(article.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert "Most Beautiful Sci-tech Workers of Yunzhou</a>" in english
     draft_campaign = ArticleFactory(campaign=CampaignFactory(stage=Stage.DRAFT))
     assert 'data-testid="article-campaign"' not in client.get(draft_campaign.get_absolute_url()).content.decode()
 

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -60,6 +61,9 @@ class Campaign(models.Model):
         _("series"), max_length=50, help_text=_("The same for every edition, e.g. most-beautiful.")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=300, blank=True, help_text=_("Shown on English pages and certificates.")
+    )
     edition = models.PositiveIntegerField(_("edition (year)"), validators=[MinValueValidator(1949)])
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.CITY)
     organizers = models.TextField(_("organizers"), blank=True)
@@ -110,6 +114,11 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("honors:campaign_detail", kwargs={"code": self.code})
+
+    def display_name(self, language: str | None = None) -> str:
+        """The English name on English pages when there is one, else the Chinese name; templates call it
+        without an argument for the page's language."""
+        return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
 
     @property
     def is_open(self) -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -54,6 +55,9 @@ class Nomination(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     story = models.TextField(_("story"), blank=True)
     citation = models.CharField(_("citation"), max_length=300, blank=True)
+    citation_en = models.CharField(
+        _("English citation"), max_length=600, blank=True, help_text=_("Shown on English pages and certificates.")
+    )
     id_photo = models.ImageField(_("ID photo"), upload_to="honors/id-photos/", blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     evidence = models.FileField(_("evidence (PDF)"), upload_to="honors/evidence/", blank=True)
@@ -97,6 +101,11 @@ class Nomination(models.Model):
 
     def get_absolute_url(self):
         return reverse("honors:nomination_detail", kwargs={"code": self.code})
+
+    def display_citation(self, language: str | None = None) -> str:
+        """The English citation on English pages when there is one, else the Chinese citation; templates call
+        it without an argument for the page's language."""
+        return self.citation_en if (language or get_language()) == "en" and self.citation_en else self.citation
 
 
 class NominationPhoto(models.Model):
