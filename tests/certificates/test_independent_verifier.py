@@ -218,3 +218,56 @@ def test_bundled_context_equals_the_one_the_reference_libraries_ship(bundled, sh
     _node()
     ours = json.loads((jsonld.CONTEXT_DIR / bundled).read_text(encoding="utf-8"))
     assert ours == json.loads((NODE_MODULES / shipped).read_text(encoding="utf-8"))
+
+
+# The other direction: credentials the reference libraries sign, checked by Laurel's verifier.
+def sign_independently(tmp_path, credential) -> dict:
+    node = _node()
+    path = tmp_path / "unsigned.json"
+    path.write_text(json.dumps({"credential": credential, "contexts": CONTEXTS}, ensure_ascii=False), "utf-8")
+    run = subprocess.run(
+        [node, str(INTEROP / "sign.mjs"), str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def _open_badge_from_elsewhere(name="王䶮"):
+    return {
+        "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
+        "id": "urn:uuid:9d0c1b5e-33a4-4c1e-8f65-0c8a2a6d7e10",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "青年科技创新奖",
+        "issuer": {"id": "did:key:placeholder", "type": ["Profile"], "name": "云岭省青年科技工作者协会"},
+        "validFrom": "2025-05-30T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": name,
+            "achievement": {
+                "id": "urn:uuid:1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                "type": ["Achievement"],
+                "name": "青年科技创新奖",
+                "criteria": {"narrative": "在关键核心技术攻关中作出突出贡献。"},
+            },
+        },
+    }
+
+
+def _laurel_verifies(client, credential) -> dict:
+    response = client.post(
+        "/credentials/verify", {"verifiableCredential": credential, "options": {}}, content_type="application/json"
+    )
+    return response.json()
+
+
+def test_credential_signed_by_the_reference_libraries_verifies_in_laurel(client, tmp_path):
+    signed = sign_independently(tmp_path, _open_badge_from_elsewhere())
+    assert signed["issuer"]["id"].startswith("did:key:z6Mk")
+    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert _laurel_verifies(client, signed) == {"verified": True, "checks": ["proof", "validity_period"], "errors": []}
+
+
+def test_changed_credential_signed_by_the_reference_libraries_fails_in_laurel(client, tmp_path):
+    signed = sign_independently(tmp_path, _open_badge_from_elsewhere())
+    tampered = json.loads(json.dumps(signed, ensure_ascii=False).replace("王䶮", "王岩"))
+    assert _laurel_verifies(client, tampered)["errors"] == ["invalid_signature"]
