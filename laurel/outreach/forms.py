@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.outreach.models import AudienceType, District, LectureGroup, Membership, Slot, Talk, TalkTopic
+from laurel.outreach.queries import candidates
 from laurel.outreach.services import MAX_SIZE
 from laurel.people.models import Person
 from laurel.people.validators import validate_photo
@@ -191,8 +192,10 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AddMembersForm(forms.Form):
+    """The people are found by search (`candidates`) and ticked; the field accepts anyone not yet in the group."""
+
     persons = PersonChoiceField(
-        label=_("sci-tech workers"), queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12})
+        label=_("sci-tech workers"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     term_start = forms.DateField(
@@ -205,11 +208,7 @@ class AddMembersForm(forms.Form):
 
     def __init__(self, *args, group: LectureGroup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["persons"].queryset = (
-            Person.objects.select_related("organization")
-            .exclude(pk__in=Membership.objects.filter(group=group).values("person_id"))
-            .order_by("name", "code")
-        )
+        self.fields["persons"].queryset = candidates(group)
 
 
 class RetireForm(forms.Form):

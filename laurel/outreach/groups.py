@@ -84,6 +84,8 @@ def add_member(
         raise ValidationError({"role": _("Choose head, deputy head or member.")})
     if term_end is not None and term_end <= term_start:
         raise ValidationError({"term_end": _("The term must end after it starts.")})
+    if role == Membership.Role.HEAD:
+        _refuse_second_head(batch.group_id)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -97,10 +99,29 @@ def add_member(
             )
             make_person_public(person, actor=actor, reason=f"outreach.membership:{batch.group.slug}")
     except IntegrityError as error:
+        if (
+            role == Membership.Role.HEAD
+            and not Membership.objects.filter(group_id=batch.group_id, person=person).exists()
+        ):
+            _refuse_second_head(batch.group_id)  # someone appointed a head at the same moment
         raise ValidationError(
             {"person": _("%(name)s is already a member of this group.") % {"name": person.name}}, code="duplicate"
         ) from error
     return membership
+
+
+def _refuse_second_head(group_id: int) -> None:
+    """A group has one head at a time (a database constraint); the message names the current one."""
+    head = Membership.objects.active().filter(group_id=group_id, role=Membership.Role.HEAD).select_related("person")
+    head = head.first()
+    if head is not None:
+        raise ValidationError(
+            {
+                "role": _("%(name)s is the group's head; retire them before appointing another head.")
+                % {"name": head.person.name}
+            },
+            code="second_head",
+        )
 
 
 def add_members(
@@ -115,6 +136,8 @@ def add_members(
     """Appoint several people at once: all of them, or none if one cannot join."""
     if not persons:
         raise ValidationError({"persons": _("Choose at least one sci-tech worker.")})
+    if role == Membership.Role.HEAD and len(persons) > 1:
+        raise ValidationError({"persons": _("A group has one head: choose one sci-tech worker.")}, code="second_head")
     with transaction.atomic():
         return [
             add_member(batch, actor=actor, person=person, role=role, term_start=term_start, term_end=term_end)

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, View
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.outreach import groups, permissions
-from laurel.outreach.forms import AddMembersForm, BatchForm, GroupForm, RetireForm
+from laurel.outreach import groups, permissions, queries
+from laurel.outreach.forms import AddMembersForm, BatchForm, GroupForm, PersonChoiceField, RetireForm
 from laurel.outreach.models import Batch, LectureGroup, Membership
 
 
@@ -22,6 +22,11 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+def _labelled(persons) -> list[tuple]:
+    label = PersonChoiceField.label_from_instance
+    return [(person, label(None, person)) for person in persons]
 
 
 def _number(value) -> int:
@@ -87,15 +92,14 @@ class GroupManageView(GroupStaffMixin, DetailView):
             by_batch[membership.batch_id].append(membership)
         posted = self.forms or {}
         member_forms = posted.get("members", {})
+        sections = []
+        for batch in batches:
+            form = member_forms.get(batch.pk) or AddMembersForm(group=group, prefix=f"b{batch.number}")
+            ticked = form.data.getlist(form.add_prefix("persons")) if form.is_bound else []
+            chosen = _labelled(queries.chosen_candidates(group, ticked))
+            sections.append((batch, by_batch[batch.pk], form, chosen))
         return super().get_context_data(
-            batches=[
-                (
-                    batch,
-                    by_batch[batch.pk],
-                    member_forms.get(batch.pk) or AddMembersForm(group=group, prefix=f"b{batch.number}"),
-                )
-                for batch in batches
-            ],
+            batches=sections,
             batch_form=posted.get("batch") or BatchForm(),
             retire_form=RetireForm(),
             **kwargs,
@@ -159,3 +163,25 @@ class GroupManageView(GroupStaffMixin, DetailView):
                 for message in field_errors:
                     messages.error(self.request, message)
         return redirect("outreach:manage_group", slug=group.slug)
+
+
+class CandidateSearchView(GroupStaffMixin, View):
+    """The people who may join a batch, found by name, unit or code, with those already ticked kept ticked
+    (HTMX swaps this list into the batch's "add members" form)."""
+
+    def get(self, request, slug):
+        group = get_object_or_404(LectureGroup, slug=slug)
+        batch = get_object_or_404(Batch, group=group, number=_number(request.GET.get("batch")))
+        prefix = f"b{batch.number}"
+        query = request.GET.get("q", "")
+        chosen = queries.chosen_candidates(group, request.GET.getlist(f"{prefix}-persons"))
+        found = queries.search_candidates(group, query)
+        results = [person for person in found if person not in chosen]
+        context = {
+            "prefix": prefix,
+            "chosen": _labelled(chosen),
+            "results": _labelled(results),
+            "query": query.strip(),
+            "truncated": len(found) >= queries.MAX_CANDIDATES_SHOWN,
+        }
+        return render(request, "outreach/manage/_candidates.html", context)

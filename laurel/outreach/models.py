@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -122,7 +123,12 @@ class Membership(models.Model):
         ordering = ["group", "pk"]
         verbose_name = _("lecture group member")
         verbose_name_plural = _("lecture group members")
-        constraints = [models.UniqueConstraint(fields=["group", "person"], name="outreach_membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "person"], name="outreach_membership_unique"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(role="head", retired_on=None), name="outreach_one_active_head"
+            ),
+        ]
 
     def __str__(self):
         return self.person.name

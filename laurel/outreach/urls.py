@@ -27,5 +27,6 @@ urlpatterns = [
     path("manage/new/", manage_views.GroupFormView.as_view(), name="manage_group_create"),
     path("manage/<slug:slug>/", manage_views.GroupManageView.as_view(), name="manage_group"),
     path("manage/<slug:slug>/edit/", manage_views.GroupFormView.as_view(), name="manage_group_update"),
+    path("manage/<slug:slug>/candidates/", manage_views.CandidateSearchView.as_view(), name="manage_candidates"),
     path("<slug:slug>/", views.GroupDetailView.as_view(), name="group_detail"),
 ]

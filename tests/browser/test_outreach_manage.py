@@ -8,6 +8,14 @@ from tests.factories.people import PersonFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def tick(page, query, person):
+    """Search for a person in batch 1's picker and tick them."""
+    page.fill("#search-b1", query)
+    box = page.locator(f"[data-testid=choices-1] input[value='{person.pk}']")
+    box.wait_for()
+    box.check()
+
+
 def test_staff_add_a_batch_and_its_members(page, staff):
     group = LectureGroupFactory(name="科学家精神宣讲团", slug="spirit")
     head, deputy, member = PersonFactory(name="钱学"), PersonFactory(name="李四光"), PersonFactory(name="王淦")
@@ -22,12 +30,14 @@ def test_staff_add_a_batch_and_its_members(page, staff):
     page.wait_for_selector("[data-testid=batch-1]")
     assert "已添加第1批" in page.locator(".message-success").inner_text()
     members_form = page.locator("[data-testid=add-members-1]")
-    members_form.locator("select[name=b1-persons]").select_option([str(head.pk)])
+    tick(page, "钱学", head)
     members_form.locator("select[name=b1-role]").select_option("head")
     members_form.locator("button[type=submit]").click()
     page.wait_for_selector("text=已添加1名成员")
     members_form = page.locator("[data-testid=add-members-1]")
-    members_form.locator("select[name=b1-persons]").select_option([str(deputy.pk), str(member.pk)])
+    tick(page, "李四光", deputy)
+    tick(page, "王淦", member)  # a new search keeps 李四光 ticked
+    assert members_form.locator("input[name=b1-persons]:checked").count() == 2
     members_form.locator("input[name=b1-term_end]").fill("2029-05-29")
     members_form.locator("button[type=submit]").click()
     page.wait_for_selector("text=已添加2名成员")

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from laurel.core.models import AuditEntry
@@ -79,3 +80,51 @@ def test_group_names_and_addresses_stay_unique(staff):
     groups.update_group(other, actor=staff, data={"name": "青年科学家宣讲团", "slug": "youth"})
     assert AuditEntry.objects.get(action="outreach.group.updated").data == {"name": ["青年宣讲团", "青年科学家宣讲团"]}
     assert taken.slug == "popular"
+
+
+def test_a_group_has_one_head_at_a_time(staff):
+    head = MembershipFactory(role=Membership.Role.HEAD, person=PersonFactory(name="钱学敏"))
+    with pytest.raises(ValidationError) as caught:
+        groups.add_member(head.batch, actor=staff, person=PersonFactory(), role=Membership.Role.HEAD)
+    assert caught.value.message_dict == {
+        "role": ["钱学敏 is the group's head; retire them before appointing another head."]
+    }
+    assert Membership.objects.count() == 1
+    groups.retire_member(head, actor=staff, retired_on=datetime.date(2026, 1, 31))
+    successor = groups.add_member(head.batch, actor=staff, person=PersonFactory(), role=Membership.Role.HEAD)
+    assert successor.role == "head"
+
+
+def test_two_heads_in_one_appointment_are_refused_and_nobody_joins(staff):
+    batch = BatchFactory()
+    with pytest.raises(ValidationError, match="one head"):
+        groups.add_members(batch, actor=staff, persons=[PersonFactory(), PersonFactory()], role=Membership.Role.HEAD)
+    assert not Membership.objects.exists()
+
+
+def test_the_database_refuses_a_second_active_head_even_past_the_service(staff):
+    """Two staff appointing heads at the same moment both pass the service's check; the constraint decides."""
+    head = MembershipFactory(role=Membership.Role.HEAD)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipFactory(group=head.group, batch=head.batch, role=Membership.Role.HEAD)
+
+
+def test_a_head_appointed_at_the_same_moment_gets_the_clear_message(staff, monkeypatch):
+    head = MembershipFactory(role=Membership.Role.HEAD, person=PersonFactory(name="钱学敏"))
+    monkeypatch.setattr(groups, "_refuse_second_head", _only_after_the_write(groups._refuse_second_head))
+    with pytest.raises(ValidationError, match="钱学敏 is the group's head"):
+        groups.add_member(head.batch, actor=staff, person=PersonFactory(), role=Membership.Role.HEAD)
+    assert Membership.objects.count() == 1
+
+
+def _only_after_the_write(check):
+    """The check as a concurrent request sees it: passing before the write (the other head is not committed
+    yet), working afterwards."""
+    calls = []
+
+    def late_check(group_id):
+        calls.append(group_id)
+        if len(calls) > 1:
+            check(group_id)
+
+    return late_check

@@ -141,3 +141,38 @@ def test_anonymous_visitors_are_sent_to_login(client):
     response = client.post(manage_url(group), {"action": "batch", "announced_on": "2026-05-30"})
     assert response.status_code == 302 and "login" in response.url
     assert not Batch.objects.exists()
+
+
+def test_candidate_search_finds_people_who_may_join_and_keeps_the_ticked_ones(staff_client, staff):
+    group = LectureGroupFactory(slug="spirit")
+    BatchFactory(group=group, number=1)
+    ticked, found = PersonFactory(name="李四光"), PersonFactory(name="李政道")
+    member = MembershipFactory(group=group, person=PersonFactory(name="李白"))
+    url = reverse("outreach:manage_candidates", kwargs={"slug": "spirit"})
+    content = staff_client.get(url, {"batch": "1", "q": "李", "b1-persons": [str(ticked.pk), "x", "99999"]}).content
+    content = content.decode()
+    assert f'value="{ticked.pk}" checked' in content and f'value="{found.pk}">' in content
+    assert member.person.name not in content  # already in the group
+    assert content.count('type="checkbox"') == 2
+    assert "李" not in staff_client.get(url, {"batch": "1", "q": ""}).content.decode()
+
+
+def test_candidate_search_is_for_staff_only(client, stranger):
+    group = LectureGroupFactory(slug="spirit")
+    BatchFactory(group=group, number=1)
+    url = reverse("outreach:manage_candidates", kwargs={"slug": "spirit"})
+    assert client.get(url, {"batch": "1", "q": "x"}).status_code == 302  # to the login page
+    client.force_login(stranger)
+    assert client.get(url, {"batch": "1", "q": "x"}).status_code == 403
+
+
+def test_second_head_is_refused_on_the_page_with_the_current_heads_name(staff_client):
+    group = LectureGroupFactory(slug="spirit")
+    batch = BatchFactory(group=group, number=1)
+    MembershipFactory(group=group, batch=batch, role="head", person=PersonFactory(name="钱学敏"))
+    other = PersonFactory(name="李四光")
+    response = staff_client.post(
+        manage_url(group), {"action": "members", "batch": "1", "b1-persons": [other.pk], "b1-role": "head"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 400 and "钱学敏" in content and f'value="{other.pk}" checked' in content
