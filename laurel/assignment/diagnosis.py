@@ -157,15 +157,45 @@ def _group_checks(prepared: Prepared) -> list[Reason]:
         if members.ndim == 1:
             need = group.minimum * len(items)
             room = int(prepared.load_max[members].sum())
-            if need > room:
-                reasons.append(
-                    Reason(
-                        "group_capacity",
-                        'Group "%(group)s" needs %(need)d reviews from its members, whose maximum loads allow only %(room)d.',
-                        {"group": group.name, "need": need, "room": room},
-                    )
+        else:
+            need, room = _group_flow(prepared, group, items, usable)
+        if need > room:
+            reasons.append(
+                Reason(
+                    "group_capacity",
+                    'Group "%(group)s" needs %(need)d reviews from its members, whose maximum loads allow only %(room)d.',
+                    {"group": group.name, "need": need, "room": room},
                 )
+            )
     return reasons
+
+
+def _group_flow(prepared: Prepared, group, items: np.ndarray, usable: np.ndarray) -> tuple[int, int]:
+    """(reviews the group still needs, most its members can give) when membership differs per item (e.g. "from
+    outside the nominee's region"): a max flow items -> member experts -> sink, counting forced pairs as given."""
+    members = np.asarray(group.members, dtype=bool)
+    n_items, n_experts = prepared.n_items, len(prepared.load_max)
+    demand = np.zeros(n_items, dtype=np.int64)
+    demand[items] = group.minimum
+    load = prepared.load_max.astype(np.int64).copy()
+    forced = prepared.forced
+    if forced.size:
+        np.subtract.at(load, forced[:, 1], 1)
+        given = forced[members[forced[:, 0], forced[:, 1]], 0]
+        np.subtract.at(demand, given, 1)
+    demand = np.maximum(demand, 0)
+    load = np.maximum(load, 0)
+    arc_items, arc_experts = prepared.arc_items[usable], prepared.arc_experts[usable]
+    wanted = demand[arc_items] > 0
+    arc_items, arc_experts = arc_items[wanted], arc_experts[wanted]
+    source, sink = n_items + n_experts, n_items + n_experts + 1
+    tails = np.concatenate([np.full(n_items, source), arc_items, n_items + np.arange(n_experts)])
+    heads = np.concatenate([np.arange(n_items), n_items + arc_experts, np.full(n_experts, sink)])
+    capacities = np.concatenate([demand, np.ones(len(arc_items), dtype=np.int64), load])
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64))
+    solver.solve(source, sink)
+    return int(demand.sum()), int(solver.optimal_flow())
 
 
 def explain_flow_failure(prepared: Prepared) -> list[Reason]:

@@ -158,6 +158,10 @@ def _problem(context: Context, run: AssignmentRun, *, forced=None) -> Problem:
                 name=str(_("senior expert")), members=np.array([member.senior for member in context.members])
             )
         )
+    if run.outside_region_per_nomination:
+        groups.append(
+            GroupConstraint(name=str(_("expert from outside the nominee's region")), members=outside_region(context))
+        )
     return Problem(
         affinity=context.affinity,
         k=run.experts_per_nomination,
@@ -171,6 +175,24 @@ def _problem(context: Context, run: AssignmentRun, *, forced=None) -> Problem:
         expert_ids=[str(member.expert) for member in context.members],
         time_limit=30.0,
     )
+
+
+def nominee_region(nomination) -> str:
+    """The region of the nominee's unit, else of the nominating unit ("" when neither says)."""
+    person_unit = nomination.person.organization
+    return (person_unit.region if person_unit else "") or (nomination.unit.region if nomination.unit_id else "")
+
+
+def outside_region(context: Context) -> np.ndarray:
+    """items x experts: True where the expert's region is known and differs from the nominee's. A nominee whose
+    region is unknown counts every expert as outside; an expert whose region is unknown counts as inside."""
+    expert_regions = np.array([member.region.strip() for member in context.members], dtype=object)
+    known = expert_regions != ""
+    rows = []
+    for nomination in context.nominations:
+        region = nominee_region(nomination).strip()
+        rows.append(np.ones(len(context.members), bool) if not region else known & (expert_regions != region))
+    return np.array(rows, dtype=bool).reshape(len(context.nominations), len(context.members))
 
 
 def _report(context: Context, solution: Solution) -> dict:
@@ -206,6 +228,7 @@ def run_assignment(
     load_min: int = 0,
     objective: str = AssignmentRun.Objective.TOTAL,
     senior_per_nomination: bool = False,
+    outside_region_per_nomination: bool = False,
 ) -> AssignmentRun:
     """Propose an assignment as drafts. Released assignments of the round stay and count (forced pairs)."""
     if not permissions.can_manage_campaigns(actor):
@@ -218,7 +241,8 @@ def run_assignment(
         raise ValidationError(_("The panel has no expert yet."))
     run = AssignmentRun(
         campaign=campaign, round=round_number, experts_per_nomination=experts_per_nomination, load_max=load_max,
-        load_min=load_min, objective=objective, senior_per_nomination=senior_per_nomination, created_by=actor,
+        load_min=load_min, objective=objective, senior_per_nomination=senior_per_nomination,
+        outside_region_per_nomination=outside_region_per_nomination, created_by=actor,
     )  # fmt: skip
     items, experts = context.item_index(), context.expert_index()
     released = [
@@ -230,7 +254,7 @@ def run_assignment(
     ]
     settings = {
         "k": experts_per_nomination, "load_max": load_max, "load_min": load_min, "objective": objective,
-        "senior": senior_per_nomination,
+        "senior": senior_per_nomination, "outside_region": outside_region_per_nomination,
     }  # fmt: skip
     try:
         solution = solve(_problem(context, run, forced=released or None))

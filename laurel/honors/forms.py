@@ -141,6 +141,11 @@ class RunForm(forms.Form):
         choices=[("total", _("Highest total affinity")), ("fair", _("Fair: best worst-off nomination first"))],
     )
     senior_per_nomination = forms.BooleanField(label=_("at least one senior expert per nomination"), required=False)
+    outside_region_per_nomination = forms.BooleanField(
+        label=_("at least one expert from outside the nominee's region per nomination"),
+        required=False,
+        help_text=_("Regions come from the experts' profiles and the nominees' units."),
+    )
 
     def clean(self):
         data = super().clean()

@@ -142,6 +142,27 @@ def test_group_constraint_that_cannot_hold_is_explained():
     )
 
 
+def test_per_item_group_puts_an_outsider_on_every_item():
+    """Membership that differs per item: "from outside the nominee's region"."""
+    affinity = np.array([[0.9, 0.8, 0.1, 0.1], [0.9, 0.8, 0.1, 0.1], [0.1, 0.1, 0.9, 0.8]])
+    regions_of_items, regions_of_experts = np.array(["东", "东", "西"]), np.array(["东", "东", "西", "西"])
+    outside = regions_of_items[:, None] != regions_of_experts[None, :]
+    solution = solve(Problem(affinity=affinity, k=2, load_max=3, groups=[GroupConstraint("outside", outside, 1)]))
+    for item in range(3):
+        chosen = solution.pairs[solution.pairs[:, 0] == item, 1]
+        assert outside[item, chosen].any()
+
+
+def test_per_item_group_without_enough_outsiders_is_explained_by_a_flow():
+    affinity = np.ones((4, 3))
+    outside = np.zeros((4, 3), dtype=bool)
+    outside[:, 2] = True  # one outsider for four items, who can take two
+    with pytest.raises(Infeasible) as caught:
+        solve(Problem(affinity=affinity, k=1, load_max=2, groups=[GroupConstraint("outside", outside, 1)]))
+    capacity = [reason for reason in caught.value.reasons if reason.code == "group_capacity"]
+    assert str(capacity[0]) == 'Group "outside" needs 4 reviews from its members, whose maximum loads allow only 2.'
+
+
 def test_infeasibility_reasons_name_items_and_capacity():
     affinity = np.ones((4, 3))
     conflicts = np.zeros((4, 3), dtype=bool)

@@ -112,6 +112,53 @@ def test_senior_group_constraint_puts_a_senior_expert_on_every_nomination(staff,
     }
 
 
+def _regions(experts, nominations, *, expert_regions, nominee_region="东城区"):
+    for expert, region in zip(experts, expert_regions, strict=True):
+        PanelMember.objects.filter(expert=expert).update(region=region)
+    for nomination in nominations:
+        organization = nomination.person.organization
+        organization.region = nominee_region
+        organization.save(update_fields=["region"])
+
+
+def test_outside_region_constraint_puts_an_outsider_on_every_nomination(staff, setup):
+    campaign, experts, nominations = setup
+    _regions(experts, nominations, expert_regions=["东城区", "东城区", "西城区", ""])
+    plain = engine.run_assignment(campaign, actor=staff, experts_per_nomination=2, load_max=4)
+    assert plain.report["method"] == "min-cost-flow"
+    # Without the rule, most nominations are reviewed by insiders only (experts match one field each).
+    assert len({nomination for nomination, expert in pairs(campaign) if expert == experts[2].pk}) < 4
+    run = engine.run_assignment(
+        campaign, actor=staff, experts_per_nomination=2, load_max=4, outside_region_per_nomination=True
+    )
+    assert run.report["method"] == "milp" and run.outside_region_per_nomination
+    drafts = pairs(campaign, draft=True)
+    assert {nomination for nomination, expert in drafts if expert == experts[2].pk} == {n.pk for n in nominations}
+    assert AuditEntry.objects.filter(action="honors.assignment.proposed").order_by("pk").last().data["outside_region"]
+
+
+def test_outside_region_rule_that_cannot_hold_is_explained(staff, setup):
+    campaign, experts, nominations = setup
+    _regions(experts, nominations, expert_regions=["东城区", "东城区", "西城区", ""])
+    with pytest.raises(ValidationError) as caught:
+        engine.run_assignment(
+            campaign, actor=staff, experts_per_nomination=2, load_max=2, outside_region_per_nomination=True
+        )
+    assert any(
+        "outside the nominee's region" in message and "allow only 2" in message for message in caught.value.messages
+    )
+
+
+def test_unknown_regions_are_judged_conservatively(staff, setup):
+    campaign, experts, nominations = setup
+    _regions(experts, nominations, expert_regions=["东城区", "", "西城区", ""], nominee_region="")
+    context = engine.build_context(campaign, 1)
+    assert engine.outside_region(context).all()  # the nominee's region is unknown: every expert is outside
+    _regions(experts, nominations, expert_regions=["东城区", "", "西城区", ""])
+    context = engine.build_context(campaign, 1)
+    assert engine.outside_region(context)[0].tolist() == [False, False, True, False]
+
+
 def test_fair_objective_is_recorded(staff, setup):
     campaign, *_ = setup
     run = engine.run_assignment(campaign, actor=staff, experts_per_nomination=2, load_max=2, objective="fair")
@@ -246,3 +293,20 @@ def test_declared_conflict_on_a_live_pair_is_reassigned_by_the_engine(staff, set
     reviews.declare_conflict(nominations[0], expert=live.expert, note="同一课题组", actor=staff)
     chosen = pairs(campaign, nomination=nominations[0])
     assert len(chosen) == 2 and (nominations[0].pk, live.expert_id) not in chosen
+
+
+def test_staff_ask_for_an_outsider_on_every_nomination_from_the_page(staff_client, staff, setup):
+    campaign, experts, nominations = setup
+    _regions(experts, nominations, expert_regions=["东城区", "东城区", "西城区", "西城区"])
+    page = staff_client.get(reverse("honors:assignment", kwargs={"code": campaign.code})).content.decode()
+    assert "至少一名来自被推荐人所在地区以外的专家" in page
+    staff_client.post(
+        reverse("honors:assignment_run", kwargs={"code": campaign.code}),
+        {"experts_per_nomination": 2, "load_max": 4, "load_min": 0, "objective": "total",
+         "outside_region_per_nomination": "on"},
+    )  # fmt: skip
+    run = AssignmentRun.objects.get()
+    assert run.outside_region_per_nomination and run.report["method"] == "milp"
+    outsiders = {experts[2].pk, experts[3].pk}
+    for nomination in nominations:
+        assert {expert for n, expert in pairs(campaign) if n == nomination.pk} & outsiders

@@ -119,6 +119,9 @@ class AssignmentRun(models.Model):
     load_min = models.PositiveIntegerField(_("fewest nominations per expert"), default=0)
     objective = models.CharField(_("objective"), max_length=10, choices=Objective.choices, default=Objective.TOTAL)
     senior_per_nomination = models.BooleanField(_("at least one senior expert per nomination"), default=False)
+    outside_region_per_nomination = models.BooleanField(
+        _("at least one expert from outside the nominee's region per nomination"), default=False
+    )
     report = models.JSONField(_("report"), default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

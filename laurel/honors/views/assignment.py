@@ -43,6 +43,7 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             "load_min": run.load_min if run else 0,
             "objective": run.objective if run else "total",
             "senior_per_nomination": run.senior_per_nomination if run else False,
+            "outside_region_per_nomination": run.outside_region_per_nomination if run else False,
         }
         return super().get_context_data(
             campaign=campaign,
