@@ -1,4 +1,5 @@
-"""Another issuer's web site, served over real HTTPS on this machine with its own certificate authority."""
+"""Another issuer's web site, served over real HTTPS on this machine with its own certificate authority, and an
+issuer publishing its DID document and status list there (used by tests and bench/certificates.py)."""
 
 import datetime
 import json
@@ -10,7 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
+
+from laurel.certificates.credentials import did, jsonld, multikey, proofs, status_list
 
 
 def _certificate(subject, issuer_name, public_key, signing_key, *, ca: bool, names=()):
@@ -112,3 +116,73 @@ class HttpsSite:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class OtherIssuer:
+    def __init__(self, site, *, relative_ids=False):
+        self.site = site
+        self.key = Ed25519PrivateKey.generate()
+        self.did = site.did
+        self.method = f"{self.did}#key-1"
+        method_id = "#key-1" if relative_ids else self.method
+        site.serve_json(
+            "/.well-known/did.json",
+            {
+                "@context": did.DID_CONTEXTS,
+                "id": self.did,
+                "verificationMethod": [
+                    {
+                        "id": method_id,
+                        "type": "Multikey",
+                        "controller": self.did,
+                        "publicKeyMultibase": multikey.public_key_to_multikey(self.key.public_key()),
+                    }
+                ],
+                "assertionMethod": [method_id],
+            },
+        )
+        self.publish_status(set())
+
+    def publish_status(self, revoked: set[int]):
+        listed = {
+            "@context": [jsonld.CREDENTIALS_V2],
+            "id": self.site.url("/status/1"),
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": self.did,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": self.site.url("/status/1#list"),
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": status_list.encode(revoked),
+            },
+        }
+        self.site.serve_json("/status/1", proofs.sign(listed, private_key=self.key, verification_method=self.method))
+
+    def credential(self, name="王䶮", *, index=7, key=None):
+        document = {
+            "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
+            "id": "urn:uuid:6f1f3a52-8c1e-4f43-9a0e-3c1e0f6b2a11",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": "省级优秀科技工作者",
+            "issuer": {"id": self.did, "type": ["Profile"], "name": "云岭省科学技术协会"},
+            "validFrom": "2025-05-30T00:00:00Z",
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "name": name,
+                "achievement": {
+                    "id": "urn:uuid:0b4c7c0e-2f5e-4d8e-9d0a-6d5f0a1e2b33",
+                    "type": ["Achievement"],
+                    "name": "省级优秀科技工作者",
+                    "criteria": {"narrative": "在科研一线作出突出贡献。"},
+                },
+            },
+            "credentialStatus": {
+                "id": self.site.url(f"/status/1#{index}"),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(index),
+                "statusListCredential": self.site.url("/status/1"),
+            },
+        }
+        return proofs.sign(document, private_key=key or self.key, verification_method=self.method)
