@@ -76,6 +76,13 @@ def pass_svg(code: str) -> str:
     return buffer.getvalue().decode()
 
 
+def pass_png(code: str) -> bytes:
+    """The pass's QR code as a PNG, attached to the pass mail so it can be shown at the entrance offline."""
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
 def attendance_xlsx(event: Event) -> bytes:
     workbook = Workbook()
     sheet = workbook.active

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
+from laurel.events import documents
 from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
@@ -180,7 +181,8 @@ def build_rounds_from_campaign(
         return build_award_rounds(event, recipients=recipients, per_round=per_round, presenters=presenters, actor=actor)
 
 
-def _mail_attendee(attendee: Attendee, template: str, subject: str) -> None:
+def _mail_attendee(attendee: Attendee, template: str, subject: str, *, with_pass: bool = False) -> None:
+    """Mail an attendee after the transaction commits; `with_pass` attaches the pass's QR code as a PNG."""
     if not attendee.email:
         return
     context = {
@@ -191,8 +193,15 @@ def _mail_attendee(attendee: Attendee, template: str, subject: str) -> None:
     }
     body = render_to_string(template, context)
 
+    attachment = (
+        (f"pass-{attendee.pass_code}.png", documents.pass_png(attendee.pass_code), "image/png") if with_pass else None
+    )
+
     def send():
-        send_mail(subject, body, None, [attendee.email])
+        message = EmailMessage(subject, body, None, [attendee.email])
+        if attachment:
+            message.attach(*attachment)
+        message.send()
 
     transaction.on_commit(send)
 
@@ -241,7 +250,9 @@ def register_public(event: Event, *, name: str, email: str, title_line: str = ""
         )  # fmt: skip
         log_action("events.attendee.registered", obj=attendee, data={"status": status})
         if status == Attendee.Status.CONFIRMED:
-            _mail_attendee(attendee, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme})
+            _mail_attendee(
+                attendee, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme}, with_pass=True
+            )
         else:
             _mail_attendee(
                 attendee, "events/mail/waitlisted.txt", _("Waiting list: %(event)s") % {"event": event.theme}
@@ -261,7 +272,9 @@ def _promote_waitlisted(event: Event) -> Attendee | None:
     waiting.refresh_from_db()
     log_action("events.attendee.promoted", obj=waiting)
     with translation.override(settings.LANGUAGE_CODE):
-        _mail_attendee(waiting, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme})
+        _mail_attendee(
+            waiting, "events/mail/pass.txt", _("Your pass: %(event)s") % {"event": event.theme}, with_pass=True
+        )
     return waiting
 
 

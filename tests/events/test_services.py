@@ -60,6 +60,7 @@ def test_invitation_mails_private_link(staff, mailoutbox, django_capture_on_comm
     assert attendee.status == Attendee.Status.PENDING
     assert mailoutbox[0].to == ["zhao@example.org"]
     assert attendee.token in mailoutbox[0].body
+    assert mailoutbox[0].attachments == []  # no pass before the reply
 
 
 def test_invitation_twice_to_same_address_refused(staff):
@@ -82,6 +83,9 @@ def test_registration_beyond_capacity_goes_to_waiting_list_and_is_promoted(
     second.refresh_from_db()
     assert second.status == Attendee.Status.CONFIRMED
     assert second.pass_code in mailoutbox[-1].body
+    ((name, content, mimetype),) = mailoutbox[-1].attachments
+    assert (name, mimetype) == (f"pass-{second.pass_code}.png", "image/png")
+    assert content.startswith(b"\x89PNG") and content == documents.pass_png(second.pass_code)
 
 
 def test_registration_closed_refused():
