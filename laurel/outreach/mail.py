@@ -97,3 +97,15 @@ def send_reminder(pk: int, kind: str) -> None:
             context=context,
             language=recipient_language,
         )
+
+
+def send_expired(pk: int) -> None:
+    talk = _talk(pk)
+    context = {"talk": talk, "request_url": _site(reverse("outreach:request"))}
+    _send(
+        to=talk.contact_email,
+        subject_template="outreach/mail/expired_subject.txt",
+        body_template="outreach/mail/expired.txt",
+        context=context,
+        language=settings.LANGUAGE_CODE,
+    )

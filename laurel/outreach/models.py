@@ -205,6 +205,7 @@ class Talk(models.Model):
         CLOSED = "closed", _("Closed")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired: no speaker before the preferred dates")
 
     class HostType(models.TextChoices):
         SCHOOL = "school", _("School")

@@ -1,8 +1,9 @@
 """Reads that repeat in lecture-group pages."""
 
 from django.db.models import Q
+from django.utils import timezone
 
-from laurel.outreach.models import LectureGroup, Membership
+from laurel.outreach.models import LectureGroup, Membership, Talk
 from laurel.people.models import Person
 
 MAX_CANDIDATES_SHOWN = 30
@@ -35,3 +36,10 @@ def search_candidates(group: LectureGroup, query: str) -> list[Person]:
         | Q(organization__name__icontains=query)
     )
     return list(candidates(group).filter(matches)[:MAX_CANDIDATES_SHOWN])
+
+
+def open_requests():
+    """Reviewed requests open for members to claim that still have a preferred date ahead."""
+    return Talk.objects.filter(
+        status=Talk.Status.REVIEWED, is_open=True, preferred_dates__date__gt=timezone.localdate()
+    ).distinct()

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core import registry
-from laurel.outreach import permissions
+from laurel.outreach import permissions, queries
 
 
 def _speaker_desk(request):
@@ -22,7 +22,7 @@ def _speaker_desk(request):
         "to_answer": [talk for talk in talks if talk.status == Talk.Status.DISPATCHED],
         "talks": [talk for talk in talks if talk.status != Talk.Status.DISPATCHED],
         "has_membership": user.memberships.filter(retired_on=None).exists(),
-        "open_count": Talk.objects.filter(status=Talk.Status.REVIEWED, is_open=True).count(),
+        "open_count": queries.open_requests().count(),
     }
 
 

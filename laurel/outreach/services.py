@@ -18,15 +18,16 @@ S = Talk.Status
 # old status -> {new status: action verb}. Nothing else is allowed.
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.UNVERIFIED: {S.REQUESTED: "verified", S.CANCELLED: "cancelled"},
-    S.REQUESTED: {S.REVIEWED: "reviewed", S.DECLINED: "declined", S.CANCELLED: "cancelled"},
-    S.REVIEWED: {S.DISPATCHED: "dispatched", S.DECLINED: "declined", S.CANCELLED: "cancelled"},
-    S.DISPATCHED: {S.CONFIRMED: "accepted", S.REVIEWED: "refused", S.CANCELLED: "cancelled"},
+    S.REQUESTED: {S.REVIEWED: "reviewed", S.DECLINED: "declined", S.CANCELLED: "cancelled", S.EXPIRED: "expired"},
+    S.REVIEWED: {S.DISPATCHED: "dispatched", S.DECLINED: "declined", S.CANCELLED: "cancelled", S.EXPIRED: "expired"},
+    S.DISPATCHED: {S.CONFIRMED: "accepted", S.REVIEWED: "refused", S.CANCELLED: "cancelled", S.EXPIRED: "expired"},
     S.CONFIRMED: {S.DELIVERED: "delivered", S.CANCELLED: "cancelled"},
     S.DELIVERED: {S.REPORTED: "reported"},
     S.REPORTED: {S.CLOSED: "closed"},
     S.CLOSED: {},
     S.DECLINED: {},
     S.CANCELLED: {},
+    S.EXPIRED: {},
 }
 MIN_PHOTOS = 3
 MAX_SIZE = 10000

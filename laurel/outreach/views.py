@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
-from laurel.outreach import permissions, reports, services
+from laurel.outreach import permissions, queries, reports, services
 from laurel.outreach.calendar import talk_ics
 from laurel.outreach.forms import (
     DispatchForm,
@@ -358,11 +358,7 @@ class OpenTalksView(PermissionRequiredMixin, ListView):
     template_name = "outreach/open_talks.html"
 
     def get_queryset(self):
-        return (
-            Talk.objects.filter(status=Talk.Status.REVIEWED, is_open=True)
-            .select_related("district")
-            .prefetch_related("preferred_dates")
-        )
+        return queries.open_requests().select_related("district").prefetch_related("preferred_dates")
 
 
 @require_POST
