@@ -44,6 +44,7 @@ ERROR_MESSAGES = {
     "too_large": _("The file is too large (at most 5 MB)."),
     "pdf_unreadable": _("The PDF cannot be read."),
     "pdf_without_credential": _("This PDF carries no embedded credential."),
+    "rate_limited": _("Too many verifications from your address in the last minute: please wait a minute."),
 }
 CHECK_LABELS = {
     "proof": _("Signature (eddsa-rdfc-2022) and the issuer's key"),

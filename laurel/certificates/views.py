@@ -98,6 +98,9 @@ def pdf_download(request, token):
 def verify_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
+    if request.method == "POST" and _rate_limited(request):
+        context["upload_error"] = verification.ERROR_MESSAGES["rate_limited"]
+        return render(request, "certificates/verify_upload.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > verification.MAX_UPLOAD_BYTES:
@@ -276,7 +279,7 @@ def my_download(request, pk, file_format):
     return pdf_download(request, certificate.token)
 
 
-# The W3C CCG VC API.
+# Verifications (the upload page and the VC API's verify) per address and minute, counted in the shared cache.
 RATE_LIMIT_PER_MINUTE = 60
 
 

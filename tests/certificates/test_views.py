@@ -159,3 +159,17 @@ def test_honoree_downloads_own_certificate_but_not_others(client, certificate, s
     certificate.recipient.user = None
     certificate.recipient.save()
     assert client.get(url).status_code == 403
+
+
+def test_upload_page_is_rate_limited_per_address_with_a_clear_message(client, certificate, monkeypatch):
+    from laurel.certificates import views
+
+    monkeypatch.setattr(views, "RATE_LIMIT_PER_MINUTE", 2)
+    data = services.credential_bytes(certificate)
+    assert "Valid: this certificate" in _upload(client, "c.json", data)
+    assert "Valid: this certificate" in _upload(client, "c.json", data)
+    response = client.post(
+        reverse("certificates:verify_upload"), {"file": SimpleUploadedFile("c.json", data)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 429 and "please wait a minute" in response.content.decode()
+    assert client.get(reverse("certificates:verify_upload")).status_code == 200  # reading the page is not counted
