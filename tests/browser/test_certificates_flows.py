@@ -52,3 +52,27 @@ def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_pa
     page.set_input_files("input[name=file]", str(credential))
     page.click("main form button[type=submit]")
     assert "有效" in page.locator("[data-testid=verdict]").inner_text()
+
+
+def test_public_uploads_a_credential_of_another_association(page, tmp_path, monkeypatch):
+    """Another association's credential: its keys and status list are read from its own HTTPS site."""
+    import functools
+    import json
+
+    from laurel.certificates.credentials import web
+    from tests.certificates.https_site import HttpsSite, OtherIssuer
+
+    with HttpsSite(tmp_path) as site:
+        monkeypatch.setattr(
+            web, "fetch_json", functools.partial(web.fetch_json, allow_private=True, ssl_context=site.client_context())
+        )
+        credential = tmp_path / "credential.json"
+        credential.write_text(json.dumps(OtherIssuer(site).credential(), ensure_ascii=False), encoding="utf-8")
+        page.goto("/verify/")
+        page.set_input_files("input[name=file]", str(credential))
+        page.click("main form button[type=submit]")
+        assert "有效" in page.locator("[data-testid=verdict]").inner_text()
+        note = page.locator("[data-testid=other-issuer]").inner_text()
+        assert "此凭证不是本站颁发的" in note and site.url("/.well-known/did.json") in note
+        assert "云岭省科学技术协会" in page.content()
+        assert site.requests == ["/.well-known/did.json", "/status/1"]
