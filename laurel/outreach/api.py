@@ -1,14 +1,17 @@
-"""Lecture groups in the JSON API: the public menu of topics; talk requests for staff."""
+"""Lecture groups in the JSON API: the public groups, their batches and current members, the menu of topics;
+talk requests for staff."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from laurel.core.api import AUTH
 from laurel.outreach import permissions
-from laurel.outreach.models import Talk, TalkTopic
+from laurel.outreach.models import Batch, LectureGroup, Membership, Talk, TalkTopic
 
 router = Router(tags=["outreach"])
 
@@ -53,6 +56,45 @@ class TalkOut(Schema):
     online_views: int | None
 
 
+class BatchOut(Schema):
+    number: int
+    announced_on: datetime.date
+    announced_at: str
+
+
+class GroupOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    active_members: int
+    batches: list[BatchOut]
+
+    @staticmethod
+    def resolve_batches(group) -> list:
+        return list(group.batches.all())
+
+
+class MemberOut(Schema):
+    name: str = Field(..., alias="person.name")
+    name_en: str = Field(..., alias="person.name_en")
+    person: str = Field(..., alias="person.code")
+    unit: str | None = Field(None, alias="person.organization.name")
+    role: str
+    batch: int = Field(..., alias="batch.number")
+    term_start: datetime.date
+    term_end: datetime.date | None
+
+
+class GroupDetailOut(GroupOut):
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_members(group) -> list:
+        return list(group.current_members)
+
+
 class TopicFilter(Schema):
     q: str = Field("", max_length=100)
     audience: str = Field("", max_length=20)
@@ -60,6 +102,32 @@ class TopicFilter(Schema):
 
 class ErrorOut(Schema):
     detail: dict[str, list[str]] | str
+
+
+def _groups():
+    return LectureGroup.objects.annotate(
+        active_members=Count("memberships", filter=Q(memberships__retired_on=None))
+    ).prefetch_related(Prefetch("batches", queryset=Batch.objects.order_by("number")))
+
+
+@router.get("/outreach/groups", response=list[GroupOut])
+@paginate(BoundedPagination)
+def list_groups(request):
+    """Lecture groups with their batches and how many members currently serve."""
+    return _groups().order_by("pk")
+
+
+@router.get("/outreach/groups/{slug}", response={200: GroupDetailOut, 404: ErrorOut})
+def get_group(request, slug: str):
+    """A lecture group with its current members (retired members are not listed)."""
+    group = get_object_or_404(_groups(), slug=slug[:50])
+    group.current_members = (
+        Membership.objects.active()
+        .filter(group=group)
+        .select_related("person__organization", "batch")
+        .order_by("role", "batch__number", "pk")
+    )
+    return group
 
 
 @router.get("/outreach/topics", response=list[TopicOut])

@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laurel.outreach.models import SentReminder, Talk
-from tests.factories.outreach import MembershipFactory, TalkFactory, TalkTopicFactory, district, next_weekday
+from tests.factories.outreach import (
+    BatchFactory,
+    LectureGroupFactory,
+    MembershipFactory,
+    TalkFactory,
+    TalkTopicFactory,
+    district,
+    next_weekday,
+)
 
 pytestmark = pytest.mark.django_db
 S = Talk.Status
@@ -283,3 +291,23 @@ def test_profile_is_for_members_only(stranger_client, client, member):
     assert stranger_client.get(reverse("outreach:profile")).status_code == 403
     client.force_login(member)  # a lecturer without a membership
     assert client.get(reverse("outreach:profile")).status_code == 403
+
+
+def test_api_lists_groups_with_batches_and_current_members_only(client, django_assert_max_num_queries):
+    group = LectureGroupFactory(name="科学家精神宣讲团", name_en="Scientist Spirit Lecture Group", slug="spirit")
+    first = BatchFactory(group=group, number=1)
+    second = BatchFactory(group=group, number=2, announced_on=datetime.date(2026, 5, 30))
+    MembershipFactory(group=group, batch=first, role="head", person__name="钱学敏")
+    MembershipFactory(group=group, batch=second, person__name="李四光")
+    MembershipFactory(group=group, batch=first, person__name="王淦", retired_on=datetime.date(2026, 1, 1))
+    listed = client.get("/api/v1/outreach/groups").json()["items"]
+    assert [(item["slug"], item["active_members"]) for item in listed] == [("spirit", 2)]
+    assert [batch["number"] for batch in listed[0]["batches"]] == [1, 2]
+    with django_assert_max_num_queries(4):
+        detail = client.get("/api/v1/outreach/groups/spirit").json()
+    assert detail["name_en"] == "Scientist Spirit Lecture Group"
+    assert [(member["name"], member["role"], member["batch"]) for member in detail["members"]] == [
+        ("钱学敏", "head", 1),
+        ("李四光", "member", 2),
+    ]
+    assert client.get("/api/v1/outreach/groups/nope").status_code == 404
