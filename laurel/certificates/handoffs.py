@@ -19,6 +19,13 @@ def campaign_batch_key(campaign: Campaign) -> str:
     return f"campaign:{campaign.pk}"
 
 
+def issued_for_campaign(campaign: Campaign) -> int:
+    """How many valid honor certificates a campaign's honorees hold (honors' texts page warns about them)."""
+    return Certificate.objects.filter(
+        batch_key=campaign_batch_key(campaign), kind=Kind.HONOR, status=Certificate.Status.VALID
+    ).count()
+
+
 def lecture_batch_key(batch: Batch) -> str:
     return f"lecture-batch:{batch.pk}"
 

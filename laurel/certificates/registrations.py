@@ -1,10 +1,12 @@
-"""Plug certificates into the shared pages (header link, the honoree's desk)."""
+"""Plug certificates into the shared pages (header link, the honoree's desk) and into honors (how many honor
+certificates a campaign already has, shown on its texts-for-publication page)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from laurel.certificates import permissions
+from laurel.certificates import handoffs, permissions
 from laurel.certificates.models import Certificate
 from laurel.core.registry import DeskSection, NavItem, register_desk, register_nav
+from laurel.honors.texts import register_issued_counter
 
 
 def _my_certificates(request):
@@ -22,3 +24,4 @@ register_nav(
     NavItem(_("Certificates"), "certificates:certificate_list", order=90, visible=permissions.can_manage_certificates)
 )
 register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))
+register_issued_counter(handoffs.issued_for_campaign)

@@ -155,11 +155,12 @@ def override_selection(campaign: Campaign, *, add: list[Nomination], remove: lis
         log_action("honors.selection.overridden", actor=actor, obj=campaign, data={**data, "reason": reason})
 
 
-def propose_replacement(campaign: Campaign, *, actor) -> Nomination | None:
-    """After an honoree is removed, select the best eligible nomination that keeps every hard rule."""
+def propose_replacement(campaign: Campaign, *, actor) -> list[Nomination]:
+    """After an honoree is removed, select the best eligible nominations that keep every hard rule until N
+    are selected again (usually one); returns those selected."""
     selected = set(campaign.nominations.selected().values_list("pk", flat=True))
     if len(selected) >= campaign.honorees_count:
-        return None
+        return []
     table = ranking.score_table(campaign)
     chosen = _solve(campaign, table, fixed=selected)
     added = [nomination for nomination in chosen if nomination.pk not in selected]
@@ -168,4 +169,4 @@ def propose_replacement(campaign: Campaign, *, actor) -> Nomination | None:
             nomination, to=Status.SELECTED, actor=actor, reason=_("Proposed to replace a removed candidate."),
             data={"replacement": True},
         )  # fmt: skip
-    return added[0] if added else None
+    return added

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from laurel.honors import texts
 from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, RepresentationRule
 from laurel.people.models import Organization, Person
 
@@ -162,3 +163,54 @@ class PreferenceForm(forms.Form):
     value = forms.IntegerField(
         label=_("preference"), min_value=0, max_value=100, help_text=_("0 (rather not) to 100 (eager).")
     )
+
+
+class TextsForm(forms.Form):
+    """Texts for publication: the campaign's English name, and per honoree the fields `<code>-citation` and
+    `<code>-citation_en` (the keys `texts.edit_texts` reports errors under). Lengths are checked there."""
+
+    name_en = forms.CharField(
+        label=_("English name"), required=False, help_text=_("Shown on English pages and certificates.")
+    )
+
+    def __init__(self, *args, campaign, honorees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.honorees = list(honorees)
+        self.fields["name_en"].initial = campaign.name_en
+        self.fields["name_en"].widget.attrs["maxlength"] = Campaign._meta.get_field("name_en").max_length
+        for nomination in self.honorees:
+            for name, label, rows in (("citation", _("citation"), 2), ("citation_en", _("English citation"), 3)):
+                self.fields[texts.field_key(nomination, name)] = forms.CharField(
+                    label=label,
+                    required=False,
+                    initial=getattr(nomination, name),
+                    widget=forms.Textarea(
+                        attrs={"rows": rows, "maxlength": Nomination._meta.get_field(name).max_length}
+                    ),
+                )
+
+    def rows(self):
+        return [
+            (
+                nomination,
+                self[texts.field_key(nomination, "citation")],
+                self[texts.field_key(nomination, "citation_en")],
+            )
+            for nomination in self.honorees
+        ]
+
+    def submitted_name_en(self) -> str | None:
+        return self.cleaned_data["name_en"] if "name_en" in self.data else None
+
+    def citation_texts(self):
+        """The honorees whose fields were submitted: one selected after the page was opened keeps its text."""
+        return [
+            texts.CitationText(
+                nomination=nomination,
+                citation=self.cleaned_data[texts.field_key(nomination, "citation")],
+                citation_en=self.cleaned_data[texts.field_key(nomination, "citation_en")],
+            )
+            for nomination in self.honorees
+            if texts.field_key(nomination, "citation") in self.data
+            and texts.field_key(nomination, "citation_en") in self.data
+        ]

@@ -1,4 +1,5 @@
-"""The public notice: objections filed within the window, decided by staff with a reason."""
+"""The public notice: objections filed within the window, decided by staff with a reason. A replacement
+selected after an upheld objection is noticed on its own, for the campaign's number of working days."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,28 +9,59 @@ from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.honors import committee, files, notifications, permissions
-from laurel.honors.models import Nomination, Objection, ObjectionEvidence, Stage
+from laurel.honors.calendar import notice_end
+from laurel.honors.models import Campaign, Nomination, Objection, ObjectionEvidence, Stage
 from laurel.honors.nominations import move_nomination
 
 MAX_EVIDENCE_FILES = 5
 
 
-def window_is_open(campaign, now=None) -> bool:
+def window_is_open(nomination: Nomination, now=None) -> bool:
+    """Objections against `nomination` are accepted during its notice window: the campaign's, or its own when
+    it replaced a removed candidate."""
     today = timezone.localdate(now or timezone.now())
-    return (
-        campaign.stage == Stage.NOTICE
-        and campaign.notice_starts_on is not None
-        and campaign.notice_starts_on <= today <= campaign.notice_ends_on
+    start, end = nomination.notice_window()
+    return nomination.campaign.stage == Stage.NOTICE and start is not None and start <= today <= end
+
+
+def still_noticed(campaign: Campaign, now=None) -> list[Nomination]:
+    """Selected nominations whose own notice window (as replacements) has not ended yet."""
+    today = timezone.localdate(now or timezone.now())
+    nominations = campaign.nominations.selected().filter(notice_ends_on__gte=today).select_related("person")
+    for nomination in nominations:
+        nomination.campaign = campaign
+    return sorted(
+        (nomination for nomination in nominations if nomination.has_own_notice),
+        key=lambda nomination: (nomination.notice_ends_on, nomination.person.name),
     )
+
+
+def start_own_notice(nomination: Nomination, *, replaces: Nomination, actor) -> Nomination:
+    """Notice a replacement from today for the campaign's number of working days (its holidays skipped, its
+    make-up working days counted), so that anyone may object to it before publication."""
+    campaign = nomination.campaign
+    start = timezone.localdate()
+    end = notice_end(
+        start, campaign.notice_working_days, holidays=campaign.holiday_dates(), makeup=campaign.makeup_dates()
+    )
+    Nomination.objects.filter(pk=nomination.pk).update(notice_starts_on=start, notice_ends_on=end)
+    nomination.notice_starts_on, nomination.notice_ends_on = start, end
+    log_action(
+        "honors.nomination.noticed",
+        actor=actor,
+        obj=nomination,
+        data={"starts_on": start, "ends_on": end, "replaces": replaces.code},
+    )
+    return nomination
 
 
 def file_objection(nomination: Nomination, *, full_name: str, contact: str, email: str, statement: str, evidence=()):
     """Anyone may object during the window, with a real name, contact details and a statement."""
-    campaign = nomination.campaign
-    if not window_is_open(campaign):
+    if not window_is_open(nomination):
+        start, end = nomination.notice_window()
         raise ValidationError(
             _("The public notice is closed; objections are accepted only from %(start)s to %(end)s.")
-            % {"start": campaign.notice_starts_on or "-", "end": campaign.notice_ends_on or "-"},
+            % {"start": start or "-", "end": end or "-"},
             code="closed",
         )
     if nomination.status != Nomination.Status.SELECTED:
@@ -69,7 +101,8 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
 
 
 def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) -> Nomination | None:
-    """Dismiss or uphold. Upholding removes the candidate and selects the next eligible one, rules holding."""
+    """Dismiss or uphold. Upholding removes the candidate and selects the next eligible one, rules holding;
+    during the public notice the replacement gets its own notice window from today."""
     if not permissions.can_manage_campaigns(actor):
         raise PermissionDenied
     reason = reason.strip()
@@ -93,6 +126,10 @@ def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) 
         nomination = objection.nomination
         if upheld and nomination.status == Nomination.Status.SELECTED:
             move_nomination(nomination, to=Nomination.Status.REMOVED, actor=actor, reason=reason)
-            replacement = committee.propose_replacement(nomination.campaign, actor=actor)
+            added = committee.propose_replacement(nomination.campaign, actor=actor)
+            if nomination.campaign.stage == Stage.NOTICE:
+                for replacement in added:
+                    start_own_notice(replacement, replaces=nomination, actor=actor)
+            replacement = added[0] if added else None
         notifications.objection_decided(objection)
     return replacement

@@ -19,6 +19,11 @@ def _send_after_commit(*, email: str, language: str, subject, body) -> None:
     transaction.on_commit(send)
 
 
+def _campaign_name(campaign) -> str:
+    """The campaign as the recipient reads it: its English name in English mail when it has one."""
+    return f"{campaign.display_name(translation.get_language())} ({campaign.edition})"
+
+
 def nomination_status_changed(nomination) -> None:
     user = nomination.nominated_by
     _send_after_commit(
@@ -32,7 +37,7 @@ def nomination_status_changed(nomination) -> None:
             _("The nomination of %(name)s for %(campaign)s is now “%(status)s”.\n\n%(reason)s\n\n%(url)s")
             % {
                 "name": nomination.person.name,
-                "campaign": str(nomination.campaign),
+                "campaign": _campaign_name(nomination.campaign),
                 "status": nomination.get_status_display(),
                 "reason": nomination.status_reason,
                 "url": settings.SITE_URL + nomination.get_absolute_url(),
@@ -50,7 +55,7 @@ def expert_assigned(assignment) -> None:
         body=lambda: (
             _("You have been asked to review a nomination for %(campaign)s.\n\n%(url)s")
             % {
-                "campaign": str(assignment.nomination.campaign),
+                "campaign": _campaign_name(assignment.nomination.campaign),
                 "url": settings.SITE_URL + assignment.nomination.get_absolute_url(),
             }
         ),
@@ -66,7 +71,11 @@ def assignments_released(expert, campaign, count: int) -> None:
         subject=lambda: _("Nominations await your review"),
         body=lambda: (
             _("You have been asked to review %(count)d nominations for %(campaign)s.\n\n%(url)s")
-            % {"count": count, "campaign": str(campaign), "url": settings.SITE_URL + reverse("honors:my_assignments")}
+            % {
+                "count": count,
+                "campaign": _campaign_name(campaign),
+                "url": settings.SITE_URL + reverse("honors:my_assignments"),
+            }
         ),
     )
 
@@ -77,9 +86,10 @@ def objection_decided(objection) -> None:
         language=objection.language,
         subject=lambda: _("Your objection has been decided"),
         body=lambda: (
-            _("Your objection about %(name)s was %(status)s.\n\n%(reason)s")
+            _("Your objection about %(name)s in %(campaign)s was %(status)s.\n\n%(reason)s")
             % {
                 "name": objection.nomination.person.name,
+                "campaign": _campaign_name(objection.nomination.campaign),
                 "status": objection.get_status_display(),
                 "reason": objection.decision_reason,
             }

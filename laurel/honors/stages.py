@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from laurel.core.services import log_action
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, Stage
+from laurel.honors.notices import still_noticed
 from laurel.honors.publication import make_honorees_public
 
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -54,6 +55,11 @@ def _check_preconditions(campaign: Campaign, new: str, now) -> None:
     elif new == Stage.PUBLISHED:
         if campaign.notice_ends_on and timezone.localdate(now) <= campaign.notice_ends_on:
             raise InvalidTransition(_("The public notice has not ended yet."))
+        if noticed := still_noticed(campaign, now):
+            raise InvalidTransition(
+                _("The public notice of %(names)s runs until %(end)s; publish after it ends.")
+                % {"names": ", ".join(n.person.name for n in noticed), "end": noticed[-1].notice_ends_on}
+            )
         if Objection.objects.filter(nomination__campaign=campaign, status=Objection.Status.PENDING).exists():
             raise InvalidTransition(_("Decide every objection before publishing."))
 

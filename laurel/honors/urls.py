@@ -46,6 +46,7 @@ urlpatterns = [
     path("<str:code>/ranking/accept/", staff.accept_proposal, name="accept_proposal"),
     path("<str:code>/ranking/override/", staff.override_selection, name="override"),
     path("<str:code>/objections/", staff.ObjectionListView.as_view(), name="objections"),
+    path("<str:code>/texts/", staff.TextsView.as_view(), name="texts"),
     path("<str:code>/notice/", public.NoticeView.as_view(), name="notice"),
     path("<str:code>/notice/<str:nomination>/object/", public.ObjectionView.as_view(), name="objection_create"),
     path("<str:code>/results/", public.ResultsView.as_view(), name="results"),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from PIL import Image
 
 from laurel.honors import reviews
+from laurel.honors.calendar import notice_end
 from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Review, Stage
 from tests.conftest import login
 from tests.factories.honors import CampaignFactory, NominationFactory, scored_campaign
@@ -121,3 +122,55 @@ def test_public_objection_without_login(page, expert):
     assert "您的异议已收到" in page.locator(".messages").inner_text()
     assert Objection.objects.get().full_name == "王小明"
     assert Assignment.objects.count() == 1
+
+
+def test_staff_uphold_an_objection_and_the_replacement_is_noticed_on_its_own(page, staff, expert):
+    today = timezone.localdate()
+    campaign, made = scored_campaign(
+        totals=[[95], [90], [80]], experts=[expert], honorees_count=2, stage=Stage.NOTICE,
+        notice_starts_on=today - datetime.timedelta(days=9), notice_ends_on=today - datetime.timedelta(days=2),
+        holidays=[(today + datetime.timedelta(days=1)).isoformat()],
+    )  # fmt: skip
+    Nomination.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(status=Nomination.Status.SELECTED)
+    Objection.objects.create(
+        nomination=made[0], full_name="王小明", contact="13800000000", statement="该候选人的论文存在署名争议。"
+    )
+    end = notice_end(today, 5, holidays=campaign.holiday_dates()).isoformat()
+    login(page, staff)
+    page.goto(f"/campaigns/{campaign.code}/objections/")
+    page.fill("textarea[name=reason]", "经核实属实")
+    page.click("text=异议成立，取消该候选人")
+    page.wait_for_load_state()
+    assert (
+        f"{made[2].person.name} 递补被取消的候选人；针对其的异议受理至 {end}。"
+        in page.locator(".messages").inner_text()
+    )
+    page.goto(f"/campaigns/{campaign.code}/notice/")
+    rows = page.locator("[data-testid=candidate]")
+    assert rows.count() == 2
+    replacement = rows.filter(has_text=made[2].person.name)
+    assert replacement.locator("[data-testid=own-notice]").inner_text() == (
+        f"{today.isoformat()} 递补被取消的候选人；异议受理至 {end}。"
+    )
+    assert replacement.locator("a:has-text('提出异议')").count() == 1
+    assert rows.filter(has_text=made[1].person.name).locator("a:has-text('提出异议')").count() == 0
+
+
+def test_staff_edit_an_english_citation_and_see_it_on_the_english_results_page(page, staff):
+    campaign = CampaignFactory(stage=Stage.PUBLISHED, name="2023年最美科技工作者", published_at=timezone.now())
+    nomination = NominationFactory(
+        campaign=campaign, status=Nomination.Status.SELECTED, citation="扎根田野的育种人", photos=0
+    )
+    login(page, staff)
+    page.goto(campaign.get_absolute_url())
+    page.click("text=发布文本")
+    page.fill("input[name=name_en]", "Most Beautiful Sci-tech Workers 2023")
+    page.fill(f"textarea[name='{nomination.code}-citation_en']", "A rice breeder who never left the fields")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "已保存" in page.locator(".messages").inner_text()
+    page.goto(f"/campaigns/{campaign.code}/results/")
+    assert page.locator("[data-testid=citation]").all_inner_texts() == ["扎根田野的育种人"]
+    page.click(".language-switcher button[value=en]")
+    page.locator("main h1", has_text="Most Beautiful Sci-tech Workers 2023").wait_for()
+    assert page.locator("[data-testid=citation]").all_inner_texts() == ["A rice breeder who never left the fields"]

@@ -283,3 +283,18 @@ def test_handoff_pages_send_anonymous_visitors_to_log_in(published_campaign, cli
     response = client.post(url, {"template": CertificateTemplateFactory().pk})
     assert response.status_code == 302 and "login" in response["Location"]
     assert IssuanceBatch.objects.count() == 0
+
+
+def test_the_honors_texts_page_says_issued_certificates_keep_their_text(
+    published_campaign, staff, staff_client, django_capture_on_commit_callbacks
+):
+    url = reverse("honors:texts", kwargs={"code": published_campaign.code})
+    assert 'data-testid="issued-certificates"' not in staff_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs.issue_campaign_certificates(published_campaign, template=CertificateTemplateFactory(), actor=staff)
+    first = Certificate.objects.filter(batch_key=f"campaign:{published_campaign.pk}").order_by("status_index").first()
+    services.revoke(first, reason="证书信息有误", actor=staff)
+    assert handoffs.issued_for_campaign(published_campaign) == 1  # the revoked one no longer counts
+    page = staff_client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "1 honor certificate of this campaign is already issued. It keeps the text it was issued with" in page
+    assert f'href="{reverse("certificates:certificate_list")}"' in page

@@ -3,12 +3,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from laurel.core.models import AuditEntry
 from laurel.honors import notices
-from laurel.honors.models import Nomination, Objection, RepresentationRule, Stage, Trait
+from laurel.honors.models import Campaign, Nomination, Objection, RepresentationRule, Stage, Trait
+from laurel.honors.stages import move_campaign
 from tests.factories.honors import pdf, scored_campaign
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,126 @@ def test_public_notice_page_needs_no_login_and_takes_an_objection(client, on_not
     )
     assert accepted.status_code == 302
     assert Objection.objects.count() == 1
+
+
+def at(monkeypatch, day: datetime.date) -> None:
+    """The clock reads 10:00 in Beijing on `day`."""
+    moment = datetime.datetime(day.year, day.month, day.day, 2, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def replaced(expert, staff, monkeypatch):
+    """Notice Monday 6 to Friday 10 May 2024, Monday 13 a holiday; on Wednesday 8 an objection against the best
+    candidate is upheld and the third is selected in its place."""
+    campaign, made = scored_campaign(
+        totals=[[95], [90], [88], [70]], experts=[expert], honorees_count=2, stage=Stage.NOTICE,
+        notice_starts_on=datetime.date(2024, 5, 6), notice_ends_on=datetime.date(2024, 5, 10),
+        holidays=["2024-05-13"],
+    )  # fmt: skip
+    Nomination.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(status=Status.SELECTED)
+    at(monkeypatch, datetime.date(2024, 5, 8))
+    objection = object_to(Nomination.objects.get(pk=made[0].pk))
+    replacement = notices.decide_objection(objection, upheld=True, reason="经核实属实", actor=staff)
+    return campaign, made, replacement
+
+
+def test_a_replacement_is_noticed_for_n_working_days_from_its_selection_over_a_holiday(replaced, staff):
+    _campaign, made, replacement = replaced
+    assert replacement == made[2]
+    stored = Nomination.objects.get(pk=made[2].pk)
+    # Wed 8, Thu 9, Fri 10, (weekend, holiday Mon 13), Tue 14, Wed 15.
+    assert (stored.notice_starts_on, stored.notice_ends_on) == (datetime.date(2024, 5, 8), datetime.date(2024, 5, 15))
+    assert stored.notice_window() == (datetime.date(2024, 5, 8), datetime.date(2024, 5, 15))
+    assert Nomination.objects.get(pk=made[1].pk).notice_window() == (
+        datetime.date(2024, 5, 6),
+        datetime.date(2024, 5, 10),
+    )
+    entry = AuditEntry.objects.get(action="honors.nomination.noticed")
+    assert (entry.actor, entry.object_id) == (staff, str(made[2].pk))
+    assert entry.data == {"starts_on": "2024-05-08", "ends_on": "2024-05-15", "replaces": made[0].code}
+
+
+def test_objections_against_a_replacement_are_accepted_until_its_own_window_ends(replaced, monkeypatch):
+    _campaign, made, replacement = replaced
+    at(monkeypatch, datetime.date(2024, 5, 14))
+    with pytest.raises(ValidationError, match="accepted only from 2024-05-06 to 2024-05-10"):
+        object_to(Nomination.objects.get(pk=made[1].pk))
+    assert object_to(Nomination.objects.get(pk=replacement.pk)).nomination == replacement
+    at(monkeypatch, datetime.date(2024, 5, 16))
+    with pytest.raises(ValidationError) as error:
+        object_to(Nomination.objects.get(pk=replacement.pk))
+    assert error.value.messages == [
+        "The public notice is closed; objections are accepted only from 2024-05-08 to 2024-05-15."
+    ]
+    assert Objection.objects.filter(nomination=replacement).count() == 1
+
+
+def test_publication_waits_for_the_replacement_notice_and_its_objections(replaced, staff, monkeypatch):
+    campaign, _made, replacement = replaced
+    at(monkeypatch, datetime.date(2024, 5, 15))
+    with pytest.raises(ValidationError) as error:
+        move_campaign(campaign, to=Stage.PUBLISHED, actor=staff)
+    assert error.value.messages == [
+        f"The public notice of {replacement.person.name} runs until 2024-05-15; publish after it ends."
+    ]
+    objection = object_to(Nomination.objects.get(pk=replacement.pk))
+    at(monkeypatch, datetime.date(2024, 5, 16))
+    with pytest.raises(ValidationError, match="Decide every objection"):
+        move_campaign(campaign, to=Stage.PUBLISHED, actor=staff)
+    notices.decide_objection(objection, upheld=False, reason="经核实不属实", actor=staff)
+    move_campaign(campaign, to=Stage.PUBLISHED, actor=staff)
+    assert Campaign.objects.get(pk=campaign.pk).stage == Stage.PUBLISHED
+
+
+def test_a_replacement_window_older_than_the_campaign_notice_gives_way_to_it(replaced, staff, monkeypatch):
+    campaign, made, replacement = replaced
+    at(monkeypatch, datetime.date(2024, 5, 9))
+    move_campaign(campaign, to=Stage.COMMITTEE, actor=staff)
+    at(monkeypatch, datetime.date(2024, 5, 20))
+    move_campaign(campaign, to=Stage.NOTICE, actor=staff)
+    stored = Nomination.objects.get(pk=replacement.pk)
+    assert not stored.has_own_notice
+    assert stored.notice_window() == (datetime.date(2024, 5, 20), datetime.date(2024, 5, 24))
+
+
+def test_an_objection_upheld_outside_the_notice_gives_no_own_window(on_notice, staff):
+    campaign, made = on_notice
+    objection = object_to(made[0])
+    Campaign.objects.filter(pk=campaign.pk).update(stage=Stage.COMMITTEE)
+    replacement = notices.decide_objection(objection, upheld=True, reason="经核实属实", actor=staff)
+    assert replacement == made[2]
+    assert (replacement.notice_starts_on, replacement.notice_ends_on) == (None, None)
+    assert not AuditEntry.objects.filter(action="honors.nomination.noticed").exists()
+
+
+def test_public_notice_page_shows_the_replacement_with_its_own_dates(client, replaced, monkeypatch):
+    campaign, made, replacement = replaced
+    at(monkeypatch, datetime.date(2024, 5, 13))
+    page = client.get(reverse("honors:notice", kwargs={"code": campaign.code}), headers={"accept-language": "en"})
+    html = page.content.decode()
+    assert "Added on 2024-05-08 in place of a removed candidate; objections until 2024-05-15." in html
+    assert made[0].person.name not in html
+    object_urls = {
+        nomination.code: reverse(
+            "honors:objection_create", kwargs={"code": campaign.code, "nomination": nomination.code}
+        )
+        for nomination in (made[1], replacement)
+    }
+    assert object_urls[replacement.code] in html  # its own window is open
+    assert object_urls[made[1].code] not in html  # the campaign's window has ended
+    assert html.count('data-testid="own-notice"') == 1
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"),
+    [
+        (datetime.date(2024, 5, 8), None),
+        (None, datetime.date(2024, 5, 15)),
+        (datetime.date(2024, 5, 8), datetime.date(2024, 5, 7)),
+    ],
+)
+def test_an_own_notice_window_has_both_ends_in_order(on_notice, starts_on, ends_on):
+    _campaign, made = on_notice
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Nomination.objects.filter(pk=made[0].pk).update(notice_starts_on=starts_on, notice_ends_on=ends_on)

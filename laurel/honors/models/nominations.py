@@ -1,5 +1,7 @@
 """A nomination: who is put forward, by which unit, with the story, photos and documents."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -76,6 +78,11 @@ class Nomination(models.Model):
     score = models.FloatField(_("score"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    notice_starts_on = models.DateField(
+        _("own public notice starts"), null=True, blank=True,
+        help_text=_("Set for a replacement selected during the public notice: it is noticed on its own."),
+    )  # fmt: skip
+    notice_ends_on = models.DateField(_("own public notice ends"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +100,15 @@ class Nomination(models.Model):
                 condition=~Q(status__in=["submitted", "eligible", "selected"]) | Q(consent=True),
                 name="nomination_submitted_with_consent",
             ),
+            models.CheckConstraint(
+                condition=Q(notice_starts_on__isnull=True, notice_ends_on__isnull=True)
+                | Q(
+                    notice_starts_on__isnull=False,
+                    notice_ends_on__isnull=False,
+                    notice_ends_on__gte=models.F("notice_starts_on"),
+                ),
+                name="nomination_own_notice_window",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "unit", "status"])]
 
@@ -106,6 +122,20 @@ class Nomination(models.Model):
         """The English citation on English pages when there is one, else the Chinese citation; templates call
         it without an argument for the page's language."""
         return self.citation_en if (language or get_language()) == "en" and self.citation_en else self.citation
+
+    @property
+    def has_own_notice(self) -> bool:
+        """A replacement selected during the public notice is noticed from the day it was accepted. A window
+        older than the campaign's (the campaign went back to the committee and was noticed again) no longer
+        counts: the campaign's newer window covers everyone."""
+        started = self.campaign.notice_starts_on
+        return self.notice_starts_on is not None and (started is None or self.notice_starts_on >= started)
+
+    def notice_window(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and last day objections against this nomination are accepted."""
+        if self.has_own_notice:
+            return self.notice_starts_on, self.notice_ends_on
+        return self.campaign.notice_starts_on, self.campaign.notice_ends_on
 
 
 class NominationPhoto(models.Model):

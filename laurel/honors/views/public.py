@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from laurel.honors import notices, permissions
+from laurel.honors import notices, permissions, texts
 from laurel.honors.forms import ObjectionForm
 from laurel.honors.models import Campaign, Nomination, Stage
 from laurel.honors.publication import published_honorees
@@ -38,6 +38,7 @@ class CampaignDetailView(DetailView):
         context["can_manage"] = permissions.can_manage_campaigns(self.request.user)
         context["can_nominate"] = campaign.stage == Stage.OPEN and bool(permissions.nominator_units(self.request.user))
         context["next_stages"] = [Stage(stage) for stage in sorted(ALLOWED_MOVES[campaign.stage])]
+        context["can_edit_texts"] = context["can_manage"] and texts.can_edit_texts(campaign)
         context["criteria"] = campaign.criteria.all()
         context["rules"] = campaign.representation_rules.all()
         if context["can_manage"]:
@@ -69,9 +70,11 @@ class NoticeView(ListView):
         return self.campaign.nominations.selected().select_related("person", "unit").order_by("person__name")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            campaign=self.campaign, window_open=notices.window_is_open(self.campaign), **kwargs
-        )
+        context = super().get_context_data(campaign=self.campaign, **kwargs)
+        for nomination in context["object_list"]:
+            nomination.campaign = self.campaign
+            nomination.objections_open = notices.window_is_open(nomination)
+        return context
 
 
 class ObjectionView(FormView):

@@ -13,7 +13,18 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
-from laurel.honors import campaigns, committee, exports, nominations, notices, permissions, ranking, reviews, stages
+from laurel.honors import (
+    campaigns,
+    committee,
+    exports,
+    nominations,
+    notices,
+    permissions,
+    ranking,
+    reviews,
+    stages,
+    texts,
+)
 from laurel.honors.forms import (
     CampaignForm,
     CriterionForm,
@@ -22,6 +33,7 @@ from laurel.honors.forms import (
     QuotaForm,
     ReasonForm,
     RuleForm,
+    TextsForm,
 )
 from laurel.honors.models import Campaign, Nomination, Objection
 from laurel.honors.views.nominator import add_errors
@@ -279,7 +291,13 @@ def decide_objection(request, pk):
             actor=request.user,
         )  # fmt: skip
         messages.success(request, _("Decision recorded."))
-        if replacement is not None:
+        if replacement is not None and replacement.notice_ends_on:
+            messages.success(
+                request,
+                _("%(name)s replaces the removed candidate; objections against them are accepted until %(end)s.")
+                % {"name": replacement.person.name, "end": replacement.notice_ends_on},
+            )
+        elif replacement is not None:
             messages.success(
                 request,
                 _("%(name)s is proposed in place of the removed candidate.") % {"name": replacement.person.name},
@@ -287,6 +305,51 @@ def decide_objection(request, pk):
     except ValidationError as error:
         report_errors(request, error)
     return redirect("honors:objections", code=campaign.code)
+
+
+class TextsView(StaffRequiredMixin, FormView):
+    """Texts for publication: the honorees' citations and English citations, the campaign's English name."""
+
+    form_class = TextsForm
+    template_name = "honors/texts.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.campaign = get_object_or_404(Campaign, code=kwargs["code"])
+
+    def get(self, request, *args, **kwargs):
+        return self._refuse_before_committee() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refuse_before_committee() or super().post(request, *args, **kwargs)
+
+    def _refuse_before_committee(self):
+        if texts.can_edit_texts(self.campaign):
+            return None
+        messages.error(self.request, _("Texts for publication can be edited from the committee decision on."))
+        return redirect(self.campaign)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campaign": self.campaign, "honorees": texts.honorees(self.campaign)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaign=self.campaign, issued=texts.issued_certificates(self.campaign), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            texts.edit_texts(
+                self.campaign,
+                name_en=form.submitted_name_en(),
+                citations=form.citation_texts(),
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("honors:texts", code=self.campaign.code)
 
 
 def export_xlsx(request, code):
