@@ -100,6 +100,19 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
     return objection
 
 
+def _replace(removed: Nomination, *, actor) -> list[Nomination]:
+    """The replacements for a removed candidate. An upheld objection removes the candidate even when no eligible
+    nomination keeps every hard rule in their place: the place then stays empty (logged) for the committee."""
+    try:
+        with transaction.atomic():
+            return committee.propose_replacement(removed.campaign, actor=actor)
+    except ValidationError as error:
+        if getattr(error, "code", None) != "infeasible":
+            raise
+    log_action("honors.nomination.not_replaced", actor=actor, obj=removed.campaign, data={"removed": removed.code})
+    return []
+
+
 def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) -> Nomination | None:
     """Dismiss or uphold. Upholding removes the candidate and selects the next eligible one, rules holding;
     during the public notice the replacement gets its own notice window from today."""
@@ -126,7 +139,7 @@ def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) 
         nomination = objection.nomination
         if upheld and nomination.status == Nomination.Status.SELECTED:
             move_nomination(nomination, to=Nomination.Status.REMOVED, actor=actor, reason=reason)
-            added = committee.propose_replacement(nomination.campaign, actor=actor)
+            added = _replace(nomination, actor=actor)
             if nomination.campaign.stage == Stage.NOTICE:
                 for replacement in added:
                     start_own_notice(replacement, replaces=nomination, actor=actor)

@@ -92,6 +92,27 @@ def test_upheld_objection_removes_and_proposes_the_next_one_with_rules_holding(
         notices.decide_objection(objection, upheld=False, reason="again", actor=staff)
 
 
+def test_upheld_objection_removes_even_when_no_replacement_keeps_the_hard_rules(on_notice, staff, staff_client):
+    campaign, made = on_notice
+    Nomination.objects.filter(pk__in=[n.pk for n in made]).update(category=Nomination.Category.RESEARCH)
+    made[0].person.is_front_line = True
+    made[0].person.save()  # the only front-line nominee, and a rule asks for one
+    RepresentationRule.objects.create(campaign=campaign, trait=Trait.FRONT_LINE, bound="min", measure="count", value=1)
+    objection = object_to(made[0])
+    response = staff_client.post(
+        reverse("honors:objection_decide", kwargs={"pk": objection.pk}),
+        {"decision": "uphold", "reason": "经核实属实"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    content = response.content.decode()
+    assert "No eligible nomination can take the place while every hard rule holds" in content
+    assert Nomination.objects.get(pk=made[0].pk).status == Status.REMOVED
+    assert set(Nomination.objects.selected()) == {made[1]}
+    assert Objection.objects.get().status == Objection.Status.UPHELD
+    assert AuditEntry.objects.get(action="honors.nomination.not_replaced").data == {"removed": made[0].code}
+
+
 def test_public_notice_page_needs_no_login_and_takes_an_objection(client, on_notice):
     campaign, made = on_notice
     page = client.get(reverse("honors:notice", kwargs={"code": campaign.code}))

@@ -302,6 +302,15 @@ def decide_objection(request, pk):
                 request,
                 _("%(name)s is proposed in place of the removed candidate.") % {"name": replacement.person.name},
             )
+        elif Nomination.objects.filter(pk=objection.nomination_id, status=Nomination.Status.REMOVED).exists():
+            messages.warning(
+                request,
+                _(
+                    "The candidate is removed. No eligible nomination can take the place while every hard rule holds, "
+                    "so it stays empty: to fill it, move the campaign back to the committee decision and choose, "
+                    "with a written reason."
+                ),
+            )
     except ValidationError as error:
         report_errors(request, error)
     return redirect("honors:objections", code=campaign.code)
