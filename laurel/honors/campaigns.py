@@ -14,7 +14,8 @@ from laurel.honors.models import Campaign, Criterion, EligibilityRule, Represent
 CAMPAIGN_FIELDS = (
     "series", "name", "name_en", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count",
     "channel", "default_quota", "story_limit", "blind_review", "review_rounds", "experts_per_nomination",
-    "expert_load_cap", "ranking_method", "public_vote_weight", "nomination_opens_at", "nomination_deadline",
+    "expert_load_cap", "ranking_method", "public_vote", "public_vote_weight", "vote_opens_at", "vote_closes_at",
+    "votes_per_candidate_per_day", "candidates_per_day", "nomination_opens_at", "nomination_deadline",
     "review_deadline", "notice_working_days", "holidays", "makeup_workdays",
 )  # fmt: skip
 SETUP_STAGES = {Stage.DRAFT, Stage.OPEN}
@@ -64,12 +65,14 @@ def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any]) -> Campa
 
 
 def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline) -> Campaign:
-    """Next year's campaign from this one: settings, quotas, rules and criteria; no nominations."""
+    """Next year's campaign from this one: settings (the public vote's too, without its dates), quotas, rules and
+    criteria; no nominations."""
     _require_staff(actor)
     data = {key: getattr(source, key) for key in CAMPAIGN_FIELDS}
     data.update(
-        edition=edition, nomination_deadline=nomination_deadline, nomination_opens_at=None, review_deadline=None
-    )
+        edition=edition, nomination_deadline=nomination_deadline, nomination_opens_at=None, review_deadline=None,
+        vote_opens_at=None, vote_closes_at=None,
+    )  # fmt: skip
     data["name"] = source.name.replace(str(source.edition), str(edition))
     data["name_en"] = source.name_en.replace(str(source.edition), str(edition))
     data["holidays"], data["makeup_workdays"] = [], []

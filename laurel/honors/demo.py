@@ -1,15 +1,20 @@
-"""Demo data: the finished 2023 "Most Beautiful Sci-tech Worker" campaign and the open 2024 one.
+"""Demo data: the finished 2023 "Most Beautiful Sci-tech Worker" campaign, the open 2024 one, and the 2024
+"Outstanding Young Sci-tech Workers" campaign in its public vote (window open now, votes of yesterday and today).
 
 Builds on the people demo (units, sci-tech workers, the staff/nominator/expert users). Idempotent: an
 existing campaign of the same series and edition is left as it is. Names are invented.
 """
 
 import datetime
+import io
 import random
 
+from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from laurel.honors import committee, ranking
+from laurel.honors import committee, ranking, votes
 from laurel.honors.campaigns import copy_campaign
 from laurel.honors.models import (
     Assignment,
@@ -23,6 +28,7 @@ from laurel.honors.models import (
     Review,
     Stage,
     Trait,
+    Vote,
 )
 from laurel.honors.publication import make_honorees_public
 from laurel.people.demo import FIELDS, Login, demo_user
@@ -30,6 +36,7 @@ from laurel.people.models import Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 SERIES = "most-beautiful"
+YOUNG_SERIES = "young-sci-tech"
 FIELDS_EN = dict(FIELDS)
 CRITERIA = [("先进事迹", 40), ("创新成果", 30), ("社会影响", 20), ("代表性", 10)]
 CATEGORIES = [Nomination.Category.FRONT_LINE, Nomination.Category.RESEARCH, Nomination.Category.ENTERPRISE,
@@ -127,7 +134,7 @@ def _nominate_2023(campaign: Campaign, rng: random.Random, nominators: dict[int,
     return made
 
 
-def _review_2023(campaign: Campaign, made: list[Nomination], experts: list[User], rng: random.Random) -> None:
+def _review(campaign: Campaign, made: list[Nomination], experts: list[User], rng: random.Random, submitted_at) -> None:
     criteria = list(campaign.criteria.all())
     weight_total = sum(criterion.weight for criterion in criteria)
     bias = {expert.pk: rng.gauss(0, 6) for expert in experts}
@@ -141,7 +148,7 @@ def _review_2023(campaign: Campaign, made: list[Nomination], experts: list[User]
             values = [max(0, min(100, round(quality + bias[expert.pk] + rng.gauss(0, 4)))) for _criterion in criteria]
             total = sum(c.weight * value for c, value in zip(criteria, values, strict=True)) / weight_total
             review = Review.objects.create(
-                assignment=assignment, total=round(total, 4), comment="材料翔实。", submitted_at=_aware(2023, 4, 25)
+                assignment=assignment, total=round(total, 4), comment="材料翔实。", submitted_at=submitted_at
             )
             CriterionScore.objects.bulk_create(
                 CriterionScore(review=review, criterion=c, value=value)
@@ -153,7 +160,7 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
     rng = random.Random(2023)
     campaign = _setup_2023(staff)
     made = _nominate_2023(campaign, rng, nominators)
-    _review_2023(campaign, made, experts, rng)
+    _review(campaign, made, experts, rng, _aware(2023, 4, 25))
     ranking.recompute_ranking(campaign, actor=staff)
     proposal = committee.propose(campaign)
     Nomination.objects.filter(pk__in=[nomination.pk for nomination in proposal.chosen]).update(
@@ -186,6 +193,101 @@ def _campaign_2024(source: Campaign, staff, experts, nominators) -> Campaign:
     return campaign
 
 
+def _id_photo(name: str, rng: random.Random) -> ContentFile:
+    """A 2-inch ID photo on a red background: a plain silhouette (the demo has no real faces)."""
+    image = Image.new("RGB", (295, 413), (200, 30, 35))
+    draw = ImageDraw.Draw(image)
+    tone = rng.choice([(236, 204, 180), (222, 186, 160), (245, 218, 196)])
+    draw.ellipse((97, 80, 198, 200), fill=tone)
+    draw.ellipse((40, 230, 255, 470), fill=rng.choice([(30, 40, 60), (60, 60, 70), (20, 60, 90)]))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name=f"{name}.jpg")
+
+
+def _young_setup(now) -> Campaign:
+    opens = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0) - datetime.timedelta(days=1)
+    campaign = Campaign.objects.create(
+        series=YOUNG_SERIES, name="2024年云州市优秀青年科技工作者",
+        name_en="Yunzhou 2024 Outstanding Young Sci-tech Workers", edition=2024, level=Campaign.Level.CITY,
+        organizers="云州市科学技术协会\n共青团云州市委员会", honorees_count=5, default_quota=2,
+        experts_per_nomination=3, expert_load_cap=30, ranking_method=Campaign.RankingMethod.ZSCORE,
+        public_vote=True, public_vote_weight=30, votes_per_candidate_per_day=1, candidates_per_day=10,
+        nomination_opens_at=now - datetime.timedelta(days=60), nomination_deadline=now - datetime.timedelta(days=40),
+        review_deadline=now - datetime.timedelta(days=5), vote_opens_at=opens,
+        vote_closes_at=opens + datetime.timedelta(days=6, hours=9), stage=Stage.PUBLIC_VOTE, stage_changed_at=opens,
+    )  # fmt: skip
+    EligibilityRule.objects.create(campaign=campaign, born_on_or_after=datetime.date(1984, 1, 1), min_years_in_city=2)
+    for order, (name, weight) in enumerate(CRITERIA):
+        Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
+    RepresentationRule.objects.create(
+        campaign=campaign, trait=Trait.FEMALE, bound="min", measure="share", value=30, hard=False
+    )
+    return campaign
+
+
+def _young_votes(campaign: Campaign, made: list[Nomination], rng: random.Random, now) -> None:
+    """Votes of yesterday and today by 60 invented accounts (no password), 8 of them from one address."""
+    voters = []
+    for number in range(1, 61):
+        user, created = User.objects.get_or_create(
+            email=f"voter{number:02d}@example.invalid", defaults={"full_name": f"Voter {number:02d}"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        voters.append(user)
+    today = timezone.localdate(now)
+    popularity = [rng.random() ** 2 + 0.05 for _nomination in made]
+    rows = []
+    for index, voter in enumerate(voters):
+        address = "203.0.113.7" if index >= 52 else f"198.51.100.{index + 1}"
+        for day in (today - datetime.timedelta(days=1), today):
+            if day == today and index % 3 == 0:
+                continue
+            count = 4 if index >= 52 else rng.randint(1, 6)
+            chosen = {made[0]} if index >= 52 else set(rng.choices(made, weights=popularity, k=count))
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10 + index % 8, index % 60)))
+            for nomination in chosen:
+                rows.append(
+                    Vote(
+                        campaign=campaign, nomination=nomination, voter=voter, day=day, cast_at=min(moment, now),
+                        address_hash=votes.address_hash(address),
+                    )
+                )  # fmt: skip
+    Vote.objects.bulk_create(rows)
+    for nomination in made:
+        Nomination.objects.filter(pk=nomination.pk).update(public_votes=nomination.votes.counted().count())
+
+
+def _campaign_young(staff, experts: list[User], nominators) -> Campaign:
+    """Reviewed by six experts, now in its public vote: the window opened yesterday at 9:00 and runs six days."""
+    rng = random.Random(2024)
+    now = timezone.now()
+    campaign = _young_setup(now)
+    made = []
+    young = Person.objects.filter(date_of_birth__gte=datetime.date(1984, 1, 1)).order_by("code")
+    for unit in Organization.objects.order_by("code")[:12]:
+        person = young.filter(organization=unit).first()
+        if person is None:
+            continue
+        made.append(
+            Nomination.objects.create(
+                campaign=campaign, unit=unit, person=person, nominated_by=nominators[unit.pk],
+                category=Nomination.Category.YOUNG, consent=True, years_in_city=rng.randint(3, 12),
+                status=Nomination.Status.ELIGIBLE, submitted_at=now - datetime.timedelta(days=42),
+                story=f"{person.name}是{unit.name}的青年科技工作者，在{person.field}领域"
+                f"{rng.choice(['勇挑重担', '潜心攻关', '扎根基层'])}，{rng.choice(['主持多项科研项目', '带领青年团队攻克难题', '科普服务惠及万人'])}。",
+                id_photo=_id_photo(person.code, rng), **_citations(person.field, rng.choice(ROLES)),
+            )
+        )  # fmt: skip
+    _review(campaign, made, experts, rng, now - datetime.timedelta(days=6))
+    _young_votes(campaign, made, rng, now)
+    ranking.recompute_ranking(campaign, actor=staff)
+    return campaign
+
+
 def seed(*, stdout) -> list[Login]:
     staff = User.objects.get(email="staff@laurel.demo")
     experts = _experts()
@@ -200,10 +302,16 @@ def seed(*, stdout) -> list[Login]:
     make_honorees_public(campaign_2023, actor=staff)
     if not Campaign.objects.filter(series=SERIES, edition=2024).exists():
         _campaign_2024(campaign_2023, staff, experts, nominators)
-    for campaign in Campaign.objects.filter(series=SERIES):
+    if not Campaign.objects.filter(series=YOUNG_SERIES, edition=2024).exists():
+        _campaign_young(staff, experts[:6], nominators)
+    for campaign in Campaign.objects.filter(series__in=(SERIES, YOUNG_SERIES)):
         _profiles(campaign, experts)
+    voter = demo_user("voter@laurel.demo", "Public voter")
     stdout.write(
         f"honors: {Campaign.objects.count()} campaigns, {Nomination.objects.count()} nominations, "
-        f"{Review.objects.count()} reviews"
+        f"{Review.objects.count()} reviews, {Vote.objects.count()} public votes"
     )
-    return [Login("experts 2-12", "expert2@laurel.demo … expert12@laurel.demo", "the 2023 review panel")]
+    return [
+        Login("experts 2-12", "expert2@laurel.demo … expert12@laurel.demo", "the 2023 review panel"),
+        Login("public voter", voter.email, "votes in the 2024 young sci-tech workers' public vote"),
+    ]

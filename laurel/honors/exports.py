@@ -44,14 +44,15 @@ def campaign_workbook(campaign: Campaign) -> bytes:
     results = workbook.create_sheet(_("Results")[:31])
     results.append([
         _("rank"), _("code"), _("name"), _("unit"), _("reviews"), _("Mean"), _("Median"),
-        _("Mean without highest and lowest"), _("Per-expert normalized (z-score)"), _("spread"), _("score"), _("status"),
+        _("Mean without highest and lowest"), _("Per-expert normalized (z-score)"), _("spread"), _("public votes"),
+        _("score"), _("status"),
     ])  # fmt: skip
     for row in ranking.score_table(campaign):
         nomination = row.nomination
         results.append([
             row.rank, nomination.code, nomination.person.name, nomination.unit.name, row.count, _number(row.mean),
-            _number(row.median), _number(row.trimmed), _number(row.zscore), _number(row.spread), _number(row.score),
-            nomination.get_status_display(),
+            _number(row.median), _number(row.trimmed), _number(row.zscore), _number(row.spread), row.votes,
+            _number(row.score), nomination.get_status_display(),
         ])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -18,10 +18,13 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "series", "name", "name_en", "edition", "level", "organizers", "honorees_count",
             "honorable_mentions_count", "channel", "default_quota", "story_limit", "blind_review", "review_rounds",
-            "experts_per_nomination", "expert_load_cap", "ranking_method", "public_vote_weight",
+            "experts_per_nomination", "expert_load_cap", "ranking_method", "public_vote", "public_vote_weight",
+            "vote_opens_at", "vote_closes_at", "votes_per_candidate_per_day", "candidates_per_day",
             "nomination_opens_at", "nomination_deadline", "review_deadline", "notice_working_days",
         ]  # fmt: skip
         widgets = {
+            "vote_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "vote_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "nomination_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "review_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -157,6 +160,26 @@ class RunForm(forms.Form):
         ):
             raise forms.ValidationError(_("The fewest nominations per expert cannot exceed the most."))
         return data
+
+
+class VoteWindowForm(forms.Form):
+    vote_opens_at = forms.DateTimeField(
+        label=_("vote opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    vote_closes_at = forms.DateTimeField(
+        label=_("vote closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.fields["vote_opens_at"].initial = campaign.vote_opens_at
+            self.fields["vote_closes_at"].initial = campaign.vote_closes_at
+
+
+class VoidVotesForm(forms.Form):
+    email = forms.EmailField(label=_("voter's email address"))
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PreferenceForm(forms.Form):

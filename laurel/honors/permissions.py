@@ -48,19 +48,42 @@ def can_view_nomination(user, nomination) -> bool:
     return active_assignment(nomination, user) is not None
 
 
+def has_verified_email(user) -> bool:
+    """A signed-in account whose login address is confirmed (anyone may sign up; voting needs this)."""
+    from allauth.account.models import EmailAddress
+
+    return getattr(user, "is_authenticated", False) and (
+        EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
+
+
+def is_vote_candidate(nomination) -> bool:
+    """A nomination on the public vote's list: it passed the eligibility check, is still in the running, and its
+    campaign is in the public vote (the nominee consented to publication when the nomination was submitted)."""
+    campaign = nomination.campaign
+    return (
+        campaign.public_vote
+        and campaign.stage == "public_vote"
+        and nomination.status in (nomination.Status.ELIGIBLE, nomination.Status.SELECTED)
+    )
+
+
 DOCUMENTS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "photo")
 IDENTIFYING = ("id_photo", "photo")
 
 
 def can_download(user, nomination, kind: str) -> bool:
     """Staff and the unit's nominators; an assigned expert without conflict, never photos in blind review;
-    anyone for the ID photo of a published honoree (the results page shows it)."""
+    anyone for the ID photo of a published honoree (the results page shows it) or of a candidate during the
+    public vote (the vote page shows it)."""
     if kind not in DOCUMENTS:
         return False
     if can_manage_campaigns(user) or can_edit_nomination(user, nomination):
         return True
     campaign = nomination.campaign
     if kind == "id_photo" and nomination.status == nomination.Status.SELECTED and campaign.stage == "published":
+        return True
+    if kind == "id_photo" and is_vote_candidate(nomination):
         return True
     from laurel.honors.reviews import active_assignment
 

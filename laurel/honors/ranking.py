@@ -1,4 +1,5 @@
-"""Scores per nomination for a campaign, every method side by side, and the campaign's ranking."""
+"""Scores per nomination for a campaign, every method side by side, and the campaign's ranking (blended with the
+public vote's tally, `Nomination.public_votes`, by the campaign's weight when it has a public vote)."""
 
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ class Row:
     trimmed: float
     zscore: float
     spread: float
+    votes: int
     score: float
     rank: int | None
 
@@ -51,7 +53,8 @@ def score_table(campaign: Campaign, nominations=None) -> list[Row]:
     )
     jury = aggregates.by(campaign.ranking_method)
     votes = np.array([nomination.public_votes for nomination in nominations], dtype=np.float64)
-    scores = with_public_vote(jury, votes, campaign.public_vote_weight) if len(nominations) else jury
+    weight = campaign.public_vote_weight if campaign.public_vote else 0
+    scores = with_public_vote(jury, votes, weight) if len(nominations) else jury
     order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
     table = []
     for rank, index in enumerate(order, start=1):
@@ -65,6 +68,7 @@ def score_table(campaign: Campaign, nominations=None) -> list[Row]:
                 trimmed=float(aggregates.trimmed[index]),
                 zscore=float(aggregates.zscore[index]),
                 spread=float(aggregates.spread[index]),
+                votes=nominations[index].public_votes,
                 score=float(scores[index]),
                 rank=rank if scored else None,
             )

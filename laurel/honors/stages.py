@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
@@ -15,8 +15,9 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Stage.DRAFT: {Stage.OPEN},
     Stage.OPEN: {Stage.ELIGIBILITY},
     Stage.ELIGIBILITY: {Stage.REVIEW},
-    Stage.REVIEW: {Stage.SECOND_REVIEW, Stage.COMMITTEE},
-    Stage.SECOND_REVIEW: {Stage.COMMITTEE},
+    Stage.REVIEW: {Stage.SECOND_REVIEW, Stage.PUBLIC_VOTE, Stage.COMMITTEE},
+    Stage.SECOND_REVIEW: {Stage.PUBLIC_VOTE, Stage.COMMITTEE},
+    Stage.PUBLIC_VOTE: {Stage.COMMITTEE},
     Stage.COMMITTEE: {Stage.NOTICE},
     Stage.NOTICE: {Stage.COMMITTEE, Stage.PUBLISHED},
     Stage.PUBLISHED: set(),
@@ -25,6 +26,33 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 
 class InvalidTransition(ValidationError):
     pass
+
+
+def _check_public_vote(campaign: Campaign, now) -> None:
+    if not campaign.public_vote:
+        raise InvalidTransition(_("This campaign has no public vote."))
+    if campaign.stage == Stage.REVIEW and campaign.review_rounds == 2:
+        raise InvalidTransition(_("This campaign has a second review round first."))
+    if campaign.vote_opens_at is None or campaign.vote_closes_at is None:
+        raise InvalidTransition(_("Set the times the public vote opens and closes first."))
+    if campaign.vote_closes_at <= now:
+        raise InvalidTransition(_("The public vote's closing time has passed; move its window first."))
+    if not campaign.nominations.filter(status=Nomination.Status.ELIGIBLE).exists():
+        raise InvalidTransition(_("No nomination passed the eligibility check; there is nobody to vote for."))
+
+
+def next_stages(campaign: Campaign) -> list[Stage]:
+    """The stages staff may move the campaign to: the public vote only for campaigns that have one, and then
+    not the committee straight from the review."""
+
+    def fits(stage: str) -> bool:
+        if stage == Stage.PUBLIC_VOTE:
+            return campaign.public_vote
+        if stage == Stage.COMMITTEE and campaign.stage in {Stage.REVIEW, Stage.SECOND_REVIEW}:
+            return not campaign.public_vote
+        return True
+
+    return [Stage(stage) for stage in sorted(ALLOWED_MOVES[campaign.stage]) if fits(stage)]
 
 
 def _check_preconditions(campaign: Campaign, new: str, now) -> None:
@@ -43,8 +71,18 @@ def _check_preconditions(campaign: Campaign, new: str, now) -> None:
     elif new == Stage.SECOND_REVIEW:
         if campaign.review_rounds != 2:
             raise InvalidTransition(_("This campaign has only one review round."))
-    elif new == Stage.COMMITTEE and campaign.stage == Stage.REVIEW and campaign.review_rounds == 2:
-        raise InvalidTransition(_("This campaign has a second review round first."))
+    elif new == Stage.PUBLIC_VOTE:
+        _check_public_vote(campaign, now)
+    elif new == Stage.COMMITTEE:
+        if campaign.stage == Stage.REVIEW and campaign.review_rounds == 2:
+            raise InvalidTransition(_("This campaign has a second review round first."))
+        if campaign.stage in {Stage.REVIEW, Stage.SECOND_REVIEW} and campaign.public_vote:
+            raise InvalidTransition(_("This campaign has a public vote first."))
+        if campaign.stage == Stage.PUBLIC_VOTE and now < campaign.vote_closes_at:
+            raise InvalidTransition(
+                _("The public vote runs until %(time)s.")
+                % {"time": formats.date_format(timezone.localtime(campaign.vote_closes_at), "Y-m-d H:i")}
+            )
     elif new == Stage.NOTICE:
         selected = campaign.nominations.selected().count()
         if selected != campaign.honorees_count:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.honors.views import assignment, documents, expert, nominator, public, staff
+from laurel.honors.views import assignment, documents, expert, nominator, public, staff, votes
 
 app_name = "honors"
 urlpatterns = [
@@ -47,6 +47,11 @@ urlpatterns = [
     path("<str:code>/ranking/override/", staff.override_selection, name="override"),
     path("<str:code>/objections/", staff.ObjectionListView.as_view(), name="objections"),
     path("<str:code>/texts/", staff.TextsView.as_view(), name="texts"),
+    path("<str:code>/vote/", votes.VoteView.as_view(), name="vote"),
+    path("<str:code>/vote/candidates/<str:nomination>/", votes.cast, name="vote_cast"),
+    path("<str:code>/vote/staff/", votes.VoteStaffView.as_view(), name="vote_staff"),
+    path("<str:code>/vote/void/", votes.void, name="vote_void"),
+    path("<str:code>/vote/window/", votes.set_window, name="vote_window"),
     path("<str:code>/notice/", public.NoticeView.as_view(), name="notice"),
     path("<str:code>/notice/<str:nomination>/object/", public.ObjectionView.as_view(), name="objection_create"),
     path("<str:code>/results/", public.ResultsView.as_view(), name="results"),

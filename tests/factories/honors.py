@@ -84,3 +84,28 @@ def scored_campaign(*, totals: list[list[float]], experts, stage=Stage.COMMITTEE
             Review.objects.create(assignment=assignment, total=total, submitted_at=timezone.now())
         made.append(nomination)
     return campaign, made
+
+
+def vote_campaign(
+    *, candidates=3, opens_in=datetime.timedelta(hours=-1), closes_in=datetime.timedelta(days=2), **fields
+):
+    """A campaign in its public vote (the window open now unless told otherwise) with `candidates` eligible
+    nominations, named 候选人1, 候选人2... in list order."""
+    now = timezone.now()
+    settings = {
+        "stage": Stage.PUBLIC_VOTE, "public_vote": True, "public_vote_weight": 30,
+        "nomination_deadline": now - datetime.timedelta(days=30), "vote_opens_at": now + opens_in,
+        "vote_closes_at": now + closes_in, **fields,
+    }  # fmt: skip
+    campaign = CampaignFactory(**settings)
+    made = []
+    for index in range(1, candidates + 1):
+        unit = OrganizationFactory()
+        made.append(
+            NominationFactory(
+                campaign=campaign, unit=unit, person=PersonFactory(organization=unit, name=f"候选人{index}"),
+                status=Nomination.Status.ELIGIBLE, photos=0, citation=f"候选人{index}的推荐语",
+                citation_en=f"Citation of candidate {index}",
+            )
+        )  # fmt: skip
+    return campaign, made

@@ -235,7 +235,8 @@ def test_staff_creates_a_campaign_through_the_form(staff_client):
             "name_en": "Most Beautiful Sci-tech Workers 2025", "edition": 2025, "level": "city",
             "honorees_count": 20, "honorable_mentions_count": 0, "channel": "units", "default_quota": 2,
             "story_limit": 2000, "review_rounds": 1, "experts_per_nomination": 5, "expert_load_cap": 40,
-            "ranking_method": "zscore", "public_vote_weight": 0, "nomination_deadline": "2025-04-30T18:00",
+            "ranking_method": "zscore", "public_vote_weight": 0, "votes_per_candidate_per_day": 1,
+            "candidates_per_day": 10, "nomination_deadline": "2025-04-30T18:00",
             "notice_working_days": 5, "holidays_text": "2025-05-01 2025-05-02",
         },
     )  # fmt: skip

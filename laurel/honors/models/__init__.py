@@ -20,6 +20,7 @@ from laurel.honors.models.reviews import (
     Preference,
     Review,
 )
+from laurel.honors.models.votes import Vote
 
 __all__ = [
     "Assignment",
@@ -40,4 +41,5 @@ __all__ = [
     "Stage",
     "Trait",
     "UnitQuota",
+    "Vote",
 ]

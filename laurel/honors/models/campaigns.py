@@ -1,8 +1,9 @@
 """A campaign and its setup: quotas, eligibility, representation rules and review criteria."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ class Stage(models.TextChoices):
     ELIGIBILITY = "eligibility", _("Eligibility check")
     REVIEW = "review", _("Expert review")
     SECOND_REVIEW = "second_review", _("Expert review, second round")
+    PUBLIC_VOTE = "public_vote", _("Public vote")
     COMMITTEE = "committee", _("Committee decision")
     NOTICE = "notice", _("Public notice")
     PUBLISHED = "published", _("Published")
@@ -81,8 +83,21 @@ class Campaign(models.Model):
     ranking_method = models.CharField(
         _("ranking method"), max_length=20, choices=RankingMethod.choices, default=RankingMethod.ZSCORE
     )
+    public_vote = models.BooleanField(
+        _("public online vote"),
+        default=False,
+        help_text=_("Candidates who passed the eligibility check are put to a public vote after the expert review."),
+    )
     public_vote_weight = models.PositiveSmallIntegerField(
         _("public vote weight (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    vote_opens_at = models.DateTimeField(_("vote opens"), null=True, blank=True)
+    vote_closes_at = models.DateTimeField(_("vote closes"), null=True, blank=True)
+    votes_per_candidate_per_day = models.PositiveSmallIntegerField(
+        _("votes per account for one candidate per day"), default=1, validators=[MinValueValidator(1)]
+    )
+    candidates_per_day = models.PositiveSmallIntegerField(
+        _("candidates per account per day"), default=10, validators=[MinValueValidator(1)]
     )
     nomination_opens_at = models.DateTimeField(_("nominations open"), null=True, blank=True)
     nomination_deadline = models.DateTimeField(_("nomination deadline"))
@@ -107,6 +122,19 @@ class Campaign(models.Model):
             models.UniqueConstraint(fields=["series", "edition"], name="campaign_one_edition_per_year"),
             models.CheckConstraint(condition=Q(public_vote_weight__lte=100), name="campaign_vote_weight_percent"),
             models.CheckConstraint(condition=Q(review_rounds__in=[1, 2]), name="campaign_one_or_two_rounds"),
+            models.CheckConstraint(
+                condition=Q(public_vote=False, public_vote_weight=0) | Q(public_vote=True, public_vote_weight__gt=0),
+                name="campaign_vote_has_a_weight",
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_opens_at__isnull=True, vote_closes_at__isnull=True)
+                | Q(public_vote=True, vote_closes_at__gt=F("vote_opens_at")),
+                name="campaign_vote_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(votes_per_candidate_per_day__gte=1, candidates_per_day__gte=1),
+                name="campaign_vote_limits_positive",
+            ),
         ]
 
     def __str__(self):
@@ -114,6 +142,25 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("honors:campaign_detail", kwargs={"code": self.code})
+
+    def clean(self):
+        """The public vote's settings agree with each other; each message names what to change."""
+        errors = {}
+        if self.public_vote and not self.public_vote_weight:
+            errors["public_vote_weight"] = _("Give the public vote a weight above 0%, or switch the vote off.")
+        elif not self.public_vote and self.public_vote_weight:
+            errors["public_vote_weight"] = _("Switch the public vote on, or set its weight to 0%.")
+        opens, closes = self.vote_opens_at, self.vote_closes_at
+        if not self.public_vote and (opens or closes):
+            errors["vote_opens_at"] = _("Switch the public vote on, or leave its times empty.")
+        elif (opens is None) != (closes is None):
+            errors["vote_closes_at"] = _("Give both the time the vote opens and the time it closes, or neither.")
+        elif opens and closes <= opens:
+            errors["vote_closes_at"] = _("The vote must close after it opens.")
+        elif opens and self.nomination_deadline and opens < self.nomination_deadline:
+            errors["vote_opens_at"] = _("The vote cannot open before the nomination deadline.")
+        if errors:
+            raise ValidationError(errors)
 
     def display_name(self, language: str | None = None) -> str:
         """The English name on English pages when there is one, else the Chinese name; templates call it

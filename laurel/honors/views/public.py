@@ -31,14 +31,17 @@ class CampaignDetailView(DetailView):
         return Campaign.objects.public()
 
     def get_context_data(self, **kwargs):
-        from laurel.honors.stages import ALLOWED_MOVES
+        from laurel.honors import stages, votes
 
         context = super().get_context_data(**kwargs)
         campaign = self.object
         context["can_manage"] = permissions.can_manage_campaigns(self.request.user)
         context["can_nominate"] = campaign.stage == Stage.OPEN and bool(permissions.nominator_units(self.request.user))
-        context["next_stages"] = [Stage(stage) for stage in sorted(ALLOWED_MOVES[campaign.stage])]
+        context["next_stages"] = stages.next_stages(campaign)
         context["can_edit_texts"] = context["can_manage"] and texts.can_edit_texts(campaign)
+        context["vote_state"] = votes.state(campaign)
+        if context["vote_state"] == votes.State.CLOSED:
+            context["vote_results"] = votes.candidates(campaign).order_by("-public_votes", "person__name")
         context["criteria"] = campaign.criteria.all()
         context["rules"] = campaign.representation_rules.all()
         if context["can_manage"]:
@@ -52,6 +55,10 @@ class CampaignDetailView(DetailView):
                 instance=EligibilityRule.objects.filter(campaign=campaign).first()
             )
             context["quotas"] = campaign.quotas.select_related("unit")
+            if context["vote_state"] == votes.State.NOT_YET:
+                from laurel.honors.forms import VoteWindowForm
+
+                context["vote_window_form"] = VoteWindowForm(campaign=campaign)
         return context
 
 

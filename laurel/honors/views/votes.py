@@ -1,0 +1,155 @@
+"""The public vote: the candidates' page, the vote button (HTMX, works without JS), and staff's figures."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
+
+from laurel.core.views import StaffRequiredMixin, report_errors
+from laurel.honors import permissions, votes
+from laurel.honors.forms import VoidVotesForm, VoteWindowForm
+from laurel.honors.models import Campaign, Stage
+from laurel.people.models import User
+
+TEMPLATE = "honors/vote.html"
+
+
+def _vote_campaign(code) -> Campaign:
+    campaign = get_object_or_404(Campaign, code=code)
+    if not campaign.public_vote or campaign.stage != Stage.PUBLIC_VOTE:
+        raise Http404
+    return campaign
+
+
+def _voter_context(campaign: Campaign, user) -> dict:
+    today = votes.voter_today(campaign, user)
+    return {
+        "campaign": campaign,
+        "state": votes.state(campaign),
+        "today": today,
+        "candidates_today": len(today),
+        "cap_reached": len(today) >= campaign.candidates_per_day,
+        "verified": permissions.has_verified_email(user),
+    }
+
+
+def _mark(candidates, today: dict[int, int]):
+    """Each candidate with the voter's votes for them today (what the card shows instead of the button)."""
+    for candidate in candidates:
+        candidate.votes_today = today.get(candidate.pk, 0)
+    return candidates
+
+
+class VoteView(TemplateView):
+    template_name = TEMPLATE
+
+    def get_context_data(self, **kwargs):
+        campaign = _vote_campaign(self.kwargs["code"])
+        context = _voter_context(campaign, self.request.user)
+        candidates = _mark(list(votes.candidates(campaign)), context["today"])
+        return super().get_context_data(candidates=candidates, **context, **kwargs)
+
+
+@require_POST
+def cast(request, code, nomination):
+    campaign = get_object_or_404(Campaign, code=code, public_vote=True)  # the service says if the vote is over
+    if campaign.stage == Stage.PUBLIC_VOTE:
+        page = reverse("honors:vote", kwargs={"code": campaign.code})
+    else:
+        page = campaign.get_absolute_url()
+    if not request.user.is_authenticated:
+        if request.htmx:
+            return HttpResponseClientRedirect(f"{reverse('account_login')}?next={page}")
+        return redirect_to_login(page)
+    candidate = get_object_or_404(votes.candidates(campaign), code=nomination)
+    try:
+        votes.cast_vote(candidate, actor=request.user, address=request.META.get("REMOTE_ADDR", ""))
+        result = {
+            "level": "success",
+            "text": _("Your vote for %(name)s is recorded.") % {"name": candidate.person.name},
+        }
+    except ValidationError as error:
+        result = {"level": "error", "text": error.messages[0]}
+    if not request.htmx:
+        getattr(messages, result["level"])(request, result["text"])
+        return redirect(f"{page}#candidate-{candidate.code}")
+    context = _voter_context(campaign, request.user)
+    context.update(candidate=_mark([candidate], context["today"])[0], result=result)
+    html = render_to_string(f"{TEMPLATE}#candidate", context, request=request)
+    html += render_to_string(f"{TEMPLATE}#summary", {**context, "swap_oob": True}, request=request)
+    return HttpResponse(html)
+
+
+class VoteStaffView(StaffRequiredMixin, TemplateView):
+    template_name = "honors/vote_staff.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign, code=self.kwargs["code"], public_vote=True)
+        return super().get_context_data(
+            campaign=campaign,
+            state=votes.state(campaign),
+            tally=votes.candidates(campaign).order_by("-public_votes", "person__name"),
+            days=votes.days(campaign),
+            addresses=votes.busiest_addresses(campaign),
+            voters=votes.busiest_voters(campaign),
+            void_form=VoidVotesForm(),
+            can_void=campaign.stage in votes.VOIDABLE_STAGES,
+            **kwargs,
+        )
+
+
+def _staff_campaign(request, code) -> Campaign:
+    if not permissions.can_manage_campaigns(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Campaign, code=code)
+
+
+@require_POST
+def void(request, code):
+    campaign = _staff_campaign(request, code)
+    form = VoidVotesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the voter's email address."))
+        return redirect("honors:vote_staff", code=campaign.code)
+    voter = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    if voter is None:
+        messages.error(request, _("No user has this email address."))
+        return redirect("honors:vote_staff", code=campaign.code)
+    try:
+        count = votes.void_votes(campaign, voter=voter, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d vote of %(email)s voided.", "%(count)d votes of %(email)s voided.", count)
+            % {"count": count, "email": voter.email},
+        )
+    except ValidationError as error:
+        report_errors(request, error)
+    return redirect("honors:vote_staff", code=campaign.code)
+
+
+@require_POST
+def set_window(request, code):
+    campaign = _staff_campaign(request, code)
+    form = VoteWindowForm(request.POST)
+    if form.is_valid():
+        try:
+            votes.set_window(
+                campaign,
+                opens_at=form.cleaned_data["vote_opens_at"],
+                closes_at=form.cleaned_data["vote_closes_at"],
+                actor=request.user,
+            )
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            report_errors(request, error)
+    else:
+        messages.error(request, _("Give the times the public vote opens and closes."))
+    return redirect(campaign)
