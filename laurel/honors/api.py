@@ -54,6 +54,8 @@ class NominationOut(Schema):
     eligibility_problems: list[str]
     score: float | None
     rank: int | None
+    notice_starts_on: datetime.date | None = Field(None, description="a replacement's own public notice")
+    notice_ends_on: datetime.date | None = None
 
 
 class EligibilityIn(Schema):

@@ -20,11 +20,15 @@ def campaign_workbook(campaign: Campaign) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]
-    sheet.append([_("code"), _("name"), _("unit"), _("category"), _("status"), _("eligibility problems"), _("reason")])
+    sheet.append([
+        _("code"), _("name"), _("unit"), _("category"), _("status"), _("eligibility problems"), _("reason"),
+        _("own public notice starts"), _("own public notice ends"),
+    ])  # fmt: skip
     for nomination in campaign.nominations.for_list().order_by("unit__name", "pk"):
         sheet.append([
             nomination.code, nomination.person.name, nomination.unit.name, nomination.get_category_display(),
             nomination.get_status_display(), "; ".join(nomination.eligibility_problems), nomination.status_reason,
+            nomination.notice_starts_on, nomination.notice_ends_on,
         ])  # fmt: skip
 
     scores = workbook.create_sheet(_("Scores")[:31])

@@ -249,3 +249,30 @@ def test_an_own_notice_window_has_both_ends_in_order(on_notice, starts_on, ends_
     _campaign, made = on_notice
     with pytest.raises(IntegrityError), transaction.atomic():
         Nomination.objects.filter(pk=made[0].pk).update(notice_starts_on=starts_on, notice_ends_on=ends_on)
+
+
+def test_a_replacements_own_notice_is_in_the_export_and_the_api(replaced, staff, client, staff_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from laurel.people.services import create_api_token
+
+    campaign, made, replacement = replaced
+    response = staff_client.get(reverse("honors:export_xlsx", kwargs={"code": campaign.code}))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [cell.date() for cell in rows[replacement.code][-2:]] == [
+        datetime.date(2024, 5, 8),
+        datetime.date(2024, 5, 15),
+    ]
+    assert rows[made[1].code][-2:] == (None, None)
+    token = create_api_token(user=staff, name="t")
+    listed = client.get(
+        f"/api/v1/campaigns/{campaign.code}/nominations", headers={"authorization": f"Bearer {token}"}
+    ).json()
+    by_code = {item["code"]: item for item in listed}
+    assert (by_code[replacement.code]["notice_starts_on"], by_code[replacement.code]["notice_ends_on"]) == (
+        "2024-05-08",
+        "2024-05-15",
+    )
