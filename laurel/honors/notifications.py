@@ -100,3 +100,41 @@ def objection_decided(objection) -> None:
 def campaign_published(campaign) -> None:
     for nomination in campaign.nominations.selected().select_related("nominated_by", "person", "campaign"):
         nomination_status_changed(nomination)
+
+
+def vote_announced(campaign) -> None:
+    """Each nominator whose nominations are in the public vote learns its window and page, to spread the word."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import formats, timezone
+
+    from laurel.honors import votes
+    from laurel.people.models import User
+
+    counts = dict(
+        votes.candidates(campaign)
+        .order_by()
+        .values("nominated_by")
+        .annotate(n=Count("pk"))
+        .values_list("nominated_by", "n")
+    )
+    for user in User.objects.filter(pk__in=counts).order_by("pk"):
+        count = counts[user.pk]
+        _send_after_commit(
+            email=user.email,
+            language=user.language,
+            subject=lambda: _("The public vote of %(campaign)s") % {"campaign": _campaign_name(campaign)},
+            body=lambda count=count: (
+                _(
+                    "%(count)d of the nominations you made are in the public vote of %(campaign)s, from %(opens)s "
+                    "to %(closes)s. Anyone with an account may vote; share the page:\n\n%(url)s"
+                )
+                % {
+                    "count": count,
+                    "campaign": _campaign_name(campaign),
+                    "opens": formats.date_format(timezone.localtime(campaign.vote_opens_at), "Y-m-d H:i"),
+                    "closes": formats.date_format(timezone.localtime(campaign.vote_closes_at), "Y-m-d H:i"),
+                    "url": settings.SITE_URL + reverse("honors:vote", kwargs={"code": campaign.code}),
+                }
+            ),
+        )

@@ -135,8 +135,11 @@ def move_campaign(campaign: Campaign, *, to: str, actor) -> Campaign:
             setattr(campaign, key, value)
         if to == Stage.PUBLISHED:
             make_honorees_public(campaign, actor=actor)
-    if to == Stage.PUBLISHED:
+    if to in (Stage.PUBLISHED, Stage.PUBLIC_VOTE):
         from laurel.honors import notifications
 
-        notifications.campaign_published(campaign)
+        if to == Stage.PUBLISHED:
+            notifications.campaign_published(campaign)
+        else:
+            notifications.vote_announced(campaign)
     return campaign

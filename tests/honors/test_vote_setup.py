@@ -193,3 +193,24 @@ def test_without_a_public_vote_the_jury_alone_ranks(expert):
     )
     Nomination.objects.filter(pk=second.pk).update(public_votes=1000)
     assert [(row.nomination, row.score) for row in ranking.score_table(campaign)] == [(first, 80.0), (second, 60.0)]
+
+
+def test_nominators_hear_that_their_candidates_are_in_the_vote_in_their_language(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    campaign = with_vote(name_en="Outstanding Young Sci-tech Workers")
+    first = campaign.nominations.get()
+    NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0, nominated_by=first.nominated_by)
+    english = NominationFactory(campaign=campaign, status=Nomination.Status.ELIGIBLE, photos=0)
+    english.nominated_by.language = "en"
+    english.nominated_by.save()
+    NominationFactory(campaign=campaign, status=Nomination.Status.REJECTED, photos=0)  # not in the vote: no mail
+    with django_capture_on_commit_callbacks(execute=True):
+        move_campaign(campaign, to=Stage.PUBLIC_VOTE, actor=staff)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {first.nominated_by.email, english.nominated_by.email}
+    chinese = by_address[first.nominated_by.email]
+    assert (
+        campaign.name in chinese.subject and "2" in chinese.body and f"/campaigns/{campaign.code}/vote/" in chinese.body
+    )
+    assert "Outstanding Young Sci-tech Workers" in by_address[english.nominated_by.email].body
