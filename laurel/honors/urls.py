@@ -21,7 +21,6 @@ urlpatterns = [
     path("assignments/<int:pk>/remove/", assignment.remove_pair, name="pair_remove"),
     path("panel/<int:pk>/profile/", assignment.edit_profile, name="profile_edit"),
     path("nominations/<str:code>/check/", staff.check_eligibility, name="nomination_check"),
-    path("nominations/<str:code>/assign/", staff.assign_expert, name="nomination_assign"),
     path("nominations/<str:code>/review/", expert.ReviewFormView.as_view(), name="review"),
     path("nominations/<str:code>/recuse/", expert.recuse, name="recuse"),
     path("<str:code>/", public.CampaignDetailView.as_view(), name="campaign_detail"),

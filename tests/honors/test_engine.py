@@ -310,3 +310,10 @@ def test_staff_ask_for_an_outsider_on_every_nomination_from_the_page(staff_clien
     outsiders = {experts[2].pk, experts[3].pk}
     for nomination in nominations:
         assert {expert for n, expert in pairs(campaign) if n == nomination.pk} & outsiders
+
+
+def test_the_nomination_page_sends_staff_to_the_assignment_page(staff_client, setup):
+    campaign, _experts, nominations = setup
+    page = staff_client.get(nominations[0].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("honors:assignment", kwargs={"code": campaign.code}) in page
+    assert "Assign experts on the assignment page" in page

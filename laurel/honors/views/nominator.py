@@ -111,11 +111,10 @@ class NominationDetailView(PermissionRequiredMixin, DetailView):
         )
         if is_staff:
             from laurel.honors.forms import EligibilityForm
-            from laurel.honors.models import Assignment, PanelMember
+            from laurel.honors.models import Assignment
 
             context["eligibility_form"] = EligibilityForm()
             context["assignments"] = Assignment.objects.filter(nomination=nomination).select_related("expert", "review")
-            context["panel"] = PanelMember.objects.filter(campaign=nomination.campaign).select_related("expert")
         return context
 
 

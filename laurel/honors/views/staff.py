@@ -207,19 +207,6 @@ def add_panel_member(request, code):
     return redirect(campaign)
 
 
-@require_POST
-def assign_expert(request, code):
-    _staff(request)
-    nomination = get_object_or_404(Nomination.objects.for_list(), code=code)
-    expert = get_object_or_404(User, pk=request.POST.get("expert") or 0)
-    try:
-        reviews.assign_expert(nomination, expert=expert, actor=request.user)
-        messages.success(request, _("Assigned."))
-    except ValidationError as error:
-        report_errors(request, error)
-    return redirect(nomination)
-
-
 class RankingView(StaffRequiredMixin, TemplateView):
     template_name = "honors/ranking.html"
 
