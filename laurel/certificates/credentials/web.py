@@ -5,6 +5,7 @@ guarded: HTTPS only, the certificate checked against the DID's host, no redirect
 exchange (name lookup included), a size cap, and only public addresses (a credential cannot make the server
 read its own network: the address checked is the address connected to)."""
 
+import functools
 import http.client
 import ipaddress
 import json
@@ -66,6 +67,12 @@ def _addresses(host: str, port: int, timeout: float) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+@functools.cache
+def _system_context() -> ssl.SSLContext:
+    """The system's certificate authorities, loaded once (an SSLContext is safe to share between threads)."""
+    return ssl.create_default_context()
+
+
 def _public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
@@ -93,7 +100,7 @@ def fetch_json(url: str, *, timeout: float, max_bytes: int, allow_private: bool 
     if not allow_private and not all(_public(address) for address in addresses):
         raise WebError("issuer_address_refused", f"{host} is not a public address")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    context = ssl_context or ssl.create_default_context()
+    context = ssl_context or _system_context()
     last_error = None
     for address in addresses:
         if deadline - time.monotonic() <= 0:
