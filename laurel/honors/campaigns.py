@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.honors import permissions
-from laurel.honors.models import Campaign, Criterion, EligibilityRule, RepresentationRule, Stage, UnitQuota
+from laurel.honors.models import (
+    Campaign,
+    Criterion,
+    EligibilityRule,
+    RepresentationRule,
+    Stage,
+    UnitQuota,
+    VettingBody,
+)
 
 CAMPAIGN_FIELDS = (
     "series", "name", "name_en", "edition", "level", "organizers", "honorees_count", "honorable_mentions_count",
@@ -65,8 +73,8 @@ def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any]) -> Campa
 
 
 def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline) -> Campaign:
-    """Next year's campaign from this one: settings (the public vote's too, without its dates), quotas, rules and
-    criteria; no nominations."""
+    """Next year's campaign from this one: settings (the public vote's too, without its dates), quotas, rules,
+    criteria and vetting bodies; no nominations."""
     _require_staff(actor)
     data = {key: getattr(source, key) for key in CAMPAIGN_FIELDS}
     data.update(
@@ -107,6 +115,10 @@ def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline)
         )
         Criterion.objects.bulk_create(
             Criterion(campaign=campaign, name=c.name, weight=c.weight, order=c.order) for c in source.criteria.all()
+        )
+        VettingBody.objects.bulk_create(
+            VettingBody(campaign=campaign, name=body.name, name_en=body.name_en, order=body.order)
+            for body in source.vetting_bodies.all()
         )
         log_action("honors.campaign.copied", actor=actor, obj=campaign, data={"from": source.code})
     return campaign

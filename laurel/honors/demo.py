@@ -28,6 +28,8 @@ from laurel.honors.models import (
     Review,
     Stage,
     Trait,
+    VettingBody,
+    VettingResult,
     Vote,
 )
 from laurel.honors.publication import make_honorees_public
@@ -42,6 +44,12 @@ CRITERIA = [("先进事迹", 40), ("创新成果", 30), ("社会影响", 20), ("
 CATEGORIES = [Nomination.Category.FRONT_LINE, Nomination.Category.RESEARCH, Nomination.Category.ENTERPRISE,
               Nomination.Category.YOUNG, Nomination.Category.GRASSROOTS]  # fmt: skip
 ROLES = [("攻坚者", "trailblazer"), ("守护者", "guardian"), ("开拓者", "pioneer"), ("引路人", "mentor")]
+VETTING_BODIES = [
+    ("云州市纪委监委", "Yunzhou Commission for Discipline Inspection and Supervision"),
+    ("中共云州市委组织部", "Organisation Department of the CPC Yunzhou Committee"),
+    ("云州市公安局", "Yunzhou Public Security Bureau"),
+    ("国家税务总局云州市税务局", "Yunzhou Tax Service, State Taxation Administration"),
+]
 EXPERT_NAMES = ["许岚", "曹睿", "彭远", "曾思", "肖博", "田航", "董欣", "梁晨", "谢文", "宋嘉", "唐志"]
 
 
@@ -101,6 +109,8 @@ def _setup_2023(staff) -> Campaign:
     for order, (name, weight) in enumerate(CRITERIA):
         Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
     RepresentationRule.objects.create(campaign=campaign, trait=Trait.FRONT_LINE, bound="min", measure="share", value=50)
+    for order, (name, name_en) in enumerate(VETTING_BODIES):
+        VettingBody.objects.create(campaign=campaign, name=name, name_en=name_en, order=order)
     RepresentationRule.objects.create(
         campaign=campaign, trait=Trait.YOUNG, bound="min", measure="share", value=20, hard=False
     )
@@ -156,6 +166,19 @@ def _review(campaign: Campaign, made: list[Nomination], experts: list[User], rng
             )
 
 
+def _vetting_2023(campaign: Campaign, honorees: list[Nomination], staff) -> None:
+    """Every body cleared every honoree by letter in the first days of May 2023, before the public notice."""
+    VettingResult.objects.bulk_create(
+        VettingResult(
+            nomination=nomination, body=body, outcome=VettingResult.Outcome.CLEARED,
+            letter_date=datetime.date(2023, 5, 4 + body.order % 2), recorded_by=staff,
+            recorded_at=_aware(2023, 5, 6, 10),
+        )
+        for nomination in honorees
+        for body in campaign.vetting_bodies.all()
+    )  # fmt: skip
+
+
 def _campaign_2023(staff, experts, nominators) -> Campaign:
     rng = random.Random(2023)
     campaign = _setup_2023(staff)
@@ -166,6 +189,7 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
     Nomination.objects.filter(pk__in=[nomination.pk for nomination in proposal.chosen]).update(
         status=Nomination.Status.SELECTED
     )
+    _vetting_2023(campaign, proposal.chosen, staff)
     Campaign.objects.filter(pk=campaign.pk).update(
         stage=Stage.PUBLISHED, stage_changed_at=_aware(2023, 5, 29, 10), published_at=_aware(2023, 5, 29, 10)
     )

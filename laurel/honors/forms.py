@@ -3,7 +3,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from laurel.honors import texts
-from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, RepresentationRule
+from laurel.honors.models import (
+    Campaign,
+    Criterion,
+    EligibilityRule,
+    Nomination,
+    RepresentationRule,
+    VettingBody,
+    VettingResult,
+)
 from laurel.people.models import Organization, Person
 
 
@@ -237,3 +245,19 @@ class TextsForm(forms.Form):
             if texts.field_key(nomination, "citation") in self.data
             and texts.field_key(nomination, "citation_en") in self.data
         ]
+
+
+class VettingBodyForm(forms.ModelForm):
+    class Meta:
+        model = VettingBody
+        fields = ["name", "name_en", "order"]
+
+
+class VettingResultForm(forms.Form):
+    nomination = forms.CharField(widget=forms.HiddenInput)
+    body = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("answer"), choices=VettingResult.Outcome.choices)
+    reason = forms.CharField(label=_("reason (required for a veto)"), required=False, max_length=2000)
+    letter_date = forms.DateField(
+        label=_("date of the body's letter"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -113,6 +113,17 @@ def _replace(removed: Nomination, *, actor) -> list[Nomination]:
     return []
 
 
+def remove_and_replace(nomination: Nomination, *, reason: str, actor, data=None) -> list[Nomination]:
+    """Remove a selected candidate (an upheld objection, a veto in the joint vetting) and select the best eligible
+    replacements that keep every hard rule; during the public notice each is noticed on its own from today."""
+    move_nomination(nomination, to=Nomination.Status.REMOVED, actor=actor, reason=reason, data=data)
+    added = _replace(nomination, actor=actor)
+    if nomination.campaign.stage == Stage.NOTICE:
+        for replacement in added:
+            start_own_notice(replacement, replaces=nomination, actor=actor)
+    return added
+
+
 def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) -> Nomination | None:
     """Dismiss or uphold. Upholding removes the candidate and selects the next eligible one, rules holding;
     during the public notice the replacement gets its own notice window from today."""
@@ -138,11 +149,7 @@ def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) 
         )
         nomination = objection.nomination
         if upheld and nomination.status == Nomination.Status.SELECTED:
-            move_nomination(nomination, to=Nomination.Status.REMOVED, actor=actor, reason=reason)
-            added = _replace(nomination, actor=actor)
-            if nomination.campaign.stage == Stage.NOTICE:
-                for replacement in added:
-                    start_own_notice(replacement, replaces=nomination, actor=actor)
+            added = remove_and_replace(nomination, reason=reason, actor=actor)
             replacement = added[0] if added else None
         notifications.objection_decided(objection)
     return replacement

@@ -10,6 +10,7 @@ from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, Stage
 from laurel.honors.notices import still_noticed
 from laurel.honors.publication import make_honorees_public
+from laurel.honors.vetting import waiting_text
 
 ALLOWED_MOVES: dict[str, set[str]] = {
     Stage.DRAFT: {Stage.OPEN},
@@ -90,6 +91,10 @@ def _check_preconditions(campaign: Campaign, new: str, now) -> None:
                 _("The committee must select %(count)d honorees; %(selected)d are selected.")
                 % {"count": campaign.honorees_count, "selected": selected}
             )
+        if waiting := waiting_text(campaign):
+            raise InvalidTransition(
+                _("Joint vetting is not finished; still waiting for %(waiting)s.") % {"waiting": waiting}
+            )
     elif new == Stage.PUBLISHED:
         if campaign.notice_ends_on and timezone.localdate(now) <= campaign.notice_ends_on:
             raise InvalidTransition(_("The public notice has not ended yet."))
@@ -100,6 +105,10 @@ def _check_preconditions(campaign: Campaign, new: str, now) -> None:
             )
         if Objection.objects.filter(nomination__campaign=campaign, status=Objection.Status.PENDING).exists():
             raise InvalidTransition(_("Decide every objection before publishing."))
+        if waiting := waiting_text(campaign):
+            raise InvalidTransition(
+                _("Joint vetting is not finished; still waiting for %(waiting)s.") % {"waiting": waiting}
+            )
 
 
 def move_campaign(campaign: Campaign, *, to: str, actor) -> Campaign:

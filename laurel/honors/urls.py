@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.honors.views import assignment, documents, expert, nominator, public, staff, votes
+from laurel.honors.views import assignment, documents, expert, nominator, public, staff, vetting, votes
 
 app_name = "honors"
 urlpatterns = [
@@ -46,6 +46,12 @@ urlpatterns = [
     path("<str:code>/ranking/override/", staff.override_selection, name="override"),
     path("<str:code>/objections/", staff.ObjectionListView.as_view(), name="objections"),
     path("<str:code>/texts/", staff.TextsView.as_view(), name="texts"),
+    path("<str:code>/vetting/", vetting.VettingView.as_view(), name="vetting"),
+    path("<str:code>/vetting/record/", vetting.record, name="vetting_record"),
+    path("<str:code>/vetting/list.xlsx", vetting.vetting_list, name="vetting_list"),
+    path("<str:code>/vetting/bodies/", vetting.add_body, name="vetting_body_add"),
+    path("<str:code>/vetting/bodies/<int:pk>/", vetting.change_body, name="vetting_body_change"),
+    path("<str:code>/vetting/bodies/<int:pk>/remove/", vetting.remove_body, name="vetting_body_remove"),
     path("<str:code>/vote/", votes.VoteView.as_view(), name="vote"),
     path("<str:code>/vote/candidates/<str:nomination>/", votes.cast, name="vote_cast"),
     path("<str:code>/vote/staff/", votes.VoteStaffView.as_view(), name="vote_staff"),

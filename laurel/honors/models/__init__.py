@@ -20,6 +20,7 @@ from laurel.honors.models.reviews import (
     Preference,
     Review,
 )
+from laurel.honors.models.vetting import VettingBody, VettingResult
 from laurel.honors.models.votes import Vote
 
 __all__ = [
@@ -41,5 +42,7 @@ __all__ = [
     "Stage",
     "Trait",
     "UnitQuota",
+    "VettingBody",
+    "VettingResult",
     "Vote",
 ]

@@ -33,7 +33,7 @@ class Nomination(models.Model):
         REJECTED = "rejected", _("Rejected")
         ELIGIBLE = "eligible", _("Eligible")
         SELECTED = "selected", _("Selected")
-        REMOVED = "removed", _("Removed after an objection")
+        REMOVED = "removed", _("Removed after an objection or a veto")
 
     class Category(models.TextChoices):
         FRONT_LINE = "front_line", _("Front-line")

@@ -45,7 +45,8 @@ class CampaignDetailView(DetailView):
         context["criteria"] = campaign.criteria.all()
         context["rules"] = campaign.representation_rules.all()
         if context["can_manage"]:
-            from laurel.honors.forms import CriterionForm, EligibilityRuleForm, QuotaForm, RuleForm
+            from laurel.honors import vetting
+            from laurel.honors.forms import CriterionForm, EligibilityRuleForm, QuotaForm, RuleForm, VettingBodyForm
             from laurel.honors.models import EligibilityRule
 
             context["criterion_form"] = CriterionForm()
@@ -55,6 +56,11 @@ class CampaignDetailView(DetailView):
                 instance=EligibilityRule.objects.filter(campaign=campaign).first()
             )
             context["quotas"] = campaign.quotas.select_related("unit")
+            context["vetting_bodies"] = campaign.vetting_bodies.all()
+            context["vetting_setup_open"] = campaign.stage not in vetting.SETUP_CLOSED
+            context["vetting_body_form"] = VettingBodyForm(
+                auto_id="vetting-body-%s", initial={"order": len(context["vetting_bodies"])}
+            )
             if context["vote_state"] == votes.State.NOT_YET:
                 from laurel.honors.forms import VoteWindowForm
 
