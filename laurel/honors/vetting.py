@@ -191,7 +191,11 @@ def record_result(
             )
         if outcome != Outcome.VETOED:
             return Recorded(result=result)
-        added = notices.remove_and_replace(nomination, reason=reason, actor=actor, data={"vetoed_by": body.name})
+        # The body's reason is confidential: it stays in the vetting record (staff only); the nominator is told only
+        # that the candidate did not pass the vetting.
+        added = notices.remove_and_replace(
+            nomination, reason=_("Not cleared in the joint vetting."), actor=actor, data={"vetting": True}
+        )
     return Recorded(result=result, removed=True, replacements=tuple(added))
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from laurel.core.models import AuditEntry
@@ -78,10 +79,13 @@ def test_a_veto_removes_the_candidate_and_proposes_the_best_replacement(committe
     assert recorded.removed is True
     assert recorded.replacements == (made[2],)
     removed = fresh(made[0])
-    assert (removed.status, removed.status_reason) == (Status.REMOVED, "涉嫌违法，正在调查")
+    # The body's reason is confidential: the nominator reads only that the vetting was not passed.
+    assert (removed.status, removed.status_reason) == (Status.REMOVED, gettext("Not cleared in the joint vetting."))
+    assert "涉嫌违法" not in "".join(message.body for message in mailoutbox)
+    assert removed.vetting_results.get(body=police).reason == "涉嫌违法，正在调查"
     assert set(campaign.nominations.selected()) == {made[1], made[2]}
     entry = AuditEntry.objects.get(action="honors.nomination.removed")
-    assert entry.data["vetoed_by"] == "公安机关"
+    assert entry.data["vetting"] is True
     assert fresh(made[2]).notice_starts_on is None  # no own notice: the campaign's notice has not started
     assert [nomination.person.name for nomination, _bodies in vetting.waiting(campaign)] == ["候选人2", "候选人3"]
 
