@@ -36,6 +36,8 @@ from laurel.news.models import Article, Comment
 from laurel.outreach import groups
 from laurel.outreach import services as talks
 from laurel.outreach.models import Talk, TalkPhoto
+from laurel.people import services as people
+from laurel.people.models import Person
 from tests.factories.certificates import CertificateTemplateFactory
 from tests.factories.events import AttendeeFactory, EventFactory
 from tests.factories.honors import CampaignFactory, NominationFactory, scored_campaign
@@ -426,3 +428,14 @@ def test_retirement_before_the_term_starts_leaves_the_member_active(staff):
     membership = MembershipFactory()
     retire = lambda: groups.retire_member(membership, actor=staff, retired_on=datetime.date(2020, 1, 1))  # noqa: E731
     refused(retire, membership, match="before their term starts")
+
+
+def test_confirming_an_import_with_a_wrong_row_leaves_it_previewed_and_imports_nothing(staff):
+    upload = SimpleUploadedFile(
+        "people.csv", "姓名,性别,单位\n王芳,不详,不存在的单位\n".encode(), content_type="text/csv"
+    )
+    spreadsheet_import = people.start_import(actor=staff, kind="persons", upload=upload)
+    refused(
+        lambda: people.confirm_import(spreadsheet_import, actor=staff), spreadsheet_import, match="nothing was imported"
+    )
+    assert Person.objects.count() == 0
