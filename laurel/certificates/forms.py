@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.certificates.models import CertificateTemplate
+from laurel.core.widgets import DateInput
 from laurel.people.models import Person
 
 
@@ -20,7 +21,7 @@ def issue_date_field() -> forms.DateField:
         label=_("date on the certificates"),
         required=False,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Printed on the certificates and in their credentials, e.g. the ceremony's date. Today if empty."),
     )
 

@@ -171,25 +171,50 @@ def correct_certificate(certificate: Certificate, *, actor, reason: str, **chang
     if set(changes) - allowed:
         raise ValueError(f"cannot change {set(changes) - allowed}")
     fields = {name: getattr(certificate, name) for name in allowed} | changes
-    with transaction.atomic():
-        _transition(certificate, Certificate.Status.SUPERSEDED)
-        new = issue_one(
-            template=certificate.template,
-            recipient=certificate.recipient,
-            batch_key=certificate.batch_key,
-            actor=actor,
-            supersedes=certificate,
-            issued_on=timezone.localdate(),
-            **fields,
-        )
-        refresh_status_list()
-        log_action(
-            "certificates.certificate.superseded",
-            actor=actor,
-            obj=certificate,
-            data={"by": new.number, "reason": reason},
-        )
+    # Checked before the old certificate is superseded: a refused correction leaves it valid.
+    _check_correction(reason=reason, fields=fields)
+    before = certificate.status, certificate.status_changed_at
+    try:
+        with transaction.atomic():
+            _transition(certificate, Certificate.Status.SUPERSEDED)
+            new = issue_one(
+                template=certificate.template,
+                recipient=certificate.recipient,
+                batch_key=certificate.batch_key,
+                actor=actor,
+                supersedes=certificate,
+                issued_on=timezone.localdate(),
+                **fields,
+            )
+            refresh_status_list()
+            log_action(
+                "certificates.certificate.superseded",
+                actor=actor,
+                obj=certificate,
+                data={"by": new.number, "reason": reason},
+            )
+    except BaseException:
+        # The database rolled back (say the PDF could not be rendered); the page shows the certificate as it is.
+        certificate.status, certificate.status_changed_at = before
+        raise
     return new
+
+
+def _check_correction(*, reason: str, fields: dict) -> None:
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the correction.")
+    if not (fields["title"] or "").strip():
+        errors["title"] = _("Give the title of the certificate.")
+    for name in ("title", "title_en", "citation", "citation_en"):
+        field = Certificate._meta.get_field(name)
+        if len(fields[name] or "") > field.max_length:
+            errors[name] = _("The %(field)s is longer than %(limit)d characters.") % {
+                "field": field.verbose_name,
+                "limit": field.max_length,
+            }
+    if errors:
+        raise ValidationError(errors)
 
 
 def refresh_status_list() -> StatusList:

@@ -31,6 +31,10 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who acted, as they were when they acted: the entry keeps them when the account is deleted (the foreign key
+    # then becomes empty) or its name or address changes later.
+    actor_name = models.CharField(_("actor's name"), max_length=100, blank=True)
+    actor_email = models.EmailField(_("actor's email address"), blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -55,3 +59,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+    @property
+    def actor_label(self) -> str:
+        """The actor as recorded: `name <email>`, or the address alone; empty for the system or a visitor."""
+        if self.actor_name and self.actor_name != self.actor_email:
+            return f"{self.actor_name} <{self.actor_email}>" if self.actor_email else self.actor_name
+        return self.actor_email

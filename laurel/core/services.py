@@ -20,6 +20,8 @@ def log_action(action: str, *, actor=None, obj=None, data: dict[str, Any] | None
     return AuditEntry.objects.create(
         action=action,
         actor=actor,
+        actor_name=(actor.get_full_name() if actor is not None else "")[:100],
+        actor_email=actor.email if actor is not None else "",
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from laurel.core import exports
 from laurel.events.models import Event
 
 FONT_PATHS = ["/usr/share/fonts/opentype/noto"]
@@ -87,12 +88,13 @@ def attendance_xlsx(event: Event) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")[:31]
-    sheet.append([_("Name"), _("Unit and position"), _("Category"), _("Reply"), _("Checked in at"), _("Late")])
+    exports.append(sheet, [_("Name"), _("Unit and position"), _("Category"), _("Reply"), _("Checked in at"), _("Late")])
     for attendee in event.attendees.order_by("category", "name", "pk"):
         checked = (
             timezone.localtime(attendee.checked_in_at).strftime("%Y-%m-%d %H:%M") if attendee.checked_in_at else ""
         )
-        sheet.append(
+        exports.append(
+            sheet,
             [
                 attendee.name,
                 attendee.title_line,
@@ -100,8 +102,6 @@ def attendance_xlsx(event: Event) -> bytes:
                 attendee.get_status_display(),
                 checked,
                 _("yes") if attendee.is_late() else "",
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(workbook)

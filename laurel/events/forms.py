@@ -1,16 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.widgets import DateTimeInput
 from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
 from laurel.honors.models import Campaign, Stage
 from laurel.people.models import Organization, Person
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class EventForm(forms.ModelForm):

@@ -108,11 +108,12 @@ def _set_selection(campaign: Campaign, chosen_ids: set[int], *, actor, reason: s
 
 
 def accept_proposal(campaign: Campaign, *, actor) -> Proposal:
-    """Select the proposed honorees (the ranking is recomputed first)."""
+    """Select the proposed honorees (the ranking is recomputed first). One transaction: when no choice keeps every
+    hard rule, the refusal leaves the ranking as it was too."""
     _require_committee(campaign, actor)
-    ranking.recompute_ranking(campaign, actor=actor)
-    proposal = propose(campaign)
     with transaction.atomic():
+        ranking.recompute_ranking(campaign, actor=actor)
+        proposal = propose(campaign)
         _set_selection(campaign, {n.pk for n in proposal.chosen}, actor=actor, reason="", data={"by": "proposal"})
         log_action(
             "honors.selection.accepted",

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.widgets import DateInput, DateTimeInput
 from laurel.honors import texts
 from laurel.honors.models import (
     Campaign,
@@ -31,11 +32,11 @@ class CampaignForm(forms.ModelForm):
             "nomination_opens_at", "nomination_deadline", "review_deadline", "notice_working_days",
         ]  # fmt: skip
         widgets = {
-            "vote_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "vote_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "nomination_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "nomination_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "review_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "vote_opens_at": DateTimeInput(),
+            "vote_closes_at": DateTimeInput(),
+            "nomination_opens_at": DateTimeInput(),
+            "nomination_deadline": DateTimeInput(),
+            "review_deadline": DateTimeInput(),
             "organizers": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -130,7 +131,7 @@ class EligibilityRuleForm(forms.ModelForm):
             "excluded_titles",
         ]
         widgets = {
-            "born_on_or_after": forms.DateInput(attrs={"type": "date"}),
+            "born_on_or_after": DateInput(),
             "excluded_titles": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -171,12 +172,8 @@ class RunForm(forms.Form):
 
 
 class VoteWindowForm(forms.Form):
-    vote_opens_at = forms.DateTimeField(
-        label=_("vote opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
-    vote_closes_at = forms.DateTimeField(
-        label=_("vote closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    vote_opens_at = forms.DateTimeField(label=_("vote opens"), widget=DateTimeInput())
+    vote_closes_at = forms.DateTimeField(label=_("vote closes"), widget=DateTimeInput())
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,6 +255,4 @@ class VettingResultForm(forms.Form):
     body = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("answer"), choices=VettingResult.Outcome.choices)
     reason = forms.CharField(label=_("reason (required for a veto)"), required=False, max_length=2000)
-    letter_date = forms.DateField(
-        label=_("date of the body's letter"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    letter_date = forms.DateField(label=_("date of the body's letter"), required=False, widget=DateInput())

@@ -219,8 +219,9 @@ def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
     problems = _completeness_problems(nomination)
     if problems:
         raise ValidationError(problems)
-    quota = quota_for(campaign, nomination.unit)
     with transaction.atomic():
+        # Inside the transaction: a submission refused for the quota does not leave a new quota row behind.
+        quota = quota_for(campaign, nomination.unit)
         if LOCK_QUOTA:
             quota = UnitQuota.objects.select_for_update().get(pk=quota.pk)
         if nomination.status == Status.DRAFT and used_quota(nomination) >= quota.quota:

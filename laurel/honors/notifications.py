@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from laurel.honors.permissions import nomination_editors
+
 
 def _send_after_commit(*, email: str, language: str, subject, body) -> None:
     """`subject` and `body` are callables run in the recipient's language once the transaction commits."""
@@ -25,25 +27,26 @@ def _campaign_name(campaign) -> str:
 
 
 def nomination_status_changed(nomination) -> None:
-    user = nomination.nominated_by
-    _send_after_commit(
-        email=user.email,
-        language=user.language,
-        subject=lambda: (
-            _("Nomination of %(name)s: %(status)s")
-            % {"name": nomination.person.name, "status": nomination.get_status_display()}
-        ),
-        body=lambda: (
-            _("The nomination of %(name)s for %(campaign)s is now “%(status)s”.\n\n%(reason)s\n\n%(url)s")
-            % {
-                "name": nomination.person.name,
-                "campaign": _campaign_name(nomination.campaign),
-                "status": nomination.get_status_display(),
-                "reason": nomination.status_reason,
-                "url": settings.SITE_URL + nomination.get_absolute_url(),
-            }
-        ),
-    )
+    """Mail whoever may act on the nomination now (the unit's current nominators), not whoever created it."""
+    for user in nomination_editors(nomination):
+        _send_after_commit(
+            email=user.email,
+            language=user.language,
+            subject=lambda: (
+                _("Nomination of %(name)s: %(status)s")
+                % {"name": nomination.person.name, "status": nomination.get_status_display()}
+            ),
+            body=lambda: (
+                _("The nomination of %(name)s for %(campaign)s is now “%(status)s”.\n\n%(reason)s\n\n%(url)s")
+                % {
+                    "name": nomination.person.name,
+                    "campaign": _campaign_name(nomination.campaign),
+                    "status": nomination.get_status_display(),
+                    "reason": nomination.status_reason,
+                    "url": settings.SITE_URL + nomination.get_absolute_url(),
+                }
+            ),
+        )
 
 
 def expert_assigned(assignment) -> None:

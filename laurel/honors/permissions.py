@@ -1,6 +1,9 @@
 """Who may do what in a campaign."""
 
+from django.db.models import Q
+
 from laurel.core.permissions import is_staff_member
+from laurel.people.models import User
 from laurel.people.roles import RoleKind
 
 
@@ -30,9 +33,22 @@ def can_nominate_self(user, campaign) -> bool:
 
 
 def can_edit_nomination(user, nomination) -> bool:
-    return getattr(user, "is_authenticated", False) and (
-        nomination.nominated_by_id == user.pk or can_nominate_for(user, nomination.unit)
-    )
+    """The unit's nominators as of now, and for a self-nomination the account linked to the nominee. Never who
+    created it: a nominator whose role is removed loses the unit's nominations, and whoever holds the role next
+    takes them over (the nomination is the unit's)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_nominate_for(user, nomination.unit):
+        return True
+    return nomination.channel == nomination.Channel.SELF and nomination.person.user_id == user.pk
+
+
+def nomination_editors(nomination):
+    """The accounts `can_edit_nomination` lets in, for mail about the nomination."""
+    editors = Q(roles__kind=RoleKind.NOMINATOR, roles__organization=nomination.unit_id)
+    if nomination.channel == nomination.Channel.SELF and nomination.person.user_id is not None:
+        editors |= Q(pk=nomination.person.user_id)
+    return User.objects.filter(editors, is_active=True).distinct().order_by("pk")
 
 
 def is_expert(user) -> bool:

@@ -146,7 +146,7 @@ def _assign(
 
 def recuse(assignment: Assignment, *, reason: str, actor) -> Assignment:
     """An expert steps back (a conflict found late): the assignment ends and the conflict is recorded."""
-    if assignment.expert_id != actor.pk:
+    if assignment.expert_id != actor.pk or not permissions.is_expert(actor):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:

@@ -4,7 +4,6 @@ is then vetted too. Campaigns without vetting bodies skip it. Nothing of it is p
 """
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from laurel.core import exports
 from laurel.core.services import log_action
 from laurel.honors import notices, permissions
 from laurel.honors.models import Campaign, Nomination, Stage, VettingBody, VettingResult
@@ -238,15 +238,13 @@ def vetting_workbook(campaign: Campaign) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Vetting list")[:31]
-    sheet.append([_("%(campaign)s: joint vetting list") % {"campaign": campaign.display_name()}])
-    sheet.append([_("No."), _("name"), _("gender"), _("date of birth"), _("unit"), _("position")])
+    exports.append(sheet, [_("%(campaign)s: joint vetting list") % {"campaign": campaign.display_name()}])
+    exports.append(sheet, [_("No."), _("name"), _("gender"), _("date of birth"), _("unit"), _("position")])
     selected = campaign.nominations.selected().select_related("person", "unit").order_by("rank", "person__name")
     for number, nomination in enumerate(selected, start=1):
         person = nomination.person
         position = " ".join(part for part in (person.position, person.title) if part)
-        sheet.append([
+        exports.append(sheet, [
             number, person.name, person.get_gender_display(), person.date_of_birth, nomination.unit.name, position,
         ])  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(workbook)

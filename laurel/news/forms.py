@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.widgets import DateTimeInput
 from laurel.news.models import MAX_COMMENT_LENGTH, Article
 
 
@@ -14,7 +15,7 @@ class ArticleForm(forms.ModelForm):
             "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
             "cover", "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
         ]  # fmt: skip
-        widgets = {"release_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        widgets = {"release_at": DateTimeInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

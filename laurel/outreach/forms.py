@@ -2,22 +2,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.widgets import DateInput
 from laurel.outreach.models import AudienceType, District, LectureGroup, Membership, Slot, Talk, TalkTopic
 from laurel.outreach.queries import candidates
 from laurel.outreach.services import MAX_SIZE
 from laurel.people.models import Person
 from laurel.people.validators import validate_photo
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class TalkRequestForm(forms.ModelForm):
     audience_size = forms.IntegerField(label=_("expected audience size"), min_value=1, max_value=MAX_SIZE)
-    date_1 = forms.DateField(label=_("first preferred date"), widget=DATE)
+    date_1 = forms.DateField(label=_("first preferred date"), widget=DateInput())
     slot_1 = forms.ChoiceField(label=_("slot"), choices=Slot.choices)
-    date_2 = forms.DateField(label=_("second preferred date"), widget=DATE)
+    date_2 = forms.DateField(label=_("second preferred date"), widget=DateInput())
     slot_2 = forms.ChoiceField(label=_("slot"), choices=Slot.choices)
-    date_3 = forms.DateField(label=_("third preferred date (optional)"), widget=DATE, required=False)
+    date_3 = forms.DateField(label=_("third preferred date (optional)"), widget=DateInput(), required=False)
     slot_3 = forms.ChoiceField(label=_("slot"), choices=Slot.choices, required=False)
 
     class Meta:
@@ -67,7 +66,7 @@ class MenuFilterForm(forms.Form):
 
 class DispatchForm(forms.Form):
     membership = forms.ModelChoiceField(queryset=Membership.objects.active(), widget=forms.HiddenInput)
-    date = forms.DateField(label=_("date"), widget=DATE)
+    date = forms.DateField(label=_("date"), widget=DateInput())
     slot = forms.ChoiceField(label=_("slot"), choices=Slot.choices)
 
 
@@ -136,6 +135,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["availability"].choices = [
             (f"{day}:{slot}", f"{WEEKDAYS[day]} {label}") for day in range(7) for slot, label in Slot.choices
         ]
+        if self.instance.pk:
+            # The member's current slots and blocked dates, so that saving the form unchanged keeps them.
+            slots = self.instance.availabilities.values_list("weekday", "slot")
+            self.initial.setdefault("availability", [f"{day}:{slot}" for day, slot in slots])
+            dates = self.instance.blocked_dates.order_by("date").values_list("date", flat=True)
+            self.initial.setdefault("blocked", ", ".join(date.isoformat() for date in dates))
 
     def clean_blocked(self):
         import datetime
@@ -176,7 +181,7 @@ class GroupForm(forms.ModelForm):
 
 
 class BatchForm(forms.Form):
-    announced_on = forms.DateField(label=_("announced on"), widget=forms.DateInput(attrs={"type": "date"}))
+    announced_on = forms.DateField(label=_("announced on"), widget=DateInput())
     announced_at = forms.CharField(
         label=_("announced at"),
         max_length=200,
@@ -201,10 +206,10 @@ class AddMembersForm(forms.Form):
     term_start = forms.DateField(
         label=_("term start"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Leave empty to start on the batch's announcement date."),
     )
-    term_end = forms.DateField(label=_("term end"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("term end"), required=False, widget=DateInput())
 
     def __init__(self, *args, group: LectureGroup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,4 +217,4 @@ class AddMembersForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    retired_on = forms.DateField(label=_("retired on"), widget=forms.DateInput(attrs={"type": "date"}))
+    retired_on = forms.DateField(label=_("retired on"), widget=DateInput())

@@ -14,8 +14,11 @@ def is_lecturer(user) -> bool:
 
 
 def can_answer_talk(user, talk) -> bool:
-    """The dispatched speaker (a lecturer linked to the membership) accepts or declines."""
-    return is_lecturer(user) and talk.speaker_id is not None and talk.speaker.user_id == user.pk
+    """The dispatched speaker accepts or declines, and later reports: a lecturer linked to the membership, as long
+    as the membership is current (a retired member's talks are the staff's)."""
+    if not (is_lecturer(user) and talk.speaker_id is not None):
+        return False
+    return talk.speaker.user_id == user.pk and talk.speaker.retired_on is None
 
 
 def can_claim_talks(user) -> bool:

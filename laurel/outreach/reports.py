@@ -1,11 +1,10 @@
 """The reach figures: aggregated in the database with a constant number of queries."""
 
-import io
-
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from laurel.core import exports
 from laurel.outreach.models import AudienceType, District, Talk
 
 
@@ -99,11 +98,11 @@ def reach_xlsx(figures: dict) -> bytes:
     summary = workbook.active
     summary.title = _("Summary")[:31]
     totals = figures["totals"]
-    summary.append([_("Talks held"), totals["talks"]])
-    summary.append([_("People reached"), totals["people"]])
-    summary.append([_("Online reach"), totals["online"]])
-    summary.append([_("Districts covered"), totals["districts"], f"{figures['district_share']}%"])
-    summary.append([_("Untouched districts"), "、".join(district.name for district in figures["untouched"])])
+    exports.append(summary, [_("Talks held"), totals["talks"]])
+    exports.append(summary, [_("People reached"), totals["people"]])
+    exports.append(summary, [_("Online reach"), totals["online"]])
+    exports.append(summary, [_("Districts covered"), totals["districts"], f"{figures['district_share']}%"])
+    exports.append(summary, [_("Untouched districts"), "、".join(district.name for district in figures["untouched"])])
     for title, key in (
         (_("By month"), "by_month"),
         (_("By district"), "by_district"),
@@ -112,9 +111,7 @@ def reach_xlsx(figures: dict) -> bytes:
         (_("By speaker"), "by_speaker"),
     ):
         sheet = workbook.create_sheet(title[:31])
-        sheet.append([title, _("Talks held"), _("People reached"), _("Online reach")])
+        exports.append(sheet, [title, _("Talks held"), _("People reached"), _("Online reach")])
         for row in figures[key]:
-            sheet.append([str(row["label"]), row["talks"], row["people"], row["online"]])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            exports.append(sheet, [str(row["label"]), row["talks"], row["people"], row["online"]])
+    return exports.workbook_bytes(workbook)

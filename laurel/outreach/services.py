@@ -196,17 +196,25 @@ def claim(talk: Talk, *, membership: Membership, actor) -> Talk:
 # After the talk -----------------------------------------------------------------------------------------
 
 
-def mark_delivered(talk: Talk, *, actor) -> Talk:
+def check_held(talk: Talk) -> None:
     if talk.date and talk.date > timezone.localdate():
         raise ValidationError(_("The talk has not taken place yet."), code="future")
+
+
+def mark_delivered(talk: Talk, *, actor) -> Talk:
+    check_held(talk)
     return transition(talk, to=S.DELIVERED, actor=actor)
 
 
 def file_report(talk: Talk, *, actor, headcount: int, online_views: int, news_link: str, photos: list) -> Talk:
+    """The report after the talk: a confirmed talk is marked delivered and reported in one step. Everything is
+    checked before the talk moves, so a refused report leaves it as it was."""
     from laurel.people.validators import validate_photo
 
+    if talk.status not in (S.CONFIRMED, S.DELIVERED):
+        raise InvalidTransition(talk, talk.status, S.REPORTED)
     if talk.status == S.CONFIRMED:
-        talk = mark_delivered(talk, actor=actor)
+        check_held(talk)
     if len(photos) + talk.photos.count() < MIN_PHOTOS:
         raise ValidationError({"photos": _("Add at least three photos of the talk.")})
     for photo in photos:
@@ -214,6 +222,8 @@ def file_report(talk: Talk, *, actor, headcount: int, online_views: int, news_li
     if headcount < 0 or online_views < 0:
         raise ValidationError(_("Counts cannot be negative."))
     with transaction.atomic():
+        if talk.status == S.CONFIRMED:
+            transition(talk, to=S.DELIVERED, actor=actor)
         for photo in photos:
             TalkPhoto.objects.create(talk=talk, image=photo)
         transition(

@@ -425,11 +425,7 @@ class ProfileView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         membership = self.membership()
-        initial = {
-            "availability": [f"{day}:{slot}" for day, slot in membership.availabilities.values_list("weekday", "slot")],
-            "blocked": ", ".join(str(date) for date in membership.blocked_dates.values_list("date", flat=True)),
-        }
-        kwargs.setdefault("form", ProfileForm(instance=membership, initial=initial))
+        kwargs.setdefault("form", ProfileForm(instance=membership))
         kwargs.setdefault("topic_form", TopicForm())
         return super().get_context_data(membership=membership, topics=membership.topics.all(), **kwargs)
 

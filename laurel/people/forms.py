@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.widgets import DateInput
 from laurel.people.models import Organization, Person, SpreadsheetImport, User
 from laurel.people.roles import RoleKind
 from laurel.people.validators import validate_photo
@@ -21,7 +22,7 @@ class PersonForm(forms.ModelForm):
             "name", "name_en", "gender", "date_of_birth", "organization", "position", "title", "field",
             "is_front_line", "is_public", "bio", "email", "photo",
         ]  # fmt: skip
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}), "bio": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"date_of_birth": DateInput(), "bio": forms.Textarea(attrs={"rows": 4})}
 
 
 class ImportForm(forms.Form):

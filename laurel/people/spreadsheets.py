@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from laurel.core import exports
 from laurel.core.services import log_action
 from laurel.people.models import Organization, Person
 
 MAX_ROWS = 50_000
+XLSX_MAGIC = b"PK\x03\x04"
 MAX_BYTES = 20 * 1024 * 1024
 
 # key -> (Chinese header, English header)
@@ -144,9 +146,12 @@ def preview_import(kind: str, content: bytes) -> ImportPreview:
     if len(table) - 1 > MAX_ROWS:
         raise SpreadsheetError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
     mapping = _header_map(kind, table[0])
+    # Laurel's CSV export marks text that would start a formula with an apostrophe; it is not part of the value.
+    # (Its XLSX export writes such text as text cells, unmarked.)
+    text = (lambda cell: cell) if content.startswith(XLSX_MAGIC) else exports.unescape
     records = []
     for number, row in enumerate(table[1:], start=2):
-        record = {key: (row[index] if index < len(row) else "") for index, key in mapping.items()}
+        record = {key: (text(row[index]) if index < len(row) else "") for index, key in mapping.items()}
         record["row_number"] = number
         records.append(record)
     preview = ImportPreview(kind=kind)
@@ -487,18 +492,12 @@ def export_xlsx(kind: str, language: str) -> bytes:
     header, rows = export_rows(kind, language)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(KIND_LABELS[kind]))
-    sheet.append(header)
+    exports.append(sheet, header)
     for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        exports.append(sheet, row)
+    return exports.workbook_bytes(workbook)
 
 
 def export_csv(kind: str, language: str) -> bytes:
     header, rows = export_rows(kind, language)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return exports.csv_bytes([header, *rows])

@@ -54,9 +54,9 @@ def test_staff_exports_the_audit_log_as_csv(staff_client, staff):
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
-    assert rows[0] == ["time", "actor", "action", "object_type", "object_id", "object", "data"]
-    assert rows[1][1:3] == ["staff@example.org", "people.person.created"]
-    assert "王芳" in rows[1][6]
+    assert rows[0] == ["time", "actor", "actor_name", "action", "object_type", "object_id", "object", "data"]
+    assert rows[1][1:4] == ["staff@example.org", "周雅", "people.person.created"]
+    assert "王芳" in rows[1][7]
 
 
 @pytest.mark.parametrize("name", ["core:audit_log", "core:audit_export"])

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from laurel.honors import nominations, notices, notifications, reviews
 from laurel.honors.models import Nomination, Stage
 from tests.factories.honors import CampaignFactory, NominationFactory
-from tests.factories.people import RoleKind, UserFactory, user_with_role
+from tests.factories.people import OrganizationFactory, RoleKind, user_with_role
 
 pytestmark = pytest.mark.django_db
 Status = Nomination.Status
@@ -24,10 +24,12 @@ def campaign():
 def test_nominators_read_the_campaign_in_their_own_language(
     campaign, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    english = UserFactory(language="en", email="en@example.org")
-    chinese = UserFactory(language="zh-hans", email="zh@example.org")
-    for user in (english, chinese):
-        nomination = NominationFactory(campaign=campaign, nominated_by=user, status=Status.SUBMITTED, photos=0)
+    for language, email in (("en", "en@example.org"), ("zh-hans", "zh@example.org")):
+        unit = OrganizationFactory()
+        user = user_with_role(RoleKind.NOMINATOR, organization=unit, language=language, email=email)
+        nomination = NominationFactory(
+            campaign=campaign, unit=unit, nominated_by=user, status=Status.SUBMITTED, photos=0
+        )
         with django_capture_on_commit_callbacks(execute=True):
             nominations.check_eligibility(nomination, outcome="reject", reason="不在岗", actor=staff)
     bodies = {message.to[0]: message.body for message in mailoutbox}
@@ -41,9 +43,9 @@ def test_a_campaign_without_an_english_name_keeps_its_chinese_name_in_english_ma
 ):
     campaign.name_en = ""
     campaign.save()
-    nomination = NominationFactory(
-        campaign=campaign, nominated_by=UserFactory(language="en"), status=Status.SUBMITTED, photos=0
-    )
+    unit = OrganizationFactory()
+    user = user_with_role(RoleKind.NOMINATOR, organization=unit, language="en")
+    nomination = NominationFactory(campaign=campaign, unit=unit, nominated_by=user, status=Status.SUBMITTED, photos=0)
     with django_capture_on_commit_callbacks(execute=True):
         nominations.check_eligibility(nomination, outcome="reject", reason="Not in post", actor=staff)
     assert f"for {CHINESE} is now “Rejected”" in mailoutbox[0].body
