@@ -116,4 +116,3 @@ def test_staff_with_totp_create_tokens_and_see_no_demo_notice(staff_client, staf
     assert 'data-testid="demo-token-notice"' not in staff_client.get(PAGE).content.decode()
     staff_client.post(PAGE, {"name": "sync", "scope": "write", "lifetime": "365"})
     assert ApiToken.objects.get().scope == "write"
-
