@@ -28,7 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("LAUREL_CSRF_TRUSTED_ORIGINS", [])
 ASSOCIATION_NAME = env_str("LAUREL_ASSOCIATION_NAME", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "laurel.core.apps.LaurelAdminConfig",  # django.contrib.admin, logging in through allauth only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

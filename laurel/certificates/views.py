@@ -318,11 +318,14 @@ def api_verify(request):
 @csrf_exempt
 @require_POST
 def api_issue(request):
-    from laurel.core.api import TokenAuth
+    from laurel.core.api import CredentialRefused, TokenAuth
 
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-    user = TokenAuth().authenticate(request, token) if token else None
+    try:
+        user = TokenAuth().authenticate(request, token) if token else None
+    except CredentialRefused as refused:  # expired, read-only, or its owner lacks the required second factor
+        return JsonResponse({"detail": refused.message}, status=refused.status_code)
     if user is None:
         return JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
     if not permissions.can_manage_certificates(user):

@@ -1,10 +1,13 @@
 """The JSON API's shared parts: authentication, errors and the NinjaAPI instance apps add routers to."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 
@@ -19,20 +22,23 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class CredentialRefused(HttpError):
+    """A credential Laurel knows but does not accept for this request; the message tells the caller why."""
+
+
+# How a bearer token is checked: (request, raw token) -> the token's user, or None for an unknown token; raises
+# CredentialRefused. Tokens belong to people, a higher app, which registers its check in PeopleConfig.ready().
+token_checks: list[Callable[[HttpRequest, str], Any]] = []
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from laurel.people.models import ApiToken
-        from laurel.people.services import hash_token
-
-        try:
-            api_token = ApiToken.objects.select_related("user").get(token_hash=hash_token(token))
-        except ApiToken.DoesNotExist:
-            return None
-        if not api_token.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
-        request.user = api_token.user
-        return api_token.user
+        for check in token_checks:
+            user = check(request, token)
+            if user is not None:
+                request.user = user
+                return user
+        return None
 
 
 def anonymous(request):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "laurel.core"
     label = "core"
     verbose_name = _("Core")
+
+
+class LaurelAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that sends its login to allauth (`laurel.core.adminsite`)."""
+
+    default = False  # named in INSTALLED_APPS; CoreConfig stays the default of laurel.core
+    default_site = "laurel.core.adminsite.LaurelAdminSite"

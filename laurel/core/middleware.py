@@ -1,8 +1,9 @@
 """Two-factor authentication is required for association staff and experts."""
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from laurel.core import two_factor
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/")
 
@@ -12,21 +13,9 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_enroll(request):
+        if not request.path.startswith(ALLOWED_PREFIXES) and two_factor.must_enrol(getattr(request, "user", None)):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    def _must_enroll(self, request) -> bool:
-        if not settings.LAUREL_REQUIRE_2FA:
-            return False
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.requires_two_factor:
-            return False
-        if request.path.startswith(ALLOWED_PREFIXES):
-            return False
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class RejectNullCharactersMiddleware:

@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "laurel.people"
     label = "people"
     verbose_name = _("People and units")
+
+    def ready(self):
+        from laurel.core import api
+        from laurel.people import tokens
+
+        if tokens.check_bearer not in api.token_checks:
+            api.token_checks.append(tokens.check_bearer)

@@ -1,8 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.widgets import DateInput
-from laurel.people.models import Organization, Person, SpreadsheetImport, User
+from laurel.people import tokens
+from laurel.people.models import ApiToken, Organization, Person, SpreadsheetImport, User
 from laurel.people.roles import RoleKind
 from laurel.people.validators import validate_photo
 
@@ -56,6 +60,19 @@ class RoleForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
+    LIFETIMES = [(7, _("1 week")), (30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))]
+
     name = forms.CharField(
         label=_("name"), max_length=100, help_text=_("What the token is for, e.g. the system that uses it.")
     )
+    scope = forms.ChoiceField(
+        label=_("scope"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("A read-only token can never change anything. Give write access only to a system that needs it."),
+    )
+    lifetime = forms.TypedChoiceField(label=_("valid for"), choices=LIFETIMES, coerce=int, initial=tokens.DEFAULT_DAYS)
+
+    def expires_at(self) -> datetime.datetime:
+        return timezone.now() + datetime.timedelta(days=self.cleaned_data["lifetime"])

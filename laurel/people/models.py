@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +80,8 @@ class User(AbstractUser):
 
     @property
     def requires_two_factor(self) -> bool:
-        return self.is_superuser or any(kind in TWO_FACTOR_ROLES for kind, _org in self.role_set)
+        """Staff and experts, and anyone who may enter Django's admin (`is_staff`) or is a superuser."""
+        return self.is_superuser or self.is_staff or any(kind in TWO_FACTOR_ROLES for kind, _org in self.role_set)
 
 
 class Organization(models.Model):
@@ -226,20 +228,42 @@ class Role(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored.
+
+    A token acts as its owner with the owner's roles at the time of each request (never a copy taken at
+    creation); its scope narrows that further (a read token never changes anything) and it stops working at
+    `expires_at`.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scope__in=["read", "write"]), name="api_token_scope_known"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expires_after_creation"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.name}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class SpreadsheetImport(models.Model):

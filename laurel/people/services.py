@@ -1,14 +1,17 @@
 """Writes about people, units and roles. Views and the API both call these."""
 
-import hashlib
+import datetime
 import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laurel.core import two_factor
 from laurel.core.services import log_action
+from laurel.people import tokens
 from laurel.people.models import ApiToken, Organization, Person, Role, SpreadsheetImport, User
 
 PERSON_FIELDS = (
@@ -94,17 +97,39 @@ def grant_role(*, actor: User | None, user: User, kind: str, organization: Organ
     return role
 
 
-def create_api_token(*, user: User, name: str) -> str:
-    """Create a bearer token and return it once; only its hash is kept."""
+def create_api_token(*, user: User, name: str, scope: str, expires_at: datetime.datetime | None = None) -> str:
+    """Create a bearer token for `user` and return it once; only its hash is kept.
+
+    The token expires (by default after `tokens.DEFAULT_DAYS`, never after more than `tokens.MAX_DAYS`).
+    Where two-factor authentication is required, a staff member or expert must have enrolled TOTP first:
+    a token acts with their powers, and must not be a way to use them without the second factor.
+    """
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + datetime.timedelta(days=tokens.DEFAULT_DAYS)
+    if two_factor.must_enrol(user):
+        raise ValidationError(
+            _("Enrol two-factor authentication (an authenticator app) before creating an API token."),
+            code="two_factor_required",
+        )
+    if expires_at <= now:
+        raise ValidationError({"expires_at": _("An API token must expire in the future.")})
+    if expires_at > now + datetime.timedelta(days=tokens.MAX_DAYS):
+        raise ValidationError(
+            {"expires_at": _("An API token can be valid for at most %(days)d days.") % {"days": tokens.MAX_DAYS}}
+        )
     raw = "lrl_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, scope=scope, expires_at=expires_at, token_hash=tokens.hash_token(raw))
+    token.full_clean(exclude=["created_at"])
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
-        log_action("people.api_token.created", actor=user, obj=token, data={"name": name})
+        token.save()
+        log_action(
+            "people.api_token.created",
+            actor=user,
+            obj=token,
+            data={"name": name, "scope": scope, "expires_at": expires_at.isoformat()},
+        )
     return raw
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def start_import(*, actor: User, kind: str, upload) -> SpreadsheetImport:
@@ -149,7 +174,9 @@ def revoke_role(role: Role, *, actor: User) -> None:
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:
     with transaction.atomic():
-        log_action("people.api_token.revoked", actor=actor, obj=token.user, data={"name": token.name})
+        log_action(
+            "people.api_token.revoked", actor=actor, obj=token.user, data={"name": token.name, "scope": token.scope}
+        )
         token.delete()
 
 

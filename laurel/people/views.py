@@ -219,7 +219,16 @@ class ApiTokenView(StaffRequiredMixin, FormView):
         return super().get_context_data(tokens=ApiToken.objects.filter(user=self.request.user), **kwargs)
 
     def form_valid(self, form):
-        raw = services.create_api_token(user=self.request.user, name=form.cleaned_data["name"])
+        try:
+            raw = services.create_api_token(
+                user=self.request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
         return self.render_to_response(self.get_context_data(form=ApiTokenForm(), new_token=raw))
 
 

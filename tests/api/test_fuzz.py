@@ -29,7 +29,7 @@ def api_data(db, staff, keep_connection):
 
     OrganizationFactory.create_batch(2)
     PersonFactory.create_batch(2)
-    return {"authorization": f"Bearer {create_api_token(user=staff, name='fuzz')}"}
+    return {"authorization": f"Bearer {create_api_token(user=staff, name='fuzz', scope='write')}"}
 
 
 @pytest.mark.django_db

@@ -24,15 +24,18 @@ def test_nominations_are_for_staff_only(client, staff, nominator):
     nomination = NominationFactory()
     url = f"/api/v1/campaigns/{nomination.campaign.code}/nominations"
     assert client.get(url).status_code == 401
-    token = create_api_token(user=nominator, name="t")
+    token = create_api_token(user=nominator, name="t", scope="write")
     assert client.get(url, headers={"authorization": f"Bearer {token}"}).status_code == 403
-    token = create_api_token(user=staff, name="t")
+    token = create_api_token(user=staff, name="t", scope="write")
     assert client.get(url, headers={"authorization": f"Bearer {token}"}).json()[0]["code"] == nomination.code
 
 
 def test_staff_checks_eligibility_through_the_api(client, staff):
     nomination = NominationFactory(status=Nomination.Status.SUBMITTED)
-    headers = {"authorization": f"Bearer {create_api_token(user=staff, name='t')}", "accept-language": "en"}
+    headers = {
+        "authorization": f"Bearer {create_api_token(user=staff, name='t', scope='write')}",
+        "accept-language": "en",
+    }
     url = f"/api/v1/nominations/{nomination.code}/eligibility"
     refused = client.post(url, {"outcome": "reject", "reason": ""}, content_type="application/json", headers=headers)
     assert refused.status_code == 422

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_token(staff):
-    return create_api_token(user=staff, name="tests")
+    return create_api_token(user=staff, name="tests", scope="write")
 
 
 def test_anyone_reads_public_fields_of_public_persons_only(client):
@@ -44,7 +44,7 @@ def test_anonymous_write_is_refused_with_401(client):
 
 
 def test_stranger_with_a_token_cannot_write(client, stranger):
-    token = create_api_token(user=stranger, name="mine")
+    token = create_api_token(user=stranger, name="mine", scope="write")
     response = client.post(
         "/api/v1/organizations",
         {"name": "X", "kind": "university"},

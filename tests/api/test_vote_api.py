@@ -24,7 +24,10 @@ def cast_url(campaign, nomination):
 
 
 def bearer(user):
-    return {"authorization": f"Bearer {create_api_token(user=user, name='vote')}", "accept-language": "en"}
+    return {
+        "authorization": f"Bearer {create_api_token(user=user, name='vote', scope='write')}",
+        "accept-language": "en",
+    }
 
 
 def test_anyone_lists_the_candidates_without_their_counts_during_the_vote(client):

@@ -149,7 +149,7 @@ def test_validity_period_is_checked_independently(client, tmp_path, template, ho
 
 
 def test_credential_issued_through_the_vc_api_verifies_independently(client, tmp_path, staff):
-    token = create_api_token(user=staff, name="interop")
+    token = create_api_token(user=staff, name="interop", scope="write")
     body = {
         "credential": {
             "@context": [jsonld.CREDENTIALS_V2, "https://www.w3.org/ns/credentials/examples/v2"],
@@ -174,7 +174,7 @@ def test_reference_libraries_order_n_quads_by_utf16_units_unlike_rdfc_1_0(client
     JavaScript strings, i.e. by UTF-16 units, so a character beyond U+FFFF (a surrogate pair, 0xD8xx) sorts
     before U+E000-U+FFFF there. Only two values of one property of one node that differ first at such characters
     are affected: Laurel's certificates have no such pair, a credential sent to the VC API may."""
-    token = create_api_token(user=staff, name="interop")
+    token = create_api_token(user=staff, name="interop", scope="write")
     credential = {
         "@context": [jsonld.CREDENTIALS_V2, "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential"],

@@ -109,11 +109,11 @@ def test_api_issue_needs_a_staff_token(client, staff, stranger):
     }
     url = "/credentials/issue"
     assert client.post(url, body, content_type="application/json").status_code == 401
-    other = create_api_token(user=stranger, name="t")
+    other = create_api_token(user=stranger, name="t", scope="write")
     assert (
         client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
     )
-    token = create_api_token(user=staff, name="t")
+    token = create_api_token(user=staff, name="t", scope="write")
     response = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 201
     signed = response.json()["verifiableCredential"]

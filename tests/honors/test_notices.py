@@ -267,7 +267,7 @@ def test_a_replacements_own_notice_is_in_the_export_and_the_api(replaced, staff,
         datetime.date(2024, 5, 15),
     ]
     assert rows[made[1].code][-2:] == (None, None)
-    token = create_api_token(user=staff, name="t")
+    token = create_api_token(user=staff, name="t", scope="write")
     listed = client.get(
         f"/api/v1/campaigns/{campaign.code}/nominations", headers={"authorization": f"Bearer {token}"}
     ).json()

@@ -122,7 +122,7 @@ def test_stranger_cannot_give_roles_or_make_tokens(stranger_client, stranger):
 
 
 def test_staff_creates_a_token_that_is_shown_once_and_works(staff_client, client):
-    response = staff_client.post(reverse("people:api_tokens"), {"name": "部门系统"})
+    response = staff_client.post(reverse("people:api_tokens"), {"name": "部门系统", "scope": "write", "lifetime": "90"})
     token = response.context["new_token"]
     assert token.startswith("lrl_")
     other = client.__class__()
