@@ -1,0 +1,63 @@
+"""Bounds on the work one untrusted credential may cause, checked before any canonicalization.
+
+Canonicalizing JSON-LD (RDFC-1.0) is exponential in the worst case: a 1.8 KB credential whose eight blank nodes
+all point to each other kept a worker busy for minutes, and a 200 KB array took pyld's quadratic duplicate check
+344 s. So a credential is refused, naming the limit, when its JSON is too large, too deep, has too long a list or
+too many values (`check_structure`, on the parsed JSON, before anything else), when its RDF has too many blank
+nodes or statements (checked in `jsonld.canonicalize` between expansion and canonicalization), and when the
+canonicalization itself needs more than MAX_CANONICALIZATION_WORK steps (the "deep iterations" limit RDFC-1.0
+section 4.4 tells implementations to set; Digital Bazaar's rdf-canonize has one too).
+
+The values leave ample room for honest credentials: Laurel's own have about 60 JSON values, 30 statements, six
+blank nodes and need no deep iteration at all; Open Badges 3.0 credentials with alignments and results have a few
+hundred values."""
+
+# The serialized credential (a request's body, an uploaded JSON file, the file inside a PDF).
+MAX_CREDENTIAL_BYTES = 256 * 1024
+# Objects and arrays nested inside each other.
+MAX_DEPTH = 20
+# Items of one array.
+MAX_ARRAY_LENGTH = 256
+# Objects, arrays and scalars in all: pyld merges the values of a node's property with a quadratic duplicate
+# check, and all of a document's values can be made to land on one property, so this bounds that work.
+MAX_VALUES = 1000
+# After expansion to RDF.
+MAX_BLANK_NODES = 64
+MAX_QUADS = 2000
+# Calls of the Hash N-Degree Quads algorithm plus the permutations they try; a clique of eight blank nodes
+# needs millions, an honest credential none or a handful.
+MAX_CANONICALIZATION_WORK = 2000
+# A proofValue is "z" + base58 of a 64-byte Ed25519 signature: at most 89 characters.
+MAX_PROOF_VALUE_CHARS = 128
+
+
+class LimitExceeded(ValueError):
+    """A credential that would cost too much to check. `code` names the limit, `limit` is its value."""
+
+    def __init__(self, code: str, limit: int):
+        super().__init__(f"{code} (limit {limit})")
+        self.code = code
+        self.limit = limit
+
+
+def check_structure(document) -> None:
+    """Raise LimitExceeded if the parsed JSON is deeper, wider or larger than the limits. Iterative, so a hostile
+    depth cannot exhaust the stack; stops at the first excess, so the walk is bounded by MAX_VALUES."""
+    values = 0
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise LimitExceeded("too_many_values", MAX_VALUES)
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            if len(value) > MAX_ARRAY_LENGTH:
+                raise LimitExceeded("array_too_long", MAX_ARRAY_LENGTH)
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise LimitExceeded("too_deep", MAX_DEPTH)
+        stack.extend((child, depth + 1) for child in children)
