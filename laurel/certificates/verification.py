@@ -47,6 +47,10 @@ ERROR_MESSAGES = {
     "status_list_malformed": _("The status list is malformed."),
     "credential_too_large": _("The credential is larger than %(limit)s KB, the most this site checks."),
     "too_many_values": _("The credential holds more than %(limit)s values, the most this site checks."),
+    "too_many_objects": _("The credential holds more than %(limit)s objects, the most this site checks."),
+    "inline_context_too_large": _(
+        "The contexts written out in the credential are larger than %(limit)s KB, the most this site checks."
+    ),
     "array_too_long": _("The credential has a list of more than %(limit)s items, the most this site checks."),
     "too_deep": _("The credential nests objects more than %(limit)s levels deep, the most this site checks."),
     "too_many_quads": _("The credential makes more than %(limit)s statements, the most this site checks."),
@@ -121,6 +125,8 @@ def parse_upload(data: bytes) -> tuple[object | None, str]:
 LIMIT_VALUES = {
     "credential_too_large": limits.MAX_CREDENTIAL_BYTES // 1024,
     "too_many_values": limits.MAX_VALUES,
+    "too_many_objects": limits.MAX_OBJECTS,
+    "inline_context_too_large": limits.MAX_INLINE_CONTEXT_CHARS // 1024,
     "array_too_long": limits.MAX_ARRAY_LENGTH,
     "too_deep": limits.MAX_DEPTH,
     "too_many_quads": limits.MAX_QUADS,

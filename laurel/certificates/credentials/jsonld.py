@@ -65,12 +65,10 @@ def document_loader(url: str, options=None) -> dict:
 
 
 # Kept between calls of one thread; keyed by context URL or by an inline context's content, so a hostile document
-# can only add entries (bounded), never change what a key means.
+# can only add entries (bounded in number here, in size by limits.MAX_INLINE_CONTEXT_CHARS), never change what a
+# key means.
 RESOLVED_CACHE_SIZE = 256
 PROCESSED_CACHE_SIZE = 1024
-# Inline contexts larger than this (only hostile uploads have them: the bundled ones are under 16 KB) are not
-# kept between calls, so a few large uploads cannot fill the memory.
-MAX_SHARED_CONTEXT_CHARS = 64 * 1024
 _THREAD = threading.local()
 
 
@@ -90,8 +88,7 @@ class _Resolver(ContextResolver):
             key = "inline:" + json.dumps(context, sort_keys=True, ensure_ascii=False)
             resolved = self._get(key)
             if not resolved:
-                tag = "static" if len(key) <= MAX_SHARED_CONTEXT_CHARS else None
-                resolved = self._cache_resolved_context(key, ResolvedContext(context), tag)
+                resolved = self._cache_resolved_context(key, ResolvedContext(context), "static")
             return [resolved]
         return super().resolve(active_ctx, context, base, cycles)
 
@@ -114,7 +111,7 @@ class _Processor(jsonld.JsonLdProcessor):
             dumped = json.dumps(local_ctx, sort_keys=True, ensure_ascii=False)
         except (TypeError, ValueError):
             dumped = None
-        if dumped is None or len(dumped) > MAX_SHARED_CONTEXT_CHARS:
+        if dumped is None:
             return super()._process_context(active_ctx, local_ctx, options, *arguments)
         key = (active_ctx["_uuid"], dumped, *arguments)
         processed = self._processed.get(key)
@@ -123,6 +120,11 @@ class _Processor(jsonld.JsonLdProcessor):
             if isinstance(processed, frozendict):  # only immutable results may be shared
                 self._processed[key] = processed
         return processed
+
+    def expand(self, input_, options):
+        expanded = super().expand(input_, options)
+        _check_property_lengths(expanded)
+        return expanded
 
     # Strict expansion. pyld drops a key that expands to no absolute IRI, and resolves an undefined type or a
     # relative identifier against a made-up base; jsonld.js in "safe mode" (which the reference verifiers use)
@@ -162,6 +164,34 @@ class _Processor(jsonld.JsonLdProcessor):
             if resolved_by_default_base or not jsonld._is_absolute_iri(expanded):
                 raise UndefinedTerm(value)
         return expanded
+
+
+def _check_property_lengths(expanded) -> None:
+    """Refuse a node with more than limits.MAX_ARRAY_LENGTH values for one property once expanded: aliases of a
+    property and node objects sharing an @id pool their values there, and pyld then merges them with a duplicate
+    check that costs the square of their number."""
+    counts = {}
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict) or "@value" in item:
+            continue
+        node = item.get("@id", id(item))
+        for key, value in item.items():
+            if key == "@id":
+                continue
+            if key == "@reverse" and isinstance(value, dict):
+                stack.extend(value.values())
+                continue
+            values = value if isinstance(value, list) else [value]
+            if key not in ("@list", "@graph", "@included"):
+                count = counts[node, key] = counts.get((node, key), 0) + len(values)
+                if count > limits.MAX_ARRAY_LENGTH:
+                    raise limits.LimitExceeded("array_too_long", limits.MAX_ARRAY_LENGTH)
+            stack.extend(values)
 
 
 def _check_dataset(dataset: dict) -> None:

@@ -41,6 +41,8 @@ class Result:
 # limit's value or the term.
 REFUSALS = {
     "too_many_values",
+    "too_many_objects",
+    "inline_context_too_large",
     "array_too_long",
     "too_deep",
     "too_many_quads",
