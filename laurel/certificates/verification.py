@@ -6,9 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.certificates import badges, issuers, keys, pdf, services
-from laurel.certificates.credentials.verification import Result, Verdict, verify_credential
+from laurel.certificates.credentials import limits
+from laurel.certificates.credentials.verification import REFUSALS, Result, Verdict, verify_credential
 
+# A certificate's PDF (fonts, seal and the credential inside) may be this large; a credential, alone or inside the
+# PDF, at most limits.MAX_CREDENTIAL_BYTES.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The multipart envelope around the uploaded file.
+MAX_UPLOAD_ENVELOPE_BYTES = 64 * 1024
 
 ERROR_MESSAGES = {
     "not_an_object": _("The file is not a JSON object."),
@@ -40,6 +45,26 @@ ERROR_MESSAGES = {
     "status_list_unavailable": _("The status list could not be read."),
     "status_list_other_issuer": _("The status list was issued by someone else."),
     "status_list_malformed": _("The status list is malformed."),
+    "credential_too_large": _("The credential is larger than %(limit)s KB, the most this site checks."),
+    "too_many_values": _("The credential holds more than %(limit)s values, the most this site checks."),
+    "too_many_objects": _("The credential holds more than %(limit)s objects, the most this site checks."),
+    "inline_context_too_large": _(
+        "The contexts written out in the credential are larger than %(limit)s KB, the most this site checks."
+    ),
+    "array_too_long": _("The credential has a list of more than %(limit)s items, the most this site checks."),
+    "too_deep": _("The credential nests objects more than %(limit)s levels deep, the most this site checks."),
+    "too_many_quads": _("The credential makes more than %(limit)s statements, the most this site checks."),
+    "too_many_blank_nodes": _(
+        "The credential has more than %(limit)s objects without an identifier (blank nodes), the most this site checks."
+    ),
+    "canonicalization_too_costly": _(
+        "The credential's objects without an identifier (blank nodes) are linked so that checking its signature "
+        "would take more than %(limit)s steps, the most this site takes."
+    ),
+    "proof_value_too_long": _("The signature value is longer than %(limit)s characters: it cannot be a signature."),
+    "undefined_term": _(
+        "The credential contains “%(term)s”, which its contexts do not define, so its signature does not cover it."
+    ),
     "not_json": _("The file is neither valid JSON nor a PDF."),
     "too_large": _("The file is too large (at most 5 MB)."),
     "pdf_unreadable": _("The PDF cannot be read."),
@@ -68,6 +93,15 @@ def verify_document(document) -> Result:
     )
 
 
+def upload_too_large(request) -> bool:
+    """Whether the request declares a body larger than any upload we read: checked before Django parses it."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return declared > MAX_UPLOAD_BYTES + MAX_UPLOAD_ENVELOPE_BYTES
+
+
 def parse_upload(data: bytes) -> tuple[object | None, str]:
     """(document, "") or (None, error code) for an uploaded JSON or PDF file."""
     if len(data) > MAX_UPLOAD_BYTES:
@@ -79,18 +113,50 @@ def parse_upload(data: bytes) -> tuple[object | None, str]:
             return None, "pdf_unreadable"
         if data is None:
             return None, "pdf_without_credential"
+    if len(data) > limits.MAX_CREDENTIAL_BYTES:
+        return None, "credential_too_large"
     try:
         return json.loads(data.decode("utf-8-sig")), ""
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None, "not_json"
 
 
+# The value each limit's message names.
+LIMIT_VALUES = {
+    "credential_too_large": limits.MAX_CREDENTIAL_BYTES // 1024,
+    "too_many_values": limits.MAX_VALUES,
+    "too_many_objects": limits.MAX_OBJECTS,
+    "inline_context_too_large": limits.MAX_INLINE_CONTEXT_CHARS // 1024,
+    "array_too_long": limits.MAX_ARRAY_LENGTH,
+    "too_deep": limits.MAX_DEPTH,
+    "too_many_quads": limits.MAX_QUADS,
+    "too_many_blank_nodes": limits.MAX_BLANK_NODES,
+    "canonicalization_too_costly": limits.MAX_CANONICALIZATION_WORK,
+    "proof_value_too_long": limits.MAX_PROOF_VALUE_CHARS,
+}
+
+
+def message(code: str, term: str = "") -> str:
+    """The message for an error code in the current language, naming its limit or the `term` it is about."""
+    text = ERROR_MESSAGES.get(code)
+    if text is None:
+        return code
+    if code in LIMIT_VALUES or code == "undefined_term":
+        return str(text) % {"limit": LIMIT_VALUES.get(code, ""), "term": term}
+    return str(text)
+
+
+def refused(result: Result) -> bool:
+    """Whether the credential was refused unchecked (too costly, or not all of it signed): a 400, not a verdict."""
+    return any(code in REFUSALS for code in result.errors)
+
+
 def messages_for(result: Result) -> list:
-    return [ERROR_MESSAGES.get(code, code) for code in result.errors]
+    return [message(code, result.details.get(code, "")) for code in result.errors]
 
 
 def checks_for(result: Result) -> list:
     return [CHECK_LABELS.get(code, code) for code in result.checks]
 
 
-__all__ = ["Result", "Verdict", "parse_upload", "verify_document"]
+__all__ = ["Result", "Verdict", "message", "parse_upload", "refused", "verify_document"]

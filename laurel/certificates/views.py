@@ -1,5 +1,4 @@
 import datetime
-import json
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -12,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from laurel.certificates import badges, issuers, keys, pdf, permissions, services, verification
+from laurel.certificates import badges, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
 from laurel.core.views import PermissionRequiredMixin
@@ -96,6 +95,9 @@ def pdf_download(request, token):
 
 
 def verify_upload(request):
+    if request.method == "POST" and verification.upload_too_large(request):  # refused before Django reads it
+        context = {"form": UploadForm(), "upload_error": verification.message("too_large")}
+        return render(request, "certificates/verify_upload.html", context, status=400)
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and _rate_limited(request):
@@ -108,17 +110,20 @@ def verify_upload(request):
         else:
             document, error = verification.parse_upload(upload.read())
         if error:
-            context["upload_error"] = verification.ERROR_MESSAGES[error]
-        else:
-            result = verification.verify_document(document)
-            context.update(
-                result=result,
-                verdict=result.verdict,
-                checks=verification.checks_for(result),
-                errors=verification.messages_for(result),
-                facts=_facts(document) if result.checks else None,
-                checked_at=timezone.now(),
-            )
+            context["upload_error"] = verification.message(error)
+            return render(request, "certificates/verify_upload.html", context, status=400)
+        result = verification.verify_document(document)
+        if verification.refused(result):
+            context["upload_error"] = " ".join(verification.messages_for(result))
+            return render(request, "certificates/verify_upload.html", context, status=400)
+        context.update(
+            result=result,
+            verdict=result.verdict,
+            checks=verification.checks_for(result),
+            errors=verification.messages_for(result),
+            facts=_facts(document) if result.checks else None,
+            checked_at=timezone.now(),
+        )
     return render(request, "certificates/verify_upload.html", context)
 
 
@@ -292,27 +297,25 @@ def _rate_limited(request) -> bool:
         return False
 
 
-def _json_body(request):
-    try:
-        body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
 @csrf_exempt
 @require_POST
 def api_verify(request):
     if _rate_limited(request):
         return JsonResponse({"verified": False, "checks": [], "errors": ["rate_limited"]}, status=429)
-    body = _json_body(request)
-    if body is None or not isinstance(body.get("verifiableCredential"), dict):
-        return JsonResponse({"verified": False, "checks": [], "errors": ["malformed_request"]}, status=400)
+    try:
+        body = vc_api.read_json_body(request)
+        if not isinstance(body.get("verifiableCredential"), dict):
+            raise vc_api.Refused("malformed_request")
+    except vc_api.Refused as refusal:
+        return JsonResponse(
+            {"verified": False, "checks": [], "errors": [refusal.code], "problems": [refusal.as_json()]}, status=400
+        )
     result = verification.verify_document(body["verifiableCredential"])
     errors = list(result.errors) or ([] if result.verified else [result.verdict])
-    return JsonResponse(
-        {"verified": result.verified, "checks": result.checks, "errors": errors}, status=200 if result.verified else 400
-    )
+    response = {"verified": result.verified, "checks": result.checks, "errors": errors}
+    if verification.refused(result):  # say which limit or which term, as for a refused request
+        response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in result.errors]
+    return JsonResponse(response, status=200 if result.verified else 400)
 
 
 @csrf_exempt
@@ -330,23 +333,11 @@ def api_issue(request):
         return JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
     if not permissions.can_manage_certificates(user):
         return JsonResponse({"detail": "Only association staff may issue credentials."}, status=403)
-    body = _json_body(request)
-    credential = body.get("credential") if body else None
-    if not isinstance(credential, dict) or "proof" in credential:
-        return JsonResponse({"detail": 'Send {"credential": {...}} without a proof.'}, status=400)
-    credential = {**credential, "issuer": _issuer_for(credential.get("issuer"))}
-    credential.setdefault("validFrom", timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
     try:
-        signed = badges.sign(credential)
-    except Exception:  # pyld rejects malformed JSON-LD with many exception types
-        return JsonResponse({"detail": "The credential is not valid JSON-LD with the bundled contexts."}, status=400)
+        signed = vc_api.issue(vc_api.read_json_body(request).get("credential"))
+    except vc_api.Refused as refusal:
+        return JsonResponse(refusal.as_json(), status=400)
     from laurel.core.services import log_action
 
     log_action("certificates.credential.issued_by_api", actor=user, data={"id": str(signed.get("id", ""))[:200]})
     return JsonResponse({"verifiableCredential": signed}, status=201)
-
-
-def _issuer_for(issuer):
-    if isinstance(issuer, dict):
-        return {**issuer, "id": keys.issuer_did()}
-    return keys.issuer_did()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from laurel.certificates.credentials import did, jsonld, multikey, proofs, status_list
+from laurel.certificates.credentials import did, jsonld, limits, multikey, proofs, status_list
 from laurel.certificates.credentials.verification import Verdict, verify_credential
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -202,12 +202,13 @@ def test_cached_canonicalization_equals_stock_pyld_cold_and_warm():
         _status_list_credential(key, issuer, method, {5}),
         _open_badge(),
     ]
-    jsonld._RESOLVED.clear()
-    jsonld._PROCESSED.clear()
+    resolved, processed = jsonld._caches()  # this thread's
+    resolved.clear()
+    processed.clear()
     for _round in range(2):  # the second round runs entirely from the caches
         for document in documents:
             assert jsonld.canonicalize(document) == _plain_pyld(document)
-    assert len(jsonld._PROCESSED) > 0
+    assert len(processed) > 0
 
 
 def _open_badge(name="王䶮"):
@@ -267,17 +268,19 @@ def test_status_list_proof_is_checked_once_per_version(monkeypatch):
     assert (result.verdict, result.errors) == (Verdict.INVALID, ["status_list_signature_invalid"])
 
 
-def test_huge_inline_contexts_are_not_kept_between_calls():
+def test_huge_inline_contexts_are_refused_before_they_are_processed_or_kept():
     document = _open_badge()
     document["@context"] = [
         *document["@context"],
-        {f"term{index}": f"https://kx.example.org/t{index}" for index in range(4000)},
+        {f"term{index}": f"https://kx.example.org/{'t' * 100}{index}" for index in range(200)},
     ]
-    jsonld._RESOLVED.clear()
-    jsonld._PROCESSED.clear()
-    assert jsonld.canonicalize(document) == _plain_pyld(document)
-    kept = [key for key in jsonld._RESOLVED if key.startswith("inline:")] + [key[1] for key in jsonld._PROCESSED]
-    assert kept and all(len(key) <= jsonld.MAX_SHARED_CONTEXT_CHARS for key in kept)
+    resolved, processed = jsonld._caches()
+    resolved.clear()
+    processed.clear()
+    with pytest.raises(limits.LimitExceeded) as refused:
+        jsonld.canonicalize(document)
+    assert refused.value.code == "inline_context_too_large"
+    assert not [key for key in resolved if key.startswith("inline:")] and not processed
 
 
 def test_canonicalization_from_many_threads_agrees():
@@ -286,7 +289,5 @@ def test_canonicalization_from_many_threads_agrees():
     key, issuer, method = _issuer()
     documents = [_open_badge(f"王{index}") for index in range(12)] + [_credential(key, issuer, method)] * 12
     expected = [_plain_pyld(document) for document in documents]
-    jsonld._RESOLVED.clear()
-    jsonld._PROCESSED.clear()
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=8) as pool:  # each thread with its own caches, none waiting for another
         assert list(pool.map(jsonld.canonicalize, documents)) == expected

@@ -102,7 +102,6 @@ def test_api_issue_needs_a_staff_token(client, staff, stranger):
         "credential": {
             "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
             "type": ["VerifiableCredential"],
-            "issuer": "did:example:x",
             "credentialSubject": {"id": "did:example:abc", "alumniOf": "云州大学"},
         },
         "options": {},

@@ -1,11 +1,17 @@
 """JSON-LD canonicalization (RDFC-1.0, a.k.a. URDNA2015) with bundled contexts; never a network fetch.
 
+Untrusted input is bounded before and during the work (`limits.py`): the JSON's shape first, then the number of
+blank nodes and statements after expansion to RDF, then the canonicalization's own steps. Expansion is strict, in
+the spirit of jsonld.js's "safe mode": a property or type the contexts do not define, which plain JSON-LD would
+drop without a word (so a signature never covers it), is refused by name (`UndefinedTerm`).
+
 Processing the contexts dominates the cost of canonicalizing a credential, so the bundled contexts are tagged
 "static" (pyld then keeps them, and the active contexts processed from them, between calls) and inline contexts
 (the Open Badges context's type-scoped ones) are keyed by a fast JSON dump instead of pyld's pure-Python JCS.
 pyld never reuses a processed type-scoped context (it clones the active context under a fresh id first), so
 `_Processor` memoizes context processing on (active context id, local context): active contexts are frozen and
-their ids unique, so equal keys always mean equal results."""
+their ids unique, so equal keys always mean equal results. These caches are per thread: they are not thread-safe,
+and a lock around them would let one slow request hold up every other."""
 
 import json
 import threading
@@ -17,6 +23,9 @@ from frozendict import frozendict
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.resolved_context import ResolvedContext
+
+from laurel.certificates.credentials import limits
+from laurel.certificates.credentials.canon import BoundedURDNA2015
 
 CONTEXT_DIR = Path(__file__).resolve().parent.parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -35,6 +44,15 @@ class UnknownContext(ValueError):
     """A document names a JSON-LD context that is not bundled; we never fetch one."""
 
 
+class UndefinedTerm(ValueError):
+    """A property, type or identifier that the document's contexts do not define, or that RDF has no place for:
+    JSON-LD would drop it (or keep it as a relative IRI, which RDF drops), so no signature could cover it."""
+
+    def __init__(self, term: str):
+        super().__init__(f"not defined by the credential's contexts: {term}")
+        self.term = term
+
+
 @cache
 def _bundled(url: str) -> dict:
     return json.loads((CONTEXT_DIR / BUNDLED[url]).read_text(encoding="utf-8"))
@@ -46,12 +64,20 @@ def document_loader(url: str, options=None) -> dict:
     return {"contextUrl": None, "documentUrl": url, "document": _bundled(url), "tag": "static"}
 
 
-# Shared between calls; keyed by context URL or by an inline context's content, so a hostile document can only
-# add entries (bounded), never change what a key means.
-_RESOLVED = LRUCache(maxsize=256)
-# Inline contexts larger than this (only hostile uploads have them: the bundled ones are under 16 KB) are not
-# kept between calls, so a few 5 MB uploads cannot fill the memory.
-MAX_SHARED_CONTEXT_CHARS = 64 * 1024
+# Kept between calls of one thread; keyed by context URL or by an inline context's content, so a hostile document
+# can only add entries (bounded in number here, in size by limits.MAX_INLINE_CONTEXT_CHARS), never change what a
+# key means.
+RESOLVED_CACHE_SIZE = 256
+PROCESSED_CACHE_SIZE = 1024
+_THREAD = threading.local()
+
+
+def _caches() -> tuple[LRUCache, LRUCache]:
+    """This thread's (resolved contexts, processed contexts)."""
+    caches = getattr(_THREAD, "caches", None)
+    if caches is None:
+        caches = _THREAD.caches = (LRUCache(maxsize=RESOLVED_CACHE_SIZE), LRUCache(maxsize=PROCESSED_CACHE_SIZE))
+    return caches
 
 
 class _Resolver(ContextResolver):
@@ -62,19 +88,20 @@ class _Resolver(ContextResolver):
             key = "inline:" + json.dumps(context, sort_keys=True, ensure_ascii=False)
             resolved = self._get(key)
             if not resolved:
-                tag = "static" if len(key) <= MAX_SHARED_CONTEXT_CHARS else None
-                resolved = self._cache_resolved_context(key, ResolvedContext(context), tag)
+                resolved = self._cache_resolved_context(key, ResolvedContext(context), "static")
             return [resolved]
         return super().resolve(active_ctx, context, base, cycles)
 
 
-_PROCESSED = LRUCache(maxsize=1024)
-# These caches and pyld's own are not thread-safe (an LRUCache reorders itself even on reads), and a threaded
-# server canonicalizes in several threads: one at a time. The work is pure Python, so the GIL serialized it anyway.
-_LOCK = threading.Lock()
+# Keywords whose content never reaches RDF, so a signature could not cover what they carry.
+_UNSIGNABLE_KEYWORDS = {"@index", "@direction"}
 
 
 class _Processor(jsonld.JsonLdProcessor):
+    def __init__(self, processed: LRUCache):
+        super().__init__()
+        self._processed = processed
+
     def _process_context(self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
                          validate_scoped=True, cycles=None):  # fmt: skip
         arguments = (override_protected, propagate, validate_scoped)
@@ -84,35 +111,132 @@ class _Processor(jsonld.JsonLdProcessor):
             dumped = json.dumps(local_ctx, sort_keys=True, ensure_ascii=False)
         except (TypeError, ValueError):
             dumped = None
-        if dumped is None or len(dumped) > MAX_SHARED_CONTEXT_CHARS:
+        if dumped is None:
             return super()._process_context(active_ctx, local_ctx, options, *arguments)
         key = (active_ctx["_uuid"], dumped, *arguments)
-        processed = _PROCESSED.get(key)
+        processed = self._processed.get(key)
         if processed is None:
             processed = super()._process_context(active_ctx, local_ctx, options, *arguments)
             if isinstance(processed, frozendict):  # only immutable results may be shared
-                _PROCESSED[key] = processed
+                self._processed[key] = processed
         return processed
+
+    def expand(self, input_, options):
+        expanded = super().expand(input_, options)
+        _check_property_lengths(expanded)
+        return expanded
+
+    # Strict expansion. pyld drops a key that expands to no absolute IRI, and resolves an undefined type or a
+    # relative identifier against a made-up base; jsonld.js in "safe mode" (which the reference verifiers use)
+    # refuses both, and so do we. pyld 3.3's own `safe` option does not exist: it was silently ignored.
+    def _expand_object(self, active_ctx, active_property, expanded_active_property, element, expanded_parent,
+                       options, inside_list=False, type_key=None, type_scoped_ctx=None):  # fmt: skip
+        for key in element:
+            if key == "@context":
+                continue
+            expanded = self._expand_iri(active_ctx, key, vocab=True)
+            if (
+                expanded is None
+                or expanded in _UNSIGNABLE_KEYWORDS
+                or not (jsonld._is_keyword(expanded) or jsonld._is_absolute_iri(expanded))
+                or expanded.startswith("_:")  # a blank-node property: RDF drops it
+                or "@index"
+                in jsonld.JsonLdProcessor.arrayify(
+                    jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
+                )  # an index map's keys are not RDF
+            ):
+                raise UndefinedTerm(key)
+        return super()._expand_object(
+            active_ctx, active_property, expanded_active_property, element, expanded_parent, options,
+            inside_list=inside_list, type_key=type_key, type_scoped_ctx=type_scoped_ctx,
+        )  # fmt: skip
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        expanded = super()._expand_iri(active_ctx, value, base=base, vocab=vocab, local_ctx=local_ctx, defined=defined)
+        # `base == ""` marks the document-relative expansions (identifiers, types, @vocab-typed values); the
+        # document has no base of its own, so a relative value there is an undefined term or a relative IRI.
+        if base == "" and local_ctx is None and isinstance(expanded, str) and not jsonld._is_keyword(expanded):
+            resolved_by_default_base = (
+                expanded.startswith(jsonld.DEFAULT_BASE_IRI)
+                and not value.startswith(jsonld.DEFAULT_BASE_IRI)
+                and "@base" not in active_ctx
+            )
+            if resolved_by_default_base or not jsonld._is_absolute_iri(expanded):
+                raise UndefinedTerm(value)
+        return expanded
+
+
+def _check_property_lengths(expanded) -> None:
+    """Refuse a node with more than limits.MAX_ARRAY_LENGTH values for one property once expanded: aliases of a
+    property and node objects sharing an @id pool their values there, and pyld then merges them with a duplicate
+    check that costs the square of their number."""
+    counts = {}
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict) or "@value" in item:
+            continue
+        node = item.get("@id", id(item))
+        for key, value in item.items():
+            if key == "@id":
+                continue
+            if key == "@reverse" and isinstance(value, dict):
+                stack.extend(value.values())
+                continue
+            values = value if isinstance(value, list) else [value]
+            if key not in ("@list", "@graph", "@included"):
+                count = counts[node, key] = counts.get((node, key), 0) + len(values)
+                if count > limits.MAX_ARRAY_LENGTH:
+                    raise limits.LimitExceeded("array_too_long", limits.MAX_ARRAY_LENGTH)
+            stack.extend(values)
+
+
+def _check_dataset(dataset: dict) -> None:
+    """Refuse a dataset with more statements or blank nodes than an honest credential has, before the
+    canonicalization, whose cost grows with both."""
+    quads = sum(len(triples) for triples in dataset.values())
+    if quads > limits.MAX_QUADS:
+        raise limits.LimitExceeded("too_many_quads", limits.MAX_QUADS)
+    blank_nodes = {name for name in dataset if name.startswith("_:")}
+    for triples in dataset.values():
+        for triple in triples:
+            for position in ("subject", "object"):
+                if triple[position]["type"] == "blank node":
+                    blank_nodes.add(triple[position]["value"])
+    if len(blank_nodes) > limits.MAX_BLANK_NODES:
+        raise limits.LimitExceeded("too_many_blank_nodes", limits.MAX_BLANK_NODES)
+
+
+def _ours(error: BaseException) -> BaseException | None:
+    """Our own exception under pyld's wrappers, if any."""
+    cause = error
+    while cause is not None:
+        if isinstance(cause, (UnknownContext, UndefinedTerm, limits.LimitExceeded)):
+            return cause
+        cause = getattr(cause, "cause", None) or cause.__cause__
+    return None
 
 
 def canonicalize(document: dict) -> str:
-    """The document's canonical N-Quads. Raises UnknownContext or jsonld.JsonLdError on bad input."""
+    """The document's canonical N-Quads. Raises LimitExceeded, UndefinedTerm, UnknownContext or
+    jsonld.JsonLdError on bad input, each before the work grows past the limits."""
+    limits.check_structure(document)
+    resolved, processed = _caches()
+    options = {
+        "base": "",
+        "documentLoader": document_loader,
+        "contextResolver": _Resolver(resolved, document_loader),
+        "produceGeneralizedRdf": False,
+    }
     try:
-        with _LOCK:
-            return _Processor().normalize(
-                document,
-                {
-                    "algorithm": "URDNA2015",
-                    "format": "application/n-quads",
-                    "documentLoader": document_loader,
-                    "contextResolver": _Resolver(_RESOLVED, document_loader),
-                    "safe": True,
-                },
-            )
+        dataset = _Processor(processed).to_rdf(document, options)
     except jsonld.JsonLdError as error:
-        cause = error
-        while cause is not None:
-            if isinstance(cause, UnknownContext):
-                raise cause from error
-            cause = getattr(cause, "cause", None) or cause.__cause__
+        ours = _ours(error)
+        if ours is not None:
+            raise ours from error
         raise
+    _check_dataset(dataset)
+    return BoundedURDNA2015(max_work=limits.MAX_CANONICALIZATION_WORK).main(dataset, {"format": "application/n-quads"})

@@ -26,11 +26,20 @@ def base58_encode(data: bytes) -> str:
     return "1" * leading_zeros + encoded
 
 
+# Everything Laurel decodes is short: a public or secret Multikey is 48 characters, an Ed25519 signature at most
+# 88. Base conversion costs the square of the length (in any library: the `base58` package loops the same way),
+# so longer input is refused before it is read, and the decoder's work stays bounded.
+MAX_BASE58_CHARS = 128
+_BASE58_INDEX = {char: index for index, char in enumerate(BASE58_ALPHABET)}
+
+
 def base58_decode(text: str) -> bytes:
+    if len(text) > MAX_BASE58_CHARS:
+        raise KeyError_(f"longer than {MAX_BASE58_CHARS} base58 characters")
     number = 0
     for char in text:
-        index = BASE58_ALPHABET.find(char)
-        if index < 0:
+        index = _BASE58_INDEX.get(char)
+        if index is None:
             raise KeyError_(f"not base58: {char!r}")
         number = number * 58 + index
     leading_zeros = len(text) - len(text.lstrip("1"))

@@ -8,18 +8,30 @@ from datetime import UTC, datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from laurel.certificates.credentials.jsonld import canonicalize
+from laurel.certificates.credentials import limits
+from laurel.certificates.credentials.jsonld import UndefinedTerm, canonicalize
 from laurel.certificates.credentials.multikey import base58_encode, multibase_decode
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
 class ProofError(ValueError):
-    """The proof is missing, malformed or does not verify. `code` is a stable machine-readable reason."""
+    """The proof is missing, malformed or does not verify. `code` is a stable machine-readable reason; `detail`
+    names what the reason is about when there is such a thing (the undefined term, the limit's value)."""
 
     def __init__(self, code: str, detail: str = ""):
         super().__init__(detail or code)
         self.code = code
+        self.detail = detail
+
+
+def _refusal(error: Exception) -> ProofError | None:
+    """The ProofError for a credential refused before its signature is checked: too costly or not all signed."""
+    if isinstance(error, limits.LimitExceeded):
+        return ProofError(error.code, str(error.limit))
+    if isinstance(error, UndefinedTerm):
+        return ProofError("undefined_term", error.term)
+    return None
 
 
 def _hash_data(document: dict, proof_config: dict) -> bytes:
@@ -57,6 +69,10 @@ def verify(document: dict, *, resolve_key: Callable[[str], Ed25519PublicKey]) ->
     `resolve_key(verification_method)` returns the public key or raises ValueError."""
     if not isinstance(document, dict):
         raise ProofError("not_an_object")
+    try:
+        limits.check_structure(document)  # before anything reads the document further
+    except limits.LimitExceeded as error:
+        raise _refusal(error) from error
     proof = document.get("proof")
     if isinstance(proof, list) and len(proof) == 1:
         proof = proof[0]
@@ -69,8 +85,11 @@ def verify(document: dict, *, resolve_key: Callable[[str], Ed25519PublicKey]) ->
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
         raise ProofError("missing_verification_method")
+    proof_value = proof.get("proofValue", "")
+    if isinstance(proof_value, str) and len(proof_value) > limits.MAX_PROOF_VALUE_CHARS:
+        raise ProofError("proof_value_too_long", str(limits.MAX_PROOF_VALUE_CHARS))
     try:
-        signature = multibase_decode(proof.get("proofValue", ""))
+        signature = multibase_decode(proof_value)
     except ValueError as error:
         raise ProofError("malformed_proof_value", str(error)) from error
     try:
@@ -82,6 +101,8 @@ def verify(document: dict, *, resolve_key: Callable[[str], Ed25519PublicKey]) ->
     proof_config["@context"] = unsigned.get("@context")
     try:
         data = _hash_data(unsigned, proof_config)
+    except (limits.LimitExceeded, UndefinedTerm) as error:
+        raise _refusal(error) from error
     except Exception as error:  # pyld raises many kinds of errors on hostile JSON-LD
         raise ProofError("canonicalization_failed", str(error)[:200]) from error
     try:

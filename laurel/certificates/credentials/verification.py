@@ -29,10 +29,28 @@ class Result:
     errors: list[str] = field(default_factory=list)
     issuer: str = ""
     credential: dict | None = None
+    # What an error is about, by its code: the undefined term, the value of the limit exceeded.
+    details: dict[str, str] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
         return self.verdict == Verdict.VALID
+
+
+# Refusals of a credential too costly to check or not wholly covered by its signature; their detail names the
+# limit's value or the term.
+REFUSALS = {
+    "too_many_values",
+    "too_many_objects",
+    "inline_context_too_large",
+    "array_too_long",
+    "too_deep",
+    "too_many_quads",
+    "too_many_blank_nodes",
+    "canonicalization_too_costly",
+    "proof_value_too_long",
+    "undefined_term",
+}
 
 
 def issuer_id(document: dict) -> str:
@@ -42,7 +60,7 @@ def issuer_id(document: dict) -> str:
     return issuer if isinstance(issuer, str) else ""
 
 
-def _parse_time(value) -> datetime | None:
+def parse_time(value) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -69,11 +87,12 @@ def verify_credential(
     try:
         proof = proofs.verify(document, resolve_key=resolve_key)
     except proofs.ProofError as error:
-        return Result(Verdict.INVALID, checks=[], errors=[error.code], issuer=result.issuer)
+        details = {error.code: error.detail} if error.code in REFUSALS else {}
+        return Result(Verdict.INVALID, checks=[], errors=[error.code], issuer=result.issuer, details=details)
     if proof["verificationMethod"].split("#")[0] != result.issuer:
         return Result(Verdict.INVALID, errors=["key_not_issuers"], issuer=result.issuer)
     result.checks.append("proof")
-    valid_from, valid_until = _parse_time(document.get("validFrom")), _parse_time(document.get("validUntil"))
+    valid_from, valid_until = parse_time(document.get("validFrom")), parse_time(document.get("validUntil"))
     if "validFrom" in document and valid_from is None or "validUntil" in document and valid_until is None:
         return Result(Verdict.INVALID, checks=result.checks, errors=["malformed_dates"], issuer=result.issuer)
     if valid_from and valid_from > now:
