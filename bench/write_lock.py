@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LAUREL_DEBUG", "1")
 os.environ["LAUREL_DATA_DIR"] = tempfile.mkdtemp(prefix="laurel-bench-")
 os.environ["LAUREL_MEDIA_ROOT"] = os.path.join(os.environ["LAUREL_DATA_DIR"], "media")
@@ -29,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
 import django
 
 django.setup()
+
+ROOT = Path(__file__).resolve().parent.parent
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402

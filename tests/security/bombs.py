@@ -3,7 +3,12 @@ an entity-expanding DTD, CSV files past the limits. Used by tests/security/test_
 bench/import_bombs.py."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -106,3 +111,51 @@ def csv_of_wide_rows(columns: int = 200) -> bytes:
 
 def csv_of_a_million_commas() -> bytes:
     return "姓名,性别,单位\n".encode() + b"," * 1_000_000 + b"\n"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs in a fresh interpreter, whose memory (traced allocations, and growth of the peak resident size) is the
+# import's alone. Its address space is capped so that a reader without limits fails instead of eating the machine.
+MEASURE = """
+import json, resource, sys, time, tracemalloc
+resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+import django
+django.setup()
+from django.utils import translation
+from laurel.people import spreadsheets
+translation.activate("en")
+content = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+started = time.perf_counter()
+try:
+    spreadsheets.preview_import("persons", content)
+    outcome = "accepted"
+except spreadsheets.SpreadsheetError as error:
+    outcome = str(error)
+except MemoryError:
+    outcome = "MemoryError"
+seconds = time.perf_counter() - started
+peak = tracemalloc.get_traced_memory()[1]
+growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"outcome": outcome, "seconds": seconds, "traced_mb": peak / 2**20, "rss_growth_mb": growth / 1024}))
+"""
+
+
+def measure(path: Path, *, data_dir: Path, timeout: float) -> dict:
+    """Read `path` as an import of people in a fresh interpreter: the outcome (the refusal, in English), the
+    seconds it took, the peak of traced allocations and the growth of the peak resident size, in MB."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "laurel.settings",
+        "LAUREL_DEBUG": "1",
+        "LAUREL_DATA_DIR": str(data_dir),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-2000:])
+    return json.loads(completed.stdout.strip().splitlines()[-1])

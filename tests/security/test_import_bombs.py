@@ -2,10 +2,7 @@
 sees it, each XML part is streamed through bounded checks, and reading stops at the row and column limits. A
 1.6 MB workbook once took 105 s and 420 MB before it was refused."""
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,53 +13,7 @@ from laurel.people import spreadsheets
 from laurel.people.models import SpreadsheetImport
 from tests.security import bombs
 
-ROOT = Path(__file__).resolve().parents[2]
 MEMORY_BOUND_MB = 100
-
-# Runs in a fresh interpreter, whose memory (traced allocations, and growth of the peak resident size) is the
-# import's alone. Its address space is capped so that a reader without limits fails instead of eating the machine.
-MEASURE = """
-import json, resource, sys, time, tracemalloc
-resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
-import django
-django.setup()
-from django.utils import translation
-from laurel.people import spreadsheets
-translation.activate("en")
-content = open(sys.argv[1], "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-tracemalloc.start()
-started = time.perf_counter()
-try:
-    spreadsheets.preview_import("persons", content)
-    outcome = "accepted"
-except spreadsheets.SpreadsheetError as error:
-    outcome = str(error)
-except MemoryError:
-    outcome = "MemoryError"
-seconds = time.perf_counter() - started
-peak = tracemalloc.get_traced_memory()[1]
-growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-print(json.dumps({"outcome": outcome, "seconds": seconds, "traced_mb": peak / 2**20, "rss_growth_mb": growth / 1024}))
-"""
-
-
-def measure(path: Path, tmp_path: Path) -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "laurel.settings",
-        "LAUREL_DEBUG": "1",
-        "LAUREL_DATA_DIR": str(tmp_path / "data"),
-    }
-    try:
-        completed = subprocess.run(
-            [sys.executable, "-c", MEASURE, str(path)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{path.name} was still being read after 60 s")
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +36,10 @@ def hostile_files(tmp_path_factory) -> Path:
 def test_hostile_file_is_refused_within_bounded_memory(hostile_files, tmp_path, name, refusal):
     path = hostile_files / name
     assert path.stat().st_size < 20 * 1024 * 1024
-    figures = measure(path, tmp_path)
+    try:
+        figures = bombs.measure(path, data_dir=tmp_path / "data", timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name} was still being read after 60 s")
     assert figures["outcome"] == refusal
     assert figures["traced_mb"] < MEMORY_BOUND_MB
     assert figures["rss_growth_mb"] < MEMORY_BOUND_MB
