@@ -78,7 +78,13 @@ class Certificate(models.Model):
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     source_id = models.CharField(max_length=64, blank=True)
     batch_key = models.CharField(_("batch key"), max_length=100)
+    # Unique: the index (and the number made from it) is handed out once, by `services.allocate_status_indexes`.
     status_index = models.PositiveIntegerField(unique=True)
+    # The batch entry this certificate was issued for. One-to-one: a batch entry yields at most one certificate,
+    # however often (or however concurrently) its batch is run.
+    batch_entry = models.OneToOneField(
+        "BatchEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+    )
     credential = models.JSONField(_("signed credential"))
     credential_sha256 = models.CharField(max_length=64)
     pdf = models.FileField(upload_to="certificates/pdf/")
@@ -125,7 +131,14 @@ class IssuanceBatch(models.Model):
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("date on the certificates"))
     total = models.PositiveIntegerField(default=0)
+    # Entries looked at by the latest run (the progress bar).
     done = models.PositiveIntegerField(default=0)
+    # Certificates this batch issued, over all its runs, and how many of them earlier runs had issued when the
+    # latest run started (a run after a crash goes on where the last one stopped).
+    issued = models.PositiveIntegerField(default=0)
+    issued_by_earlier_run = models.PositiveIntegerField(default=0)
+    # People left out, as {"person", "code", "number"} ("held": held certificate `number` before this batch) or
+    # {"person", "reason"} (any other reason, already in words).
     skipped = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -146,6 +159,23 @@ class IssuanceBatch(models.Model):
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
 
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+    def skip_messages(self) -> list[str]:
+        """Why each skipped person got nothing from this batch, in the reader's language."""
+        messages = []
+        for skip in self.skipped:
+            if skip.get("code") == "held":
+                messages.append(
+                    _("%(name)s already held certificate %(number)s before this batch.")
+                    % {"name": skip["person"], "number": skip["number"]}
+                )
+            else:
+                messages.append(f"{skip['person']}: {skip.get('reason', '')}")
+        return messages
+
 
 class BatchEntry(models.Model):
     """One person in a batch with the texts of their own certificate, e.g. an honoree's own citation."""
@@ -159,6 +189,9 @@ class BatchEntry(models.Model):
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    # The status-list index (and so the certificate number) reserved for this entry when its batch first ran:
+    # a later run, after a crash, issues with the same number instead of taking a new one.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["pk"]
@@ -168,6 +201,19 @@ class BatchEntry(models.Model):
 
     def __str__(self):
         return f"{self.person_id} · {self.title}"
+
+
+class Counter(models.Model):
+    """A number handed out in order, never twice: the status-list index of each certificate, from which its
+    number is made. `services.allocate_status_indexes` takes the row's lock to move it on."""
+
+    STATUS_INDEX = "status_index"
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} = {self.value}"
 
 
 class SigningKey(models.Model):

@@ -4,6 +4,7 @@ import io
 import json
 import shutil
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from pypdf import PdfReader
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
 CREDENTIAL_ATTACHMENT = "credential.json"
+# A typst compiler refuses to be used by two threads at once ("Already borrowed"), and the compilers are shared
+# through the cache below: a threaded web server previewing a template while another thread renders would fail.
+_COMPILING = threading.Lock()
 
 
 class CertificateRenderError(Exception):
@@ -78,7 +82,8 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
     if credential:
         sys_inputs["credential"] = credential.decode()
     try:
-        return compiler.compile(sys_inputs=sys_inputs)
+        with _COMPILING:
+            return compiler.compile(sys_inputs=sys_inputs)
     except typst.TypstError as error:
         raise CertificateRenderError(
             _("The certificate could not be rendered: %(error)s") % {"error": error}

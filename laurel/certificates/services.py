@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from laurel.certificates import badges, pdf
-from laurel.certificates.models import BatchEntry, Certificate, IssuanceBatch, StatusList
+from laurel.certificates.models import BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
 from laurel.core.codes import make_token
 from laurel.core.services import log_action
 from laurel.people.models import Person
@@ -64,6 +65,116 @@ def _next_number(kind: str, year: int, index: int) -> str:
     return f"{KIND_PREFIX[kind]}{year}{index:06d}"
 
 
+def _highest_status_index() -> int:
+    return Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0
+
+
+def allocate_status_indexes(count: int = 1) -> range:
+    """Hand out `count` consecutive status-list indexes (each certificate's number is made from its index) that
+    no one else gets. The counter row stays locked until this short transaction commits, so two workers issuing
+    at the same moment take turns here. Reading the highest index issued so far and adding one, as Laurel once
+    did, gave two workers the same index: the second certificate then failed and was reported as already held.
+    """
+    with transaction.atomic():
+        counter, _created = Counter.objects.select_for_update().get_or_create(
+            name=Counter.STATUS_INDEX, defaults={"value": _highest_status_index}
+        )
+        counter.value += count
+        counter.save(update_fields=["value"])
+    return range(counter.value - count + 1, counter.value + 1)
+
+
+def _already_holds(recipient, batch_key: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s already holds a certificate for %(batch)s.") % {"name": recipient.name, "batch": batch_key},
+        code="already_held",
+    )
+
+
+def _prepare(
+    *,
+    template,
+    recipient,
+    title: str,
+    batch_key: str,
+    actor,
+    citation: str,
+    title_en: str,
+    citation_en: str,
+    issued_on: datetime.date,
+    valid_until,
+    supersedes: Certificate | None,
+    source,
+    batch_entry: BatchEntry | None,
+) -> tuple[Certificate, bytes]:
+    """The unsaved certificate with its signed credential, and its rendered PDF. Rendering takes a good part of a
+    second, so it runs outside any transaction: on SQLite a transaction that writes keeps every other writer
+    (a comment, a vote) waiting until it ends. Only the status index is taken, in its own short transaction."""
+    index = batch_entry.status_index if batch_entry is not None and batch_entry.status_index else None
+    if index is None:
+        index = allocate_status_indexes(1).start
+    certificate = Certificate(
+        number=_next_number(template.kind, issued_on.year, index),
+        token=make_token(),
+        template=template,
+        kind=template.kind,
+        recipient=recipient,
+        recipient_name=recipient.name,
+        recipient_name_en=recipient.name_en,
+        title=title,
+        title_en=title_en,
+        citation=citation,
+        citation_en=citation_en,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        supersedes=supersedes,
+        batch_key=batch_key,
+        status_index=index,
+        batch_entry=batch_entry,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if source is not None:
+        certificate.source_type = ContentType.objects.get_for_model(source)
+        certificate.source_id = str(source.pk)
+    certificate.credential = badges.sign(badges.build_credential(certificate))
+    document = credential_bytes(certificate)
+    certificate.credential_sha256 = _sha256(document)
+    rendered = pdf.render(template=template, data=pdf_data(certificate), credential=document)
+    return certificate, rendered
+
+
+def _store(certificate: Certificate, rendered: bytes, *, actor) -> Certificate:
+    """Write a prepared certificate in one short transaction. The unique constraints decide between two workers
+    issuing for the same person or the same batch entry at once: the second is refused here."""
+    certificate.pdf_sha256 = _sha256(rendered)
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered), save=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+            log_action(
+                "certificates.certificate.issued",
+                actor=actor,
+                obj=certificate,
+                data={
+                    "number": certificate.number,
+                    "batch_key": certificate.batch_key,
+                    "supersedes": certificate.supersedes and certificate.supersedes.number,
+                },
+            )
+    except IntegrityError:
+        certificate.pdf.delete(save=False)
+        if _holder(certificate.recipient, certificate.kind, certificate.batch_key) is not None:
+            raise _already_holds(certificate.recipient, certificate.batch_key) from None
+        # Anything else (this batch entry issued by another run at the same moment, say) is not the person
+        # "already holding one" and must not be reported as such: the caller decides.
+        raise
+    return certificate
+
+
+def _holder(recipient, kind: str, batch_key: str) -> Certificate | None:
+    return Certificate.objects.current().filter(recipient=recipient, kind=kind, batch_key=batch_key).first()
+
+
 def issue_one(
     *,
     template,
@@ -78,70 +189,42 @@ def issue_one(
     valid_until=None,
     supersedes: Certificate | None = None,
     source=None,
+    batch_entry: BatchEntry | None = None,
 ) -> Certificate:
     """Issue one certificate (PDF + signed credential). Refused if this person already holds a current
-    certificate of this kind for this batch."""
+    certificate of this kind for this batch. With `batch_entry`, issues with the number reserved for it."""
     issued_on = issued_on or timezone.localdate()
-    if Certificate.objects.current().filter(recipient=recipient, kind=template.kind, batch_key=batch_key).exists():
-        raise ValidationError(
-            _("%(name)s already holds a certificate for %(batch)s.") % {"name": recipient.name, "batch": batch_key}
-        )
-    with transaction.atomic():
-        index = (Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0) + 1
-        certificate = Certificate(
-            number=_next_number(template.kind, issued_on.year, index),
-            token=make_token(),
-            template=template,
-            kind=template.kind,
-            recipient=recipient,
-            recipient_name=recipient.name,
-            recipient_name_en=recipient.name_en,
-            title=title,
-            title_en=title_en,
-            citation=citation,
-            citation_en=citation_en,
-            issued_on=issued_on,
-            valid_until=valid_until,
-            supersedes=supersedes,
-            batch_key=batch_key,
-            status_index=index,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        if source is not None:
-            from django.contrib.contenttypes.models import ContentType
-
-            certificate.source_type = ContentType.objects.get_for_model(source)
-            certificate.source_id = str(source.pk)
-        certificate.credential = badges.sign(badges.build_credential(certificate))
-        document = credential_bytes(certificate)
-        certificate.credential_sha256 = _sha256(document)
-        rendered = pdf.render(template=template, data=pdf_data(certificate), credential=document)
-        certificate.pdf_sha256 = _sha256(rendered)
-        certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered), save=False)
-        try:
-            with transaction.atomic():
-                certificate.save()
-        except IntegrityError as error:
-            certificate.pdf.delete(save=False)
-            raise ValidationError(
-                _("%(name)s already holds a certificate for %(batch)s.") % {"name": recipient.name, "batch": batch_key}
-            ) from error
-        log_action(
-            "certificates.certificate.issued",
-            actor=actor,
-            obj=certificate,
-            data={"number": certificate.number, "batch_key": batch_key, "supersedes": supersedes and supersedes.number},
-        )
-    return certificate
+    if _holder(recipient, template.kind, batch_key) is not None:
+        raise _already_holds(recipient, batch_key)
+    certificate, rendered = _prepare(
+        template=template,
+        recipient=recipient,
+        title=title,
+        batch_key=batch_key,
+        actor=actor,
+        citation=citation,
+        title_en=title_en,
+        citation_en=citation_en,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        supersedes=supersedes,
+        source=source,
+        batch_entry=batch_entry,
+    )
+    return _store(certificate, rendered, actor=actor)
 
 
-def _transition(certificate: Certificate, new: str, **fields) -> None:
-    old = certificate.status
-    if new not in TRANSITIONS[old]:
+def _check_transition(certificate: Certificate, new: str) -> None:
+    if new not in TRANSITIONS[certificate.status]:
         raise InvalidTransition(
             _("A %(old)s certificate cannot become %(new)s.")
             % {"old": certificate.get_status_display(), "new": Certificate.Status(new).label}
         )
+
+
+def _transition(certificate: Certificate, new: str, **fields) -> None:
+    old = certificate.status
+    _check_transition(certificate, new)
     now = timezone.now()
     updated = Certificate.objects.filter(pk=certificate.pk, status=old).update(
         status=new, status_changed_at=now, **fields
@@ -166,26 +249,32 @@ def revoke(certificate: Certificate, *, reason: str, actor) -> Certificate:
 
 def correct_certificate(certificate: Certificate, *, actor, reason: str, **changes) -> Certificate:
     """Supersede `certificate` with a new one carrying `changes` (title, citation...) and the person's
-    current name. The old certificate is never changed in place."""
+    current name. The old certificate is never changed in place. The new one is rendered before the
+    transaction that swaps them, so that the transaction stays short."""
     allowed = {"title", "title_en", "citation", "citation_en", "valid_until"}
     if set(changes) - allowed:
         raise ValueError(f"cannot change {set(changes) - allowed}")
     fields = {name: getattr(certificate, name) for name in allowed} | changes
     # Checked before the old certificate is superseded: a refused correction leaves it valid.
     _check_correction(reason=reason, fields=fields)
+    _check_transition(certificate, Certificate.Status.SUPERSEDED)
+    # Signed and rendered outside any transaction: the write lock is held only for the short write below.
+    new, rendered = _prepare(
+        template=certificate.template,
+        recipient=certificate.recipient,
+        batch_key=certificate.batch_key,
+        actor=actor,
+        supersedes=certificate,
+        issued_on=timezone.localdate(),
+        source=None,
+        batch_entry=None,
+        **fields,
+    )
     before = certificate.status, certificate.status_changed_at
     try:
         with transaction.atomic():
             _transition(certificate, Certificate.Status.SUPERSEDED)
-            new = issue_one(
-                template=certificate.template,
-                recipient=certificate.recipient,
-                batch_key=certificate.batch_key,
-                actor=actor,
-                supersedes=certificate,
-                issued_on=timezone.localdate(),
-                **fields,
-            )
+            new = _store(new, rendered, actor=actor)
             refresh_status_list()
             log_action(
                 "certificates.certificate.superseded",
@@ -194,7 +283,7 @@ def correct_certificate(certificate: Certificate, *, actor, reason: str, **chang
                 data={"by": new.number, "reason": reason},
             )
     except BaseException:
-        # The database rolled back (say the PDF could not be rendered); the page shows the certificate as it is.
+        # The database rolled back; the page shows the certificate as it is.
         certificate.status, certificate.status_changed_at = before
         raise
     return new
@@ -320,34 +409,98 @@ def start_batch(
     return batch
 
 
+def _reserve_numbers(batch: IssuanceBatch) -> None:
+    """Reserve one status index (hence one certificate number) for each entry that will get a certificate, in
+    the entries' order, in one short transaction. The batch row's lock keeps two runs of the same batch (a task
+    requeued while the first still ran) from reserving twice; a reservation, once made, is kept for good."""
+    with transaction.atomic():
+        IssuanceBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        holders = Certificate.objects.current().filter(batch_key=batch.batch_key, kind=batch.template.kind)
+        waiting = list(
+            batch.entries.filter(status_index=None, certificate=None)
+            .exclude(person__in=holders.values("recipient"))
+            .order_by("pk")
+        )
+        if not waiting:
+            return
+        for entry, index in zip(waiting, allocate_status_indexes(len(waiting)), strict=True):
+            entry.status_index = index
+        BatchEntry.objects.bulk_update(waiting, ["status_index"])
+
+
+def _issue_entry(batch: IssuanceBatch, entry: BatchEntry) -> dict | None:
+    """Issue one entry's certificate, or say why it got none (a dict for `IssuanceBatch.skipped`)."""
+    person = entry.person
+    held = _holder(person, batch.template.kind, batch.batch_key)
+    if held is not None and held.batch_entry_id != entry.pk:
+        return {"person": person.name, "code": "held", "number": held.number}
+    if held is not None:
+        return None  # issued by another run of this batch since this run started
+    try:
+        issue_one(
+            template=batch.template,
+            recipient=person,
+            title=entry.title,
+            title_en=entry.title_en,
+            citation=entry.citation,
+            citation_en=entry.citation_en,
+            batch_key=batch.batch_key,
+            issued_on=batch.issued_on,
+            actor=batch.created_by,
+            source=entry.source,
+            batch_entry=entry,
+        )
+    except (ValidationError, IntegrityError) as error:
+        if Certificate.objects.filter(batch_entry=entry).exists():
+            return None  # another run of this batch issued it at the same moment
+        held = _holder(person, batch.template.kind, batch.batch_key)
+        if held is not None:
+            return {"person": person.name, "code": "held", "number": held.number}
+        if isinstance(error, IntegrityError):
+            raise
+        return {"person": person.name, "reason": " ".join(error.messages)}
+    return None
+
+
 def run_batch(batch_id: int) -> IssuanceBatch:
-    """Issue what is still missing in a batch; safe to run twice (people already holding one are skipped)."""
+    """Issue what is still missing in a batch. Safe to run again, after a crash or while another run of it
+    goes on: each entry gets at most one certificate, with the number reserved for it, and the report tells
+    what earlier runs issued from what people held before this batch. Each certificate is rendered outside any
+    transaction and written in its own short one."""
     batch = IssuanceBatch.objects.select_related("template", "created_by").get(pk=batch_id)
     if batch.status == IssuanceBatch.Status.FINISHED:
         return batch
-    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING)
-    skipped, done = [], 0
-    for entry in batch.entries.select_related("person").order_by("pk"):
-        try:
-            issue_one(
-                template=batch.template,
-                recipient=entry.person,
-                title=entry.title,
-                title_en=entry.title_en,
-                citation=entry.citation,
-                citation_en=entry.citation_en,
-                batch_key=batch.batch_key,
-                issued_on=batch.issued_on,
-                actor=batch.created_by,
-                source=entry.source,
-            )
-        except ValidationError as error:
-            skipped.append({"person": entry.person.name, "reason": " ".join(error.messages)})
-        done += 1
-        IssuanceBatch.objects.filter(pk=batch.pk).update(done=done)
-    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.FINISHED, skipped=skipped)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING, done=0)
+    try:
+        _reserve_numbers(batch)
+        entries = list(batch.entries.select_related("person").order_by("pk"))
+        issued_before = set(Certificate.objects.filter(batch_entry__in=entries).values_list("batch_entry", flat=True))
+        IssuanceBatch.objects.filter(pk=batch.pk).update(issued_by_earlier_run=len(issued_before))
+        skipped = []
+        for done, entry in enumerate(entries, start=1):
+            if entry.pk not in issued_before:
+                skip = _issue_entry(batch, entry)
+                if skip is not None:
+                    skipped.append(skip)
+            IssuanceBatch.objects.filter(pk=batch.pk).update(done=done)
+    except BaseException:
+        # The task ends here (a render error, say); staff see the batch failed and can start it anew.
+        IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.FAILED)
+        raise
+    issued = Certificate.objects.filter(batch_entry__batch=batch).count()
+    IssuanceBatch.objects.filter(pk=batch.pk).update(
+        status=IssuanceBatch.Status.FINISHED, skipped=skipped, issued=issued
+    )
     log_action(
-        "certificates.batch.finished", actor=batch.created_by, obj=batch, data={"done": done, "skipped": len(skipped)}
+        "certificates.batch.finished",
+        actor=batch.created_by,
+        obj=batch,
+        data={
+            "done": len(entries),
+            "issued": issued,
+            "issued_by_earlier_run": len(issued_before),
+            "skipped": len(skipped),
+        },
     )
     batch.refresh_from_db()
     return batch

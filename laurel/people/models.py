@@ -267,22 +267,38 @@ class ApiToken(models.Model):
 
 
 class SpreadsheetImport(models.Model):
-    """An uploaded spreadsheet awaiting confirmation after its preview, then applied once."""
+    """An uploaded spreadsheet: read and checked in the background, previewed, confirmed, then written in the
+    background, once. `rows_done`/`rows_total` drive the progress bar while a task reads the file."""
 
     class Kind(models.TextChoices):
         UNITS = "units", _("Units")
         PERSONS = "persons", _("Sci-tech workers")
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be read")
+        READING = "reading", _("Reading and checking the file")
         PREVIEWED = "previewed", _("Previewed")
+        APPLYING = "applying", _("Importing")
         APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    BUSY = (Status.QUEUED, Status.READING, Status.APPLYING)
 
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="imports/")
     original_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The uploader's language: the background tasks write the file's problems in it.
+    language = models.CharField(max_length=10, default="zh-hans")
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    # What the preview shows: counts, the first row errors and the first rows (see `imports.summary`).
+    preview = models.JSONField(default=dict, blank=True)
+    # Why the file was not imported, in words (a file beyond the limits, unreadable, ...).
+    failure = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -295,3 +311,15 @@ class SpreadsheetImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("people:import_preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY
+
+    @property
+    def can_be_confirmed(self) -> bool:
+        return (
+            self.status == self.Status.PREVIEWED
+            and not self.preview.get("error_count")
+            and bool(self.preview.get("rows"))
+        )

@@ -4,6 +4,7 @@ import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import two_factor
 from laurel.core.services import log_action
-from laurel.people import tokens
+from laurel.people import importfiles, tasks, tokens
 from laurel.people.models import ApiToken, Organization, Person, Role, SpreadsheetImport, User
 
 PERSON_FIELDS = (
@@ -132,33 +133,40 @@ def create_api_token(*, user: User, name: str, scope: str, expires_at: datetime.
     return raw
 
 
-def start_import(*, actor: User, kind: str, upload) -> SpreadsheetImport:
-    from laurel.people.spreadsheets import MAX_BYTES
+def start_import(*, actor: User, kind: str, upload, language: str = settings.LANGUAGE_CODE) -> SpreadsheetImport:
+    """Keep an uploaded spreadsheet and queue its reading. Refused at once when it is too big or a zip bomb
+    (the zip directory tells, in milliseconds); everything else about the file is checked by the task, in
+    `language`."""
+    if upload.size > importfiles.MAX_BYTES:
+        raise ValidationError(
+            _("The file is over %(size)d MB.") % {"size": importfiles.MAX_BYTES // (1024 * 1024)}, code="too_big"
+        )
+    try:
+        importfiles.check_upload(upload.read())
+    except importfiles.SpreadsheetError as error:
+        raise ValidationError(str(error), code="refused") from None
+    upload.seek(0)
+    with transaction.atomic():
+        spreadsheet_import = SpreadsheetImport.objects.create(
+            kind=kind, file=upload, original_name=upload.name[:255], created_by=actor, language=language
+        )
+        transaction.on_commit(lambda: tasks.read_import.enqueue(spreadsheet_import.pk))
+    return spreadsheet_import
 
-    if upload.size > MAX_BYTES:
-        raise ValidationError(_("The file is over 20 MB."), code="too_big")
-    return SpreadsheetImport.objects.create(kind=kind, file=upload, original_name=upload.name[:255], created_by=actor)
 
-
-def confirm_import(spreadsheet_import, *, actor: User) -> dict[str, int]:
-    """Apply a previewed import exactly once, even if the button is clicked twice."""
-    from laurel.people.spreadsheets import apply_import, preview_import
-
+def confirm_import(spreadsheet_import: SpreadsheetImport, *, actor: User) -> None:
+    """Queue the writing of a previewed import, exactly once even if the button is clicked twice."""
+    if spreadsheet_import.status in (SpreadsheetImport.Status.APPLYING, SpreadsheetImport.Status.APPLIED):
+        raise ValidationError(_("This file has already been imported."), code="already_applied")
+    if not spreadsheet_import.can_be_confirmed:
+        raise ValidationError(_("This file cannot be imported; its page says why."), code="not_ready")
     with transaction.atomic():
         claimed = SpreadsheetImport.objects.filter(
             pk=spreadsheet_import.pk, status=SpreadsheetImport.Status.PREVIEWED
-        ).update(status=SpreadsheetImport.Status.APPLIED)
+        ).update(status=SpreadsheetImport.Status.APPLYING, confirmed_by=actor, rows_done=0)
         if claimed != 1:
             raise ValidationError(_("This file has already been imported."), code="already_applied")
-        spreadsheet_import.file.open("rb")
-        try:
-            content = spreadsheet_import.file.read()
-        finally:
-            spreadsheet_import.file.close()
-        preview = preview_import(spreadsheet_import.kind, content)
-        result = apply_import(preview, actor=actor)
-        SpreadsheetImport.objects.filter(pk=spreadsheet_import.pk).update(result=result)
-    return result
+        transaction.on_commit(lambda: tasks.write_import.enqueue(spreadsheet_import.pk))
 
 
 def revoke_role(role: Role, *, actor: User) -> None:

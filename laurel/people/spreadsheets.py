@@ -1,7 +1,8 @@
 """Import and export of units and sci-tech workers as XLSX or CSV, in the shape associations keep.
 
-An import is read whole and checked row by row first; it is written only when every row is right, in one
-transaction. Headers may be English keys or the Chinese column names of the export.
+An import is read whole (within the bounds of `importfiles`) and checked row by row first; it is written only
+when every row is right, in one transaction. Headers may be English keys or the Chinese column names of the
+export.
 """
 
 import csv
@@ -15,15 +16,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.services import log_action
+from laurel.people.importfiles import Progress, SpreadsheetError, read_rows
 from laurel.people.models import Organization, Person
 
-MAX_ROWS = 50_000
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_BYTES = 20 * 1024 * 1024
 
 # key -> (Chinese header, English header)
 UNIT_COLUMNS = {
@@ -56,10 +56,6 @@ NO = {"", "0", "no", "n", "false", "否"}
 GENDER_WORDS = {"female": "female", "f": "female", "女": "female", "male": "male", "m": "male", "男": "male"}
 
 
-class SpreadsheetError(Exception):
-    """The file as a whole cannot be read (not a spreadsheet, no header, too big)."""
-
-
 @dataclass
 class RowError:
     row: int
@@ -80,47 +76,6 @@ class ImportPreview:
         return not self.errors and bool(self.rows)
 
 
-def read_table(content: bytes) -> list[list[str]]:
-    """Read an XLSX or CSV file (UTF-8 or GB18030) into rows of strings, judged by content, not name."""
-    if len(content) > MAX_BYTES:
-        raise SpreadsheetError(_("The file is over 20 MB."))
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            table = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-            workbook.close()
-        except Exception:
-            raise SpreadsheetError(_("The file looks like an XLSX workbook but cannot be read.")) from None
-        return table
-    if b"\x00" in content[:4096]:
-        raise SpreadsheetError(_("The file is neither an XLSX workbook nor a CSV file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SpreadsheetError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error:
-        raise SpreadsheetError(_("The CSV file is malformed.")) from None
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _header_map(kind: str, header: list[str]) -> dict[int, str]:
     columns = KINDS[kind]
     lookup = {}
@@ -139,19 +94,27 @@ def _header_map(kind: str, header: list[str]) -> dict[int, str]:
     return mapping
 
 
-def preview_import(kind: str, content: bytes) -> ImportPreview:
-    table = [row for row in read_table(content) if any(cell for cell in row)]
+def preview_import(kind: str, content: bytes, *, progress: Progress | None = None) -> ImportPreview:
+    return check_table(kind, read_table(content, progress=progress))
+
+
+def read_table(content: bytes, *, progress: Progress | None = None) -> list[list[str]]:
+    """The rows of a file, within the reading limits. Laurel's CSV export marks text that would start a formula
+    with an apostrophe, which is not part of the value (its XLSX export writes such text as text cells, unmarked)."""
+    rows = read_rows(content, progress=progress)
+    if content.startswith(XLSX_MAGIC):
+        return rows
+    return [[exports.unescape(cell) for cell in row] for row in rows]
+
+
+def check_table(kind: str, table: list[list[str]]) -> ImportPreview:
+    """Check the non-empty rows read from a file (the first names the columns) against the database."""
     if not table:
         raise SpreadsheetError(_("The file is empty."))
-    if len(table) - 1 > MAX_ROWS:
-        raise SpreadsheetError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
     mapping = _header_map(kind, table[0])
-    # Laurel's CSV export marks text that would start a formula with an apostrophe; it is not part of the value.
-    # (Its XLSX export writes such text as text cells, unmarked.)
-    text = (lambda cell: cell) if content.startswith(XLSX_MAGIC) else exports.unescape
     records = []
     for number, row in enumerate(table[1:], start=2):
-        record = {key: (text(row[index]) if index < len(row) else "") for index, key in mapping.items()}
+        record = {key: (row[index] if index < len(row) else "") for index, key in mapping.items()}
         record["row_number"] = number
         records.append(record)
     preview = ImportPreview(kind=kind)

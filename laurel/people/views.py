@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -117,7 +118,10 @@ class ImportView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             spreadsheet_import = services.start_import(
-                actor=self.request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+                actor=self.request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                language=get_language(),
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -126,19 +130,22 @@ class ImportView(StaffRequiredMixin, FormView):
 
 
 class ImportPreviewView(StaffRequiredMixin, DetailView):
+    """The import's page: a progress bar while a task reads or writes the file (HTMX polls the status
+    fragment), then the preview with its errors and the confirm button, then the result."""
+
     model = SpreadsheetImport
     template_name = "people/import_preview.html"
 
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["people/import_preview.html#status"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            with self.object.file.open("rb") as handle:
-                preview = spreadsheets.preview_import(self.object.kind, handle.read())
-            context["preview"] = preview
-            context["sample"] = preview.rows[:20]
-        except spreadsheets.SpreadsheetError as error:
-            context["file_error"] = str(error)
-        return context
+        list_view = (
+            "people:person_list" if self.object.kind == SpreadsheetImport.Kind.PERSONS else "people:organization_list"
+        )
+        return super().get_context_data(list_url=reverse(list_view), **kwargs)
 
 
 @require_POST
@@ -147,17 +154,10 @@ def confirm_import(request, pk):
         raise PermissionDenied
     spreadsheet_import = get_object_or_404(SpreadsheetImport, pk=pk)
     try:
-        result = services.confirm_import(spreadsheet_import, actor=request.user)
-    except (ValidationError, spreadsheets.SpreadsheetError) as error:
-        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        messages.error(request, message)
-        return redirect(spreadsheet_import)
-    messages.success(
-        request,
-        _("Imported: %(created)d new, %(updated)d updated.")
-        % {"created": result["created"], "updated": result["updated"]},
-    )
-    return redirect("people:person_list" if spreadsheet_import.kind == "persons" else "people:organization_list")
+        services.confirm_import(spreadsheet_import, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(spreadsheet_import)
 
 
 class ExportView(StaffRequiredMixin, ListView):

@@ -153,7 +153,9 @@ def test_campaign_certificates_only_missing_honorees_are_issued_again(
     with django_capture_on_commit_callbacks(execute=True):
         batch = handoffs.issue_campaign_certificates(published_campaign, template=template, actor=staff)
     batch.refresh_from_db()
-    assert batch.skipped == [{"person": "王䶮", "reason": f"王䶮 已持有 campaign:{published_campaign.pk} 的证书。"}]
+    held = Certificate.objects.get(recipient_name="王䶮")
+    assert batch.skip_messages() == [f"王䶮 在本批次之前已持有证书 {held.number}。"]
+    assert (batch.issued, batch.issued_by_earlier_run) == (1, 0)
     assert Certificate.objects.count() == 2
 
 

@@ -59,14 +59,17 @@ def test_person_form_refuses_a_pdf_posing_as_a_photo(staff_client, unit):
     assert Person.objects.count() == 0
 
 
-def test_import_preview_then_confirm_once(staff_client):
+def test_import_preview_then_confirm_once(staff_client, django_capture_on_commit_callbacks):
     OrganizationFactory(name="云州大学")
     upload = SimpleUploadedFile("people.csv", "姓名,性别,单位\n王芳,女,云州大学\n".encode())
-    response = staff_client.post(reverse("people:import"), {"kind": "persons", "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the file is read by a task after the upload
+        response = staff_client.post(reverse("people:import"), {"kind": "persons", "file": upload})
     spreadsheet_import = SpreadsheetImport.objects.get()
     assert response.url == spreadsheet_import.get_absolute_url()
+    assert spreadsheet_import.status == SpreadsheetImport.Status.PREVIEWED
     assert Person.objects.count() == 0
-    staff_client.post(reverse("people:import_confirm", kwargs={"pk": spreadsheet_import.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("people:import_confirm", kwargs={"pk": spreadsheet_import.pk}))
     second = staff_client.post(
         reverse("people:import_confirm", kwargs={"pk": spreadsheet_import.pk}), headers={"accept-language": "en"}
     )
@@ -74,6 +77,8 @@ def test_import_preview_then_confirm_once(staff_client):
     assert second.status_code == 302
     messages = [str(message) for message in second.wsgi_request._messages]
     assert messages[-1] == "This file has already been imported."
+    page = staff_client.get(spreadsheet_import.get_absolute_url(), headers={"accept-language": "en"})
+    assert "Imported: 1 new, 0 updated." in page.content.decode()
 
 
 def test_export_downloads_xlsx(staff_client):
