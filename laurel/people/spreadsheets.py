@@ -5,9 +5,7 @@ when every row is right, in one transaction. Headers may be English keys or the 
 export.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import Any
 

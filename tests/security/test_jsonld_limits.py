@@ -95,7 +95,7 @@ def test_poisoned_credential_is_refused_by_the_issue_api_naming_the_limit(
     client, credential, staff, poison, code, limit
 ):
     unsigned = {name: value for name, value in credential.items() if name not in {"proof", "credentialStatus", "id"}}
-    token = create_api_token(user=staff, name="issuer")
+    token = create_api_token(user=staff, name="issuer", scope="write")
     with deadline(GUARD_SECONDS):
         response = client.post(
             reverse("certificates:api_issue"),

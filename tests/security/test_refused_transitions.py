@@ -436,6 +436,6 @@ def test_confirming_an_import_with_a_wrong_row_leaves_it_previewed_and_imports_n
     )
     spreadsheet_import = people.start_import(actor=staff, kind="persons", upload=upload)
     refused(
-        lambda: people.confirm_import(spreadsheet_import, actor=staff), spreadsheet_import, match="nothing was imported"
+        lambda: people.confirm_import(spreadsheet_import, actor=staff), spreadsheet_import, match="cannot be imported"
     )
     assert Person.objects.count() == 0

@@ -151,7 +151,7 @@ def _unsigned(**changes) -> dict:
 
 
 def _issue(client, staff, credential):
-    token = create_api_token(user=staff, name="issuer")
+    token = create_api_token(user=staff, name="issuer", scope="write")
     return client.post(
         reverse("certificates:api_issue"),
         {"credential": credential},
