@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
+from laurel.core.uploads import judge_image
 from laurel.outreach import mail
 from laurel.outreach.models import Availability, BlockedDate, Membership, PreferredDate, Talk, TalkPhoto, TalkTopic
 
@@ -203,18 +204,20 @@ def mark_delivered(talk: Talk, *, actor) -> Talk:
 
 
 def file_report(talk: Talk, *, actor, headcount: int, online_views: int, news_link: str, photos: list) -> Talk:
-    from laurel.people.validators import validate_photo
-
-    if talk.status == S.CONFIRMED:
-        talk = mark_delivered(talk, actor=actor)
     if len(photos) + talk.photos.count() < MIN_PHOTOS:
         raise ValidationError({"photos": _("Add at least three photos of the talk.")})
-    for photo in photos:
-        validate_photo(photo)
     if headcount < 0 or online_views < 0:
         raise ValidationError(_("Counts cannot be negative."))
+    judged = []
+    for photo in photos:  # judged by content and re-encoded without metadata (laurel/core/uploads.py)
+        try:
+            judged.append(judge_image(photo))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.error_list}) from None
+    if talk.status == S.CONFIRMED:
+        talk = mark_delivered(talk, actor=actor)
     with transaction.atomic():
-        for photo in photos:
+        for photo in judged:
             TalkPhoto.objects.create(talk=talk, image=photo)
         transition(
             talk,
