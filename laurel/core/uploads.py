@@ -116,8 +116,8 @@ def judge_image(upload, *, max_bytes: int | None = None) -> JudgedFile:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValidationError(
-                    _("The photo is %(width)d × %(height)d pixels; the limit is %(limit)d million pixels.")
-                    % {"width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000},
+                    _("The photo is %(width)d × %(height)d pixels; the limit is %(limit)s pixels.")
+                    % {"width": width, "height": height, "limit": f"{MAX_IMAGE_PIXELS:,}"},
                     code="too_many_pixels",
                 )
             image.load()
@@ -126,8 +126,7 @@ def judge_image(upload, *, max_bytes: int | None = None) -> JudgedFile:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("The photo has too many pixels; the limit is %(limit)d million pixels.")
-            % {"limit": MAX_IMAGE_PIXELS // 1_000_000},
+            _("The photo has too many pixels; the limit is %(limit)s pixels.") % {"limit": f"{MAX_IMAGE_PIXELS:,}"},
             code="too_many_pixels",
         ) from None
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError, EOFError... on damaged or foreign files
