@@ -148,21 +148,23 @@ def _response(handle, *, filename: str, download: bool, cache: str) -> FileRespo
 def relocate_files(model, field_name: str) -> int:
     """Move every file a field names out of the old single media area (MEDIA_ROOT/<name>: the uploader's names or
     sequential numbers, all under the public /media/) into the field's storage under a random name, and point the
-    row at it. Run by the data migrations; running it again moves nothing. Returns the number of files moved."""
+    rows at it. Run by the data migrations; running it again (or after a crash) moves only what is left. Returns
+    the number of files moved."""
     field = model._meta.get_field(field_name)
     old_area = FileSystemStorage(location=settings.MEDIA_ROOT)
-    moved: dict[str, str] = {}
-    rows = model._default_manager.exclude(**{field_name: ""}).values_list("pk", field_name)
-    for pk, name in list(rows):
-        if name not in moved:
-            if field.storage.exists(name) or not old_area.exists(name):
-                continue  # moved already, or lost before (nothing to move)
-            with old_area.open(name, "rb") as handle:
-                moved[name] = field.storage.save(f"{posixpath.dirname(name)}/file", handle)
-        model._default_manager.filter(pk=pk, **{field_name: name}).update(**{field_name: moved[name]})
-    for name in moved:
+    names = model._default_manager.exclude(**{field_name: ""}).values_list(field_name, flat=True).order_by().distinct()
+    moved = 0
+    for name in list(names):
+        if field.storage.exists(name) or not old_area.exists(name):
+            continue  # moved already, or lost before (nothing to move)
+        with old_area.open(name, "rb") as handle:
+            new_name = field.storage.save(f"{posixpath.dirname(name)}/file", handle)
+        model._default_manager.filter(**{field_name: name}).update(**{field_name: new_name})
         old_area.delete(name)
-    for directory in {posixpath.dirname(name) for name in moved}:
-        with contextlib.suppress(OSError):  # only empty folders go
-            Path(old_area.path(directory)).rmdir()
-    return len(moved)
+        moved += 1
+        directory = posixpath.dirname(name)
+        while directory:  # the emptied folders go, up to (not including) MEDIA_ROOT; a folder still in use stays
+            with contextlib.suppress(OSError):
+                Path(old_area.path(directory)).rmdir()
+            directory = posixpath.dirname(directory)
+    return moved
