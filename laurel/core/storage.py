@@ -118,10 +118,7 @@ def serve_file(field_file, *, filename: str, download: bool = False) -> FileResp
 
 def serve_public(request, path):
     """Development only (`make demo`): MEDIA_ROOT/public at /media/public/, as the web server serves it."""
-    try:
-        full_path = Path(safe_join(public_storage().location, path))
-    except ValueError:
-        raise Http404 from None
+    full_path = Path(safe_join(public_storage().location, path))  # a path leaving the area is refused (400)
     if not full_path.is_file():
         raise Http404
     return _response(full_path.open("rb"), filename=full_path.stem, download=False, cache="public, max-age=3600")
