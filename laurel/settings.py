@@ -213,8 +213,11 @@ STATIC_ROOT = Path(env_str("LAUREL_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "laurel" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LAUREL_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploads: MEDIA_ROOT/private (the default: served by Laurel after a permission check) and MEDIA_ROOT/public
+# (article covers, served by the web server at /media/public/). See laurel/core/storage.py.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "laurel.core.storage.PrivateStorage"},
+    "public": {"BACKEND": "laurel.core.storage.PublicStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from laurel.api import api
+from laurel.core import storage
 
 handler403 = "laurel.core.errors.permission_denied"
 handler404 = "laurel.core.errors.page_not_found"
@@ -23,11 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
-    # Development only: serve uploads, never the private ones (nomination documents, spreadsheets).
-    urlpatterns += [
-        re_path(
-            r"^media/(?P<path>(?!honors/|imports/).*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # Development only (`make demo`): the public media area, as the web server serves it in production. Private
+    # files (MEDIA_ROOT/private) have no URL at all.
+    urlpatterns += [re_path(r"^media/public/(?P<path>.+)$", storage.serve_public)]

@@ -1,8 +1,11 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.certificates.models import CertificateTemplate
+from laurel.core.forms import StoredFileInput
+from laurel.core.uploads import judge_image
 from laurel.core.widgets import DateInput
 from laurel.people.models import Person
 
@@ -14,6 +17,19 @@ class TemplateForm(forms.ModelForm):
             "kind", "name", "heading", "heading_en", "association_name", "association_name_en", "signatory",
             "seal", "signature",
         ]  # fmt: skip
+        widgets = {"seal": StoredFileInput(), "signature": StoredFileInput()}
+
+    # The seal and the signature are judged by content and re-encoded without metadata (a PNG keeps its
+    # transparency); they are private files, printed on certificates and never served.
+    def clean_seal(self):
+        return self._judged("seal")
+
+    def clean_signature(self):
+        return self._judged("signature")
+
+    def _judged(self, name):
+        value = self.cleaned_data.get(name)
+        return judge_image(value) if isinstance(value, UploadedFile) else value
 
 
 def issue_date_field() -> forms.DateField:

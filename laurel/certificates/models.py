@@ -116,6 +116,11 @@ class Certificate(models.Model):
     def get_absolute_url(self):
         return reverse("certificates:verify", kwargs={"token": self.token})
 
+    @property
+    def pdf_is_public(self) -> bool:
+        """Whether the verification link still hands out the PDF (not once the certificate is revoked)."""
+        return self.status != self.Status.REVOKED
+
 
 class IssuanceBatch(models.Model):
     """A background issuance of many certificates, one per entry; `done` counts progress for the progress bar."""

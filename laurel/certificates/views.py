@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from laurel.certificates import badges, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
+from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin
 
 SAMPLE = {
@@ -88,10 +89,16 @@ def credential_download(request, token):
 
 @require_GET
 def pdf_download(request, token):
+    """The public gets a certificate's PDF only through its unguessable verification link, and only while the
+    certificate is not revoked: a revoked PDF still looks valid on paper. Staff and the honoree keep theirs."""
     certificate = get_object_or_404(Certificate, token=token[:64])
-    response = HttpResponse(services.pdf_bytes(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    return response
+    if not certificate.pdf_is_public:
+        raise Http404
+    return _pdf_response(certificate)
+
+
+def _pdf_response(certificate: Certificate):
+    return serve_file(certificate.pdf, filename=certificate.number, download=True)
 
 
 def verify_upload(request):
@@ -281,7 +288,7 @@ def my_download(request, pk, file_format):
         raise PermissionDenied
     if file_format == "json":
         return credential_download(request, certificate.token)
-    return pdf_download(request, certificate.token)
+    return _pdf_response(certificate)
 
 
 # Verifications (the upload page and the VC API's verify) per address and minute, counted in the shared cache.

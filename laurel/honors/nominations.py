@@ -39,7 +39,6 @@ EDITABLE = {Status.DRAFT, Status.RETURNED}
 NOMINATION_FIELDS = (
     "category", "story", "citation", "citation_en", "video_url", "years_in_city", "in_post", "titles_held", "consent",
 )  # fmt: skip
-PDF_FIELDS = ("evidence", "unit_opinion", "integrity_certificate")
 
 # Tests switch this off to show that without the lock two simultaneous submissions overrun the quota.
 LOCK_QUOTA = True
@@ -77,29 +76,27 @@ def _check_can_nominate(campaign: Campaign, unit, person, actor) -> str:
     raise PermissionDenied
 
 
-def _validate_files(uploads: dict[str, Any]) -> None:
-    errors = {}
+def _judge_files(uploads: dict[str, Any]) -> dict[str, Any]:
+    """Each upload judged by its content; the judged files (not the uploads) are what the nomination keeps."""
+    judged, errors = {}, {}
     for name, upload in uploads.items():
-        if upload is None:
+        if upload is None or name not in (*files.PDF_FIELDS, *files.IMAGE_FIELDS):
             continue
         try:
-            if name in PDF_FIELDS:
-                files.validate_pdf(upload)
-            elif name == "id_photo":
-                files.validate_image(upload)
+            judged[name] = files.judge_nomination_file(name, upload)
         except ValidationError as error:
-            errors[name] = error.messages
+            errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
+    return judged
 
 
-def _apply(nomination: Nomination, data: dict[str, Any], uploads: dict[str, Any]) -> None:
+def _apply(nomination: Nomination, data: dict[str, Any], judged: dict[str, Any]) -> None:
     for name in NOMINATION_FIELDS:
         if name in data:
             setattr(nomination, name, data[name])
-    for name, upload in uploads.items():
-        if upload is not None and name in (*PDF_FIELDS, "id_photo"):
-            setattr(nomination, name, upload)
+    for name, judged_file in judged.items():
+        setattr(nomination, name, judged_file)
     limit = nomination.campaign.story_limit
     if len(nomination.story) > limit:
         raise ValidationError(
@@ -116,10 +113,9 @@ def create_nomination(
     channel = _check_can_nominate(campaign, unit, person, actor)
     if campaign.stage != Stage.OPEN or timezone.now() >= campaign.nomination_deadline:
         raise ValidationError(_("This campaign is not open for nominations."), code="closed")
-    uploads = uploads or {}
-    _validate_files(uploads)
+    judged = _judge_files(uploads or {})
     nomination = Nomination(campaign=campaign, unit=unit, person=person, nominated_by=actor, channel=channel)
-    _apply(nomination, data, uploads)
+    _apply(nomination, data, judged)
     nomination.full_clean(exclude=["nominated_by", "status", "person", "campaign"], validate_constraints=False)
     if Nomination.objects.filter(campaign=campaign, person=person).exclude(status=Status.WITHDRAWN).exists():
         raise ValidationError({"person": _("%(name)s is already nominated in this campaign.") % {"name": person.name}})
@@ -137,9 +133,8 @@ def update_nomination(nomination: Nomination, *, actor, data: dict[str, Any], up
         raise PermissionDenied
     if nomination.status not in EDITABLE:
         raise ValidationError(_("Only drafts and returned nominations can be changed."), code="locked")
-    uploads = uploads or {}
-    _validate_files(uploads)
-    _apply(nomination, data, uploads)
+    judged = _judge_files(uploads or {})
+    _apply(nomination, data, judged)
     nomination.full_clean(exclude=["nominated_by", "status", "person", "campaign"], validate_constraints=False)
     with transaction.atomic():
         nomination.save()
@@ -152,13 +147,13 @@ def add_photo(nomination: Nomination, *, actor, image, caption: str = "") -> Nom
         raise PermissionDenied
     if nomination.status not in EDITABLE:
         raise ValidationError(_("Only drafts and returned nominations can be changed."), code="locked")
-    try:
-        files.validate_image(image)
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages})
     if nomination.photos.count() >= files.MAX_PHOTOS:
         raise ValidationError({"image": _("At most %(count)d photos.") % {"count": files.MAX_PHOTOS}})
-    return NominationPhoto.objects.create(nomination=nomination, image=image, caption=caption)
+    try:
+        judged = files.judge_photo(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.error_list}) from None
+    return NominationPhoto.objects.create(nomination=nomination, image=judged, caption=caption)
 
 
 def remove_photo(photo: NominationPhoto, *, actor) -> None:
@@ -182,7 +177,7 @@ def _completeness_problems(nomination: Nomination) -> dict[str, str]:
             "max": files.MAX_PHOTOS,
             "count": photo_count,
         }
-    for name in PDF_FIELDS:
+    for name in files.PDF_FIELDS:
         if not getattr(nomination, name):
             problems[name] = _("Upload the %(document)s.") % {"document": Nomination._meta.get_field(name).verbose_name}
     return problems

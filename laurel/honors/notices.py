@@ -75,11 +75,12 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
         errors["statement"] = _("Explain the objection in at least a sentence.")
     if len(evidence) > MAX_EVIDENCE_FILES:
         errors["evidence"] = _("At most %(count)d files.") % {"count": MAX_EVIDENCE_FILES}
+    judged = []
     for upload in evidence:
         try:
-            files.validate_evidence(upload)
+            judged.append(files.judge_evidence(upload))
         except ValidationError as error:
-            errors["evidence"] = error.messages
+            errors["evidence"] = error.error_list
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -92,7 +93,7 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
             language=get_language() or "zh-hans",
         )
         ObjectionEvidence.objects.bulk_create(
-            ObjectionEvidence(objection=objection, file=upload) for upload in evidence
+            ObjectionEvidence(objection=objection, file=judged_file) for judged_file in judged
         )
         log_action(
             "honors.objection.filed", obj=nomination, data={"objection": objection.pk, "name": objection.full_name}

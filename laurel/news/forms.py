@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.widgets import DateTimeInput
@@ -22,12 +21,6 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
             self.fields["translation_of"].queryset = Article.objects.exclude(pk=self.instance.pk)
-
-    def clean_cover(self):
-        cover = self.cleaned_data.get("cover")
-        if cover and getattr(cover, "size", 0) > settings.LAUREL_MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is too large (at most 5 MB)."))
-        return cover
 
     def tag_names(self) -> list[str]:
         return [name for name in self.cleaned_data["tags"].replace("，", ",").split(",") if name.strip()]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
+from laurel.core.storage import public_storage
 from laurel.events.models import Event
 from laurel.honors.models import Campaign
 from laurel.outreach.models import LectureGroup
@@ -64,7 +65,8 @@ class Article(models.Model):
     reporter = models.CharField(_("reporter"), max_length=100, blank=True)
     release_at = models.DateTimeField(_("release time"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    cover = models.ImageField(_("cover photo"), upload_to="news/covers/", blank=True)
+    # The one public upload: every visitor sees it, so it lives in the public media area (laurel/core/storage.py).
+    cover = models.ImageField(_("cover photo"), upload_to="news/covers/", storage=public_storage, blank=True)
     cover_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
     event = models.ForeignKey(

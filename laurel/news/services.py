@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import pagecache
 from laurel.core.services import log_action
+from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
@@ -55,9 +56,19 @@ def set_tags(article: Article, names: list[str]) -> None:
     article.tags.set(tags)
 
 
-@transaction.atomic
 def save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None = None, cover=None):
-    """Create (article=None) or update an article. Its body is rendered and sanitized once, here."""
+    """Create (article=None) or update an article. Its body is rendered and sanitized once, here. The cover is
+    judged by its content and re-encoded without metadata before the transaction (laurel/core/uploads.py)."""
+    if cover is not None:
+        try:
+            cover = judge_image(cover)
+        except ValidationError as error:
+            raise ValidationError({"cover": error.error_list}) from None
+    return _save_article(article, actor=actor, data=data, tags=tags, cover=cover)
+
+
+@transaction.atomic
+def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None, cover):
     _check_translation(data, article)
     created = article is None
     if created:

@@ -7,7 +7,6 @@ from laurel.outreach.models import AudienceType, District, LectureGroup, Members
 from laurel.outreach.queries import candidates
 from laurel.outreach.services import MAX_SIZE
 from laurel.people.models import Person
-from laurel.people.validators import validate_photo
 
 
 class TalkRequestForm(forms.ModelForm):
@@ -74,17 +73,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultiplePhotoField(forms.ImageField):
+class MultiplePhotoField(forms.FileField):
+    """Several files; the service judges each by its content (laurel/core/uploads.py)."""
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = [super(MultiplePhotoField, self).clean(item, initial) for item in files]
-        for item in cleaned:
-            validate_photo(item)
-        return cleaned
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
 class ReportForm(forms.Form):

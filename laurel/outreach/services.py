@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
+from laurel.core.uploads import judge_image
 from laurel.outreach import mail
 from laurel.outreach.models import Availability, BlockedDate, Membership, PreferredDate, Talk, TalkPhoto, TalkTopic
 
@@ -209,22 +210,24 @@ def mark_delivered(talk: Talk, *, actor) -> Talk:
 def file_report(talk: Talk, *, actor, headcount: int, online_views: int, news_link: str, photos: list) -> Talk:
     """The report after the talk: a confirmed talk is marked delivered and reported in one step. Everything is
     checked before the talk moves, so a refused report leaves it as it was."""
-    from laurel.people.validators import validate_photo
-
     if talk.status not in (S.CONFIRMED, S.DELIVERED):
         raise InvalidTransition(talk, talk.status, S.REPORTED)
     if talk.status == S.CONFIRMED:
         check_held(talk)
     if len(photos) + talk.photos.count() < MIN_PHOTOS:
         raise ValidationError({"photos": _("Add at least three photos of the talk.")})
-    for photo in photos:
-        validate_photo(photo)
     if headcount < 0 or online_views < 0:
         raise ValidationError(_("Counts cannot be negative."))
+    judged = []
+    for photo in photos:  # judged by content and re-encoded without metadata (laurel/core/uploads.py)
+        try:
+            judged.append(judge_image(photo))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.error_list}) from None
     with transaction.atomic():
         if talk.status == S.CONFIRMED:
             transition(talk, to=S.DELIVERED, actor=actor)
-        for photo in photos:
+        for photo in judged:
             TalkPhoto.objects.create(talk=talk, image=photo)
         transition(
             talk,

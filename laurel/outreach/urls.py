@@ -20,6 +20,7 @@ urlpatterns = [
     path("talks/<str:code>/dispatch/", views.dispatch_talk, name="dispatch"),
     path("talks/<str:code>/answer/", views.answer_talk, name="answer"),
     path("talks/<str:code>/report/", views.report_talk, name="report"),
+    path("talks/<str:code>/photos/<int:pk>/", views.talk_photo, name="talk_photo"),
     path("talks/<str:code>/expenses/", views.record_expenses, name="expenses"),
     path("talks/<str:code>/claim/", views.claim_talk, name="claim"),
     path("talks/<str:code>/talk.ics", views.talk_ics_download, name="talk_ics"),

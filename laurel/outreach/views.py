@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
 from laurel.outreach import permissions, queries, reports, services
 from laurel.outreach.calendar import talk_ics
@@ -25,7 +26,7 @@ from laurel.outreach.forms import (
     TopicForm,
 )
 from laurel.outreach.matching import suggest
-from laurel.outreach.models import LectureGroup, Membership, Talk, TalkTopic
+from laurel.outreach.models import LectureGroup, Membership, Talk, TalkPhoto, TalkTopic
 
 REQUESTS_PER_HOUR = 5
 
@@ -334,6 +335,12 @@ def report_talk(request, code):
             form.add_error(None, error)
     messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     return redirect(talk)
+
+
+def talk_photo(request, code, pk):
+    """A talk's photos are private files, for those who see the talk's page (never a media URL)."""
+    talk = _talk_for(request, code)
+    return serve_file(get_object_or_404(TalkPhoto, pk=pk, talk=talk).image, filename=f"{talk.code}-photo-{pk}")
 
 
 @require_POST

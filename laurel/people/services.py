@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import two_factor
 from laurel.core.services import log_action
+from laurel.core.uploads import judge_image
 from laurel.people import importfiles, tasks, tokens
 from laurel.people.models import ApiToken, Organization, Person, Role, SpreadsheetImport, User
 
@@ -61,10 +62,18 @@ def update_organization(organization: Organization, *, actor: User, data: dict[s
     return organization
 
 
+def _judged_photo(photo):
+    """The photo judged by its content and re-encoded without metadata (laurel/core/uploads.py)."""
+    try:
+        return judge_image(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.error_list}) from None
+
+
 def create_person(*, actor: User, data: dict[str, Any], photo=None) -> Person:
     person = Person(**{key: value for key, value in data.items() if key in PERSON_FIELDS})
     if photo is not None:
-        person.photo = photo
+        person.photo = _judged_photo(photo)
     person.full_clean()
     with transaction.atomic():
         person.save()
@@ -75,11 +84,12 @@ def create_person(*, actor: User, data: dict[str, Any], photo=None) -> Person:
 def update_person(person: Person, *, actor: User, data: dict[str, Any], photo=None) -> Person:
     changes = _changes(person, data, PERSON_FIELDS)
     if photo is not None:
-        person.photo = photo
-        changes["photo"] = ["", photo.name]
+        person.photo = _judged_photo(photo)
     person.full_clean()
     with transaction.atomic():
         person.save()
+        if photo is not None:
+            changes["photo"] = ["", person.photo.name]
         log_action("people.person.updated", actor=actor, obj=person, data={"changes": changes})
     return person
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/new/", views.PersonFormView.as_view(), name="person_create"),
     path("people/<str:code>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<str:code>/edit/", views.PersonFormView.as_view(), name="person_update"),
+    path("people/<str:code>/photo/", views.person_photo, name="person_photo"),
     path("units/", views.OrganizationListView.as_view(), name="organization_list"),
     path("units/new/", views.OrganizationFormView.as_view(), name="organization_create"),
     path("units/<str:code>/", views.OrganizationDetailView.as_view(), name="organization_detail"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
 from laurel.people import permissions, services, spreadsheets
 from laurel.people.forms import ApiTokenForm, ImportForm, OrganizationForm, PersonForm, RoleForm
@@ -39,6 +40,14 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
 
     def has_permission(self):
         return permissions.can_view_person_details(self.request.user, self.get_object())
+
+
+def person_photo(request, code):
+    """A person's photo is a private file: for those who may see the person's details, never a media URL."""
+    person = get_object_or_404(Person, code=code)
+    if not permissions.can_view_person_details(request.user, person):
+        raise PermissionDenied
+    return serve_file(person.photo, filename=f"{person.code}-photo")
 
 
 class PersonFormView(StaffRequiredMixin, FormView):

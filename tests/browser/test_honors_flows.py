@@ -9,7 +9,7 @@ from laurel.honors import reviews
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Review, Stage
 from tests.conftest import login
-from tests.factories.honors import CampaignFactory, NominationFactory, scored_campaign
+from tests.factories.honors import CampaignFactory, NominationFactory, pdf_bytes, scored_campaign
 from tests.factories.people import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_nominator_drafts_adds_photos_and_submits(page, nominator, unit, tmp_pat
     campaign = CampaignFactory(stage=Stage.OPEN)
     person = PersonFactory(organization=unit, name="李青")
     document = tmp_path / "evidence.pdf"
-    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    document.write_bytes(pdf_bytes())
     login(page, nominator)
     page.goto(campaign.get_absolute_url())
     page.click("text=推荐候选人")

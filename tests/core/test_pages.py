@@ -123,8 +123,9 @@ def test_development_media_serving_never_serves_private_uploads(settings):
         importlib.reload(laurel.urls)
         clear_url_caches()
         patterns = laurel.urls.urlpatterns
-        assert resolve("/media/people/photos/a.jpg", urlconf=laurel.urls).func.__name__ == "serve"
-        for private in ("/media/honors/evidence/a.pdf", "/media/imports/a.xlsx"):
+        assert resolve("/media/public/news/covers/a.jpg", urlconf=laurel.urls).func.__name__ == "serve_public"
+        private_paths = ("/media/honors/evidence/a.pdf", "/media/imports/a.xlsx", "/media/people/photos/a.jpg")
+        for private in (*private_paths, "/media/private/certificates/pdf/a.pdf"):
             with pytest.raises(Resolver404):
                 resolve(private, urlconf=laurel.urls)
         assert patterns

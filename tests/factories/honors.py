@@ -5,6 +5,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfWriter
 
 from laurel.honors.models import Campaign, Criterion, EligibilityRule, Nomination, NominationPhoto, Stage
 from tests.factories.people import OrganizationFactory, PersonFactory, UserFactory
@@ -16,10 +17,18 @@ def jpeg(name="photo.jpg", size=(40, 56), color="red") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real (blank) PDF document that pypdf reads, as Laurel's judge of uploads requires."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def pdf(name="document.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

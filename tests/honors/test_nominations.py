@@ -139,7 +139,7 @@ def test_files_are_checked_by_content(campaign, nominator, unit):
 
 
 def test_pdf_over_the_limit_is_refused(campaign, nominator, unit, monkeypatch):
-    monkeypatch.setattr("laurel.honors.files.MAX_PDF_BYTES", 10)
+    monkeypatch.setattr("laurel.core.uploads.MAX_PDF_BYTES", 10)
     with pytest.raises(ValidationError, match="the limit is 10"):
         nominations.create_nomination(
             campaign=campaign, unit=unit, person=PersonFactory(organization=unit), actor=nominator,

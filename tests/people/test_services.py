@@ -9,7 +9,6 @@ from laurel.core.models import AuditEntry
 from laurel.people import services
 from laurel.people.models import Person, Role, User
 from laurel.people.roles import RoleKind
-from laurel.people.validators import validate_photo
 from tests.factories.people import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,22 +46,28 @@ def test_over_long_name_is_refused_and_nothing_is_written(staff, unit):
     assert AuditEntry.objects.count() == 0
 
 
-def test_photo_that_is_not_an_image_is_refused():
+def test_photo_that_is_not_an_image_is_refused_and_nothing_is_written(staff, unit):
     upload = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     with pytest.raises(ValidationError) as error:
-        validate_photo(upload)
-    assert error.value.code == "not_image"
+        services.create_person(actor=staff, data=person_data(unit), photo=upload)
+    assert error.value.error_dict["photo"][0].code == "not_image"
+    assert Person.objects.count() == 0
 
 
-def test_photo_over_five_megabytes_is_refused():
+def test_photo_over_five_megabytes_is_refused(staff, unit):
     upload = SimpleUploadedFile("big.jpg", jpeg_bytes() + b"\0" * (5 * 1024 * 1024), content_type="image/jpeg")
     with pytest.raises(ValidationError) as error:
-        validate_photo(upload)
-    assert error.value.code == "too_big"
+        services.create_person(actor=staff, data=person_data(unit), photo=upload)
+    assert error.value.error_dict["photo"][0].code == "too_big"
 
 
-def test_real_jpeg_photo_is_accepted():
-    validate_photo(SimpleUploadedFile("ok.jpg", jpeg_bytes(), content_type="image/jpeg"))
+def test_real_jpeg_photo_is_kept_as_a_jpeg_under_a_random_name(staff, unit):
+    upload = SimpleUploadedFile("李明.jpg", jpeg_bytes(), content_type="image/jpeg")
+    person = services.create_person(actor=staff, data=person_data(unit), photo=upload)
+    assert person.photo.name.startswith("people/photos/") and person.photo.name.endswith(".jpg")
+    assert "李明" not in person.photo.name
+    with Image.open(person.photo.path) as stored:
+        assert stored.format == "JPEG"
 
 
 def test_unit_cannot_be_its_own_parent(staff):

@@ -1,0 +1,21 @@
+"""Files stored before uploads had random names move into their storage area under a random name."""
+
+from django.db import migrations
+
+from laurel.core.storage import relocate_files
+
+FIELDS = [
+    ("Person", "photo"),
+    ("SpreadsheetImport", "file"),
+]
+
+
+def relocate(apps, schema_editor):
+    for model_name, field_name in FIELDS:
+        relocate_files(apps.get_model("people", model_name), field_name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("people", "0004_import_in_the_background")]
+
+    operations = [migrations.RunPython(relocate, migrations.RunPython.noop, elidable=True)]
