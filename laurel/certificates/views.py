@@ -1,8 +1,6 @@
-import datetime
 import json
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from laurel.certificates import badges, issuers, keys, pdf, permissions, services, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
+from laurel.core import ratelimit
+from laurel.core.net import client_address
 from laurel.core.views import PermissionRequiredMixin
 
 SAMPLE = {
@@ -279,17 +279,13 @@ def my_download(request, pk, file_format):
     return pdf_download(request, certificate.token)
 
 
-# Verifications (the upload page and the VC API's verify) per address and minute, counted in the shared cache.
-RATE_LIMIT_PER_MINUTE = 60
+# Verifications (the upload page and the VC API's verify) per client address and minute: each may read other
+# issuers' sites and run the signature checks.
+VERIFICATIONS_PER_ADDRESS = ratelimit.Limit("certificates.verify", count=60, seconds=60)
 
 
 def _rate_limited(request) -> bool:
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{datetime.datetime.now():%Y%m%d%H%M}"
-    cache.add(key, 0, 70)
-    try:
-        return cache.incr(key) > RATE_LIMIT_PER_MINUTE
-    except ValueError:
-        return False
+    return not ratelimit.allow_address(VERIFICATIONS_PER_ADDRESS, client_address(request))
 
 
 def _json_body(request):
