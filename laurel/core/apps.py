@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "laurel.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from laurel.core import checks  # noqa: F401  (registers the deployment checks)

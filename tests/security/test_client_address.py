@@ -2,13 +2,16 @@
 trusted proxy saw, a forged X-Forwarded-For escapes nothing, and wrong passwords lock no one else out."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from laurel.core import ratelimit
+from laurel.core import checks, ratelimit
 from laurel.core.net import address_block, client_address
 from laurel.events.models import PendingRegistration
 from laurel.honors import votes
@@ -67,6 +70,27 @@ def test_without_trusted_proxies_the_forwarded_header_is_ignored(settings):
 def test_behind_trusted_proxies_the_client_is_the_address_the_outermost_one_saw(settings, hops, forwarded, expected):
     settings.LAUREL_TRUSTED_PROXIES = hops
     assert client_address(request(PROXY, forwarded)) == expected
+
+
+@pytest.mark.parametrize(("hops", "header"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")])
+def test_only_a_trusted_proxy_may_say_the_request_came_over_https(hops, header):
+    environment = {
+        **os.environ, "LAUREL_SECRET_KEY": "x" * 50, "LAUREL_SECURE": "1", "LAUREL_TRUSTED_PROXIES": hops,
+        "DJANGO_SETTINGS_MODULE": "laurel.settings",
+    }  # fmt: skip
+    program = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = subprocess.run(
+        [sys.executable, "-c", program], env=environment, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == header
+
+
+def test_the_deploy_check_asks_for_trusted_proxies_when_https_is_enforced(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.LAUREL_TRUSTED_PROXIES = 0
+    assert [warning.id for warning in checks.check_trusted_proxies(None)] == ["laurel.W001"]
+    settings.LAUREL_TRUSTED_PROXIES = 1
+    assert checks.check_trusted_proxies(None) == []
 
 
 def test_an_ipv6_client_counts_per_64_network():
