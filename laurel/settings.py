@@ -135,6 +135,14 @@ elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "laurel_cache"}}
+# Rate limits count exactly (laurel/core/ratelimit.py): in Redis when the cache is Redis, else in a database table,
+# never in the database cache (it culls and loses counts).
+LAUREL_RATE_LIMIT_REDIS_URL = CACHE_URL
+
+# Clients behind proxies: the number of reverse proxies in front of Laurel that append the client's address to
+# X-Forwarded-For (nginx, a load balancer: 1). With 0 the connecting address is the client and X-Forwarded-For
+# and X-Forwarded-Proto are ignored, since anyone can send them (laurel/core/net.py).
+LAUREL_TRUSTED_PROXIES = env_int("LAUREL_TRUSTED_PROXIES", 0, minimum=0)
 
 # Background work: django.tasks with the database queue; immediate in tests.
 TASKS_BACKEND = env_choice("LAUREL_TASKS_BACKEND", "immediate" if TESTING else "database", ("database", "immediate"))
@@ -173,7 +181,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Laurel] "
-ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
+# Wrong passwords are limited by Laurel's adapter, per address and per account and address together, so that a
+# stranger cannot lock anyone out (laurel/people/adapter.py). allauth's own limits (signup, password reset, the
+# second factor's codes after a right password: "login_failed" keyed by the account) see the same client address.
+ACCOUNT_ADAPTER = "laurel.people.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Laurel"
 LAUREL_REQUIRE_2FA = env_bool("LAUREL_REQUIRE_2FA", True)
@@ -255,7 +267,8 @@ SECURE_SSL_REDIRECT = SECURE and env_bool("LAUREL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# Only a trusted proxy's word that the request came over HTTPS counts (see LAUREL_TRUSTED_PROXIES).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE and LAUREL_TRUSTED_PROXIES else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

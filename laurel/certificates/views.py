@@ -1,7 +1,4 @@
-import datetime
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +11,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from laurel.certificates import badges, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
+from laurel.core import ratelimit
+from laurel.core.net import client_address
 from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin
 
@@ -291,17 +290,13 @@ def my_download(request, pk, file_format):
     return _pdf_response(certificate)
 
 
-# Verifications (the upload page and the VC API's verify) per address and minute, counted in the shared cache.
-RATE_LIMIT_PER_MINUTE = 60
+# Verifications (the upload page and the VC API's verify) per client address and minute: each may read other
+# issuers' sites and run the signature checks.
+VERIFICATIONS_PER_ADDRESS = ratelimit.Limit("certificates.verify", count=60, seconds=60)
 
 
 def _rate_limited(request) -> bool:
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{datetime.datetime.now():%Y%m%d%H%M}"
-    cache.add(key, 0, 70)
-    try:
-        return cache.incr(key) > RATE_LIMIT_PER_MINUTE
-    except ValueError:
-        return False
+    return not ratelimit.allow_address(VERIFICATIONS_PER_ADDRESS, client_address(request))
 
 
 @csrf_exempt

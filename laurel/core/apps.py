@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from laurel.core import checks  # noqa: F401  (registers the deployment checks)
+
 
 class LaurelAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site that sends its login to allauth (`laurel.core.adminsite`)."""

@@ -1,4 +1,4 @@
-"""The audit log: an append-only record of every decision that matters."""
+"""The audit log: an append-only record of every decision that matters; the rate limiter's counters."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -66,3 +66,20 @@ class AuditEntry(models.Model):
         if self.actor_name and self.actor_name != self.actor_email:
             return f"{self.actor_name} <{self.actor_email}>" if self.actor_email else self.actor_name
         return self.actor_email
+
+
+class RateCounter(models.Model):
+    """One counter of the rate limiter (`laurel.core.ratelimit`) when no Redis is configured."""
+
+    scope = models.CharField(max_length=60)
+    bucket = models.CharField(max_length=40)  # an HMAC of the key: no raw address or email is stored
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)  # Unix time at which the window ends
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [models.UniqueConstraint(fields=["scope", "bucket"], name="rate_counter_unique_bucket")]
+
+    def __str__(self):
+        return f"{self.scope} {self.bucket[:8]}: {self.count}"

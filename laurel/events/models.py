@@ -218,3 +218,38 @@ class Attendee(models.Model):
 
     def is_late(self) -> bool:
         return self.checked_in_at is not None and self.checked_in_at > self.event.start_at
+
+
+# A registration request's link works this long; the request takes no seat meanwhile.
+REGISTRATION_CONFIRM_HOURS = 48
+
+
+class PendingRegistration(models.Model):
+    """A visitor's registration waiting for them to open the link mailed to the address they gave. It holds no
+    seat and no place on the waiting list: the place is decided when the link is opened, so that no one can fill
+    an event with addresses they do not own. Expires after REGISTRATION_CONFIRM_HOURS."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pending_registrations")
+    name = models.CharField(_("name"), max_length=100)
+    title_line = models.CharField(_("unit and position"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"))
+    special_needs = models.CharField(_("special needs"), max_length=500, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=make_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration awaiting confirmation")
+        verbose_name_plural = _("registrations awaiting confirmation")
+
+    def __str__(self):
+        return f"{self.name} · {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("events:registration_confirm", kwargs={"token": self.token})
+
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + datetime.timedelta(hours=REGISTRATION_CONFIRM_HOURS)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at() <= (now or timezone.now())

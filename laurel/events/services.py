@@ -1,5 +1,7 @@
-"""Writes about events: agenda, award rounds, invitations, RSVP, registration with a waiting list, check-in."""
+"""Writes about events: agenda, award rounds, invitations, RSVP, registration confirmed by email with a waiting
+list, check-in."""
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +14,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from laurel.core import ratelimit
 from laurel.core.services import log_action
 from laurel.events import documents
-from laurel.events.models import AgendaItem, AgendaPerson, Attendee, Event, EventOrganizer
+from laurel.events.models import (
+    REGISTRATION_CONFIRM_HOURS,
+    AgendaItem,
+    AgendaPerson,
+    Attendee,
+    Event,
+    EventOrganizer,
+    PendingRegistration,
+)
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
 from laurel.people.models import Person
@@ -24,6 +35,9 @@ EVENT_FIELDS = (
 )  # fmt: skip
 # The waiting list is only safe when registrations for one event are serialized by a row lock.
 LOCK_EVENT_ROW = True
+# Registration requests per client address (an office may register its team) and confirmation mails per address.
+REGISTRATIONS_PER_ADDRESS = ratelimit.Limit("events.registration", count=20, seconds=3600)
+REGISTRATION_MAILS_PER_EMAIL = ratelimit.Limit("events.registration_mail", count=5, seconds=3600)
 
 # One table of allowed moves for an attendee's reply.
 ALLOWED_REPLIES = {
@@ -234,19 +248,80 @@ def _lock(event: Event) -> Event:
     return Event.objects.get(pk=event.pk)
 
 
-def register_public(event: Event, *, name: str, email: str, title_line: str = "", special_needs: str = "") -> Attendee:
-    """A visitor registers for an open event: confirmed while seats remain, else on the waiting list."""
+def _mail(email: str, template: str, subject: str, context: dict[str, Any]) -> None:
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: EmailMessage(subject, body, None, [email]).send())
+
+
+def register_public(
+    event: Event, *, name: str, email: str, address: str, title_line: str = "", special_needs: str = ""
+) -> None:
+    """A visitor asks for a place at an open event. Nothing is decided yet: a link goes to the address given, and
+    opening it (`confirm_registration`) takes a seat or a place on the waiting list. The caller learns nothing
+    about the address (already registered or not: the same answer); its mailbox learns which case it is.
+    `address` is the visitor's network address (`laurel.core.net.client_address`), for the per-address limit."""
     email = email.strip().lower()
+    if not (event.is_public and event.registration_open) or event.is_finished():
+        raise ValidationError(_("Registration for this event is closed."), code="closed")
+    if not ratelimit.allow_address(REGISTRATIONS_PER_ADDRESS, address):
+        raise ValidationError(
+            _("Too many registrations from your network in the last hour. Please try again later."),
+            code="rate_limited",
+        )
+    # Nobody may use the form to flood someone else's mailbox; past the limit the answer stays the same.
+    if not ratelimit.allow(REGISTRATION_MAILS_PER_EMAIL, email):
+        return
+    PendingRegistration.objects.filter(
+        created_at__lte=timezone.now() - datetime.timedelta(hours=REGISTRATION_CONFIRM_HOURS)
+    ).delete()
+    theme = event.display_theme(translation.get_language())
+    attendee = event.attendees.filter(email=email).first()
     with transaction.atomic():
-        event = _lock(event)
+        if attendee is not None:
+            _mail(
+                email,
+                "events/mail/registration_repeated.txt",
+                _("You are already registered: %(event)s") % {"event": theme},
+                {"attendee": attendee, "event": event, "rsvp_url": settings.SITE_URL + attendee.get_rsvp_url()},
+            )
+            return
+        pending = PendingRegistration.objects.create(
+            event=event, name=name, email=email, title_line=title_line, special_needs=special_needs
+        )
+        _mail(
+            email,
+            "events/mail/registration_confirm.txt",
+            _("Confirm your registration: %(event)s") % {"event": theme},
+            {
+                "pending": pending,
+                "event": event,
+                "confirm_url": settings.SITE_URL + pending.get_absolute_url(),
+                "hours": REGISTRATION_CONFIRM_HOURS,
+            },
+        )
+
+
+def confirm_registration(pending: PendingRegistration) -> Attendee:
+    """The visitor opened the mailed link: a seat while seats remain, else the waiting list (under the event's row
+    lock, so two confirmations at once cannot both take the last seat). Opening a second link for the same address,
+    or the same link twice, returns the registration already made."""
+    with transaction.atomic():
+        event = _lock(pending.event)
+        siblings = PendingRegistration.objects.filter(event=event, email=pending.email)
+        attendee = event.attendees.filter(email=pending.email).first()
+        if attendee is not None:
+            siblings.delete()
+            return attendee
+        if not siblings.filter(pk=pending.pk).exists() or pending.is_expired():
+            raise ValidationError(_("This link has expired. Register again on the event's page."), code="expired")
         if not (event.is_public and event.registration_open) or event.is_finished():
-            raise ValidationError(_("Registration for this event is closed."))
-        if event.attendees.filter(email=email).exists():
-            raise ValidationError({"email": _("This address is already registered for this event.")})
+            raise ValidationError(_("Registration for this event is closed."), code="closed")
+        siblings.delete()
         status = Attendee.Status.CONFIRMED if _has_seat(event) else Attendee.Status.WAITLISTED
         attendee = Attendee.objects.create(
-            event=event, category=Attendee.Category.PUBLIC, name=name, email=email, title_line=title_line,
-            special_needs=special_needs, status=status, replied_at=timezone.now(),
+            event=event, category=Attendee.Category.PUBLIC, name=pending.name, email=pending.email,
+            title_line=pending.title_line, special_needs=pending.special_needs, status=status,
+            replied_at=timezone.now(),
         )  # fmt: skip
         log_action("events.attendee.registered", obj=attendee, data={"status": status})
         if status == Attendee.Status.CONFIRMED:

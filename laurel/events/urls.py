@@ -6,6 +6,7 @@ app_name = "events"
 urlpatterns = [
     path("events/", views.PublicEventListView.as_view(), name="public_list"),
     path("events/<str:code>/", views.public_detail, name="public_detail"),
+    path("events/registration/<str:token>/", views.registration_confirm, name="registration_confirm"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
     path("pass/<str:token>/", views.attendee_pass, name="pass"),
     path("pass/<str:token>/qr.svg", views.attendee_pass_qr, name="pass_qr"),

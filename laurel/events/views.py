@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from laurel.core.net import client_address
 from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events import documents, permissions, queries, services
 from laurel.events.forms import (
@@ -19,7 +20,7 @@ from laurel.events.forms import (
     RegistrationForm,
     ReplyForm,
 )
-from laurel.events.models import AgendaItem, Attendee, Event
+from laurel.events.models import REGISTRATION_CONFIRM_HOURS, AgendaItem, Attendee, Event, PendingRegistration
 from laurel.honors.models import Stage
 
 
@@ -238,18 +239,20 @@ def public_detail(request, code):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            attendee = services.register_public(event, **form.cleaned_data)
+            services.register_public(event, address=client_address(request), **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            else:
-                form.add_error(None, error.messages)
+            form.add_error(None, error.messages)
         else:
-            if attendee.status == Attendee.Status.CONFIRMED:
-                messages.success(request, _("You are registered. Your pass has been sent by email."))
-            else:
-                messages.success(request, _("The event is full: you are on the waiting list. We will email you."))
-            return redirect(attendee.get_rsvp_url())
+            # The same answer whether or not the address is already registered: its mailbox is told which.
+            messages.success(
+                request,
+                _(
+                    "Check your mailbox: we have sent a message to %(email)s. Open the link in it within %(hours)d "
+                    "hours to confirm your registration."
+                )
+                % {"email": form.cleaned_data["email"].strip().lower(), "hours": REGISTRATION_CONFIRM_HOURS},
+            )
+            return redirect(event.get_public_url())
     return render(
         request,
         "events/public_detail.html",
@@ -262,6 +265,28 @@ def public_detail(request, code):
             "campaign": event.campaign if event.campaign and event.campaign.stage == Stage.PUBLISHED else None,
         },
     )
+
+
+def registration_confirm(request, token):
+    """The link mailed to a visitor who registered: a page with one button (so that a mail scanner opening the link
+    confirms nothing), then the seat or the waiting list."""
+    pending = None
+    if 16 <= len(token) <= 64:
+        pending = PendingRegistration.objects.select_related("event").filter(token=token).first()
+    if pending is None or pending.is_expired():
+        return render(request, "events/registration_confirm.html", {"pending": None}, status=404)
+    if request.method == "POST":
+        try:
+            attendee = services.confirm_registration(pending)
+        except ValidationError as error:
+            report_errors(request, error)
+            return redirect(pending.event.get_public_url())
+        if attendee.status == Attendee.Status.CONFIRMED:
+            messages.success(request, _("You are registered. Your pass has been sent by email."))
+        elif attendee.status == Attendee.Status.WAITLISTED:
+            messages.success(request, _("The event is full: you are on the waiting list. We will email you."))
+        return redirect(attendee.get_rsvp_url())
+    return render(request, "events/registration_confirm.html", {"pending": pending, "event": pending.event})
 
 
 def rsvp(request, token):

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from ninja import Field, Query, Router, Schema, Status
 
 from laurel.core.api import AUTH
+from laurel.core.net import client_address
 from laurel.honors import nominations, permissions, votes
 from laurel.honors.models import Campaign, Nomination, Stage
 
@@ -153,7 +154,7 @@ def cast_vote(request, code: str, nomination: str):
     campaign = get_object_or_404(Campaign.objects.public(), code=code, public_vote=True)
     candidate = get_object_or_404(votes.candidates(campaign), code=nomination)
     try:
-        vote = votes.cast_vote(candidate, actor=request.user, address=request.META.get("REMOTE_ADDR", ""))
+        vote = votes.cast_vote(candidate, actor=request.user, address=client_address(request))
     except votes.RateLimited as error:
         return Status(429, {"detail": error.messages[0]})
     return Status(

@@ -13,6 +13,7 @@ from laurel.honors.models import (
     VettingBody,
     VettingResult,
 )
+from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
 from laurel.people.models import Organization, Person
 
 
@@ -106,7 +107,13 @@ class ObjectionForm(forms.Form):
     full_name = forms.CharField(label=_("your real name"), max_length=100, required=False)
     contact = forms.CharField(label=_("phone or address"), max_length=200, required=False)
     email = forms.EmailField(label=_("email for the answer"), required=False)
-    statement = forms.CharField(label=_("statement"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    statement = forms.CharField(
+        label=_("statement"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=MAX_STATEMENT_LENGTH,
+        error_messages={"max_length": STATEMENT_TOO_LONG},
+    )
 
 
 class CriterionForm(forms.ModelForm):

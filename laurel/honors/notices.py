@@ -7,13 +7,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from laurel.core import ratelimit
 from laurel.core.services import log_action
 from laurel.honors import committee, files, notifications, permissions
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, ObjectionEvidence, Stage
+from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
 from laurel.honors.nominations import move_nomination
 
 MAX_EVIDENCE_FILES = 5
+# Objections are rare and signed with a real name; this only bounds a flood from one network.
+OBJECTIONS_PER_ADDRESS = ratelimit.Limit("honors.objection", count=10, seconds=3600)
 
 
 def window_is_open(nomination: Nomination, now=None) -> bool:
@@ -55,8 +59,11 @@ def start_own_notice(nomination: Nomination, *, replaces: Nomination, actor) -> 
     return nomination
 
 
-def file_objection(nomination: Nomination, *, full_name: str, contact: str, email: str, statement: str, evidence=()):
-    """Anyone may object during the window, with a real name, contact details and a statement."""
+def file_objection(
+    nomination: Nomination, *, full_name: str, contact: str, email: str, statement: str, address: str, evidence=()
+):
+    """Anyone may object during the window, with a real name, contact details and a statement; `address` is the
+    client's network address (`laurel.core.net.client_address`), for the per-address limit."""
     if not window_is_open(nomination):
         start, end = nomination.notice_window()
         raise ValidationError(
@@ -73,6 +80,11 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
         errors["contact"] = _("Give a phone number or address where the association can reach you.")
     if len(statement.strip()) < 10:
         errors["statement"] = _("Explain the objection in at least a sentence.")
+    elif len(statement.strip()) > MAX_STATEMENT_LENGTH:
+        errors["statement"] = STATEMENT_TOO_LONG % {
+            "limit_value": MAX_STATEMENT_LENGTH,
+            "show_value": len(statement.strip()),
+        }
     if len(evidence) > MAX_EVIDENCE_FILES:
         errors["evidence"] = _("At most %(count)d files.") % {"count": MAX_EVIDENCE_FILES}
     judged = []
@@ -83,6 +95,11 @@ def file_objection(nomination: Nomination, *, full_name: str, contact: str, emai
             errors["evidence"] = error.error_list
     if errors:
         raise ValidationError(errors)
+    # Counted once the objection is acceptable, outside the transaction so that it stays counted.
+    if not ratelimit.allow_address(OBJECTIONS_PER_ADDRESS, address):
+        raise ValidationError(
+            _("Too many objections from your network in the last hour. Please try again later."), code="rate_limited"
+        )
     with transaction.atomic():
         objection = Objection.objects.create(
             nomination=nomination,

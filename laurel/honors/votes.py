@@ -3,7 +3,7 @@ votes, the tally and the figures staff watch.
 
 Rules, all on the server: only in the campaign's `public_vote` stage and inside its window; a verified email;
 at most `votes_per_candidate_per_day` votes per account for one candidate and `candidates_per_day` candidates
-per account per local day (settings.TIME_ZONE); a per-address rate limit in the shared cache. The voter's
+per account per local day (settings.TIME_ZONE); a per-address rate limit (exact, `laurel.core.ratelimit`). The voter's
 account row is locked while the day's votes are counted, so two requests at once cannot both take the last
 place; the unique (voter, candidate, day, number) constraint holds the per-candidate rule even without it.
 `Nomination.public_votes` moves in the same transaction as the vote (and when votes are voided).
@@ -14,7 +14,6 @@ import hmac
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -22,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from laurel.core import ratelimit
 from laurel.core.services import log_action
 from laurel.honors import permissions
 from laurel.honors.models import Campaign, Nomination, Stage, Vote
@@ -30,8 +30,8 @@ from laurel.people.models import User
 CANDIDATE_STATUSES = (Nomination.Status.ELIGIBLE, Nomination.Status.SELECTED)
 AFTER_THE_VOTE = {Stage.COMMITTEE, Stage.NOTICE, Stage.PUBLISHED}
 VOIDABLE_STAGES = {Stage.PUBLIC_VOTE, Stage.COMMITTEE}
-ADDRESS_WINDOW_SECONDS = 600
-VOTES_PER_ADDRESS = 60  # per window; generous because a school or an office shares one address
+# Generous because a school or an office shares one address; counted exactly (laurel/core/ratelimit.py).
+VOTES_PER_ADDRESS = ratelimit.Limit("honors.vote", count=60, seconds=600)
 
 # Tests switch this off to show that without the lock two simultaneous votes overrun the daily cap.
 LOCK_VOTER = True
@@ -93,17 +93,6 @@ def _check_open(campaign: Campaign, now: datetime.datetime) -> None:
         raise ValidationError(_("The public vote has closed."), code="closed")
 
 
-def _rate_limited(hashed: str) -> bool:
-    key = f"honors:vote:rate:{hashed}"
-    cache.add(key, 0, timeout=ADDRESS_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=ADDRESS_WINDOW_SECONDS)
-        count = 1
-    return count > VOTES_PER_ADDRESS
-
-
 def _lock_voter(voter) -> None:
     if LOCK_VOTER:
         User.objects.select_for_update().only("pk").get(pk=voter.pk)
@@ -142,7 +131,7 @@ def cast_vote(nomination: Nomination, *, actor, address: str) -> Vote:
             code="unverified",
         )
     hashed = address_hash(address)
-    if _rate_limited(hashed):
+    if not ratelimit.allow_address(VOTES_PER_ADDRESS, address):
         raise RateLimited(
             _("Too many votes from your network in a short time. Please try again later."), code="rate_limited"
         )

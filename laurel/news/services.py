@@ -5,13 +5,12 @@ import hmac
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laurel.core import pagecache
+from laurel.core import pagecache, ratelimit
 from laurel.core.services import log_action
 from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
@@ -25,8 +24,8 @@ ARTICLE_FIELDS = (
     "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
     "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
 )  # fmt: skip
-COMMENTS_PER_WINDOW = 5
-COMMENT_WINDOW_SECONDS = 600
+# Anonymous comments per client address: a flood brake (a school or an office shares one address).
+COMMENTS_PER_ADDRESS = ratelimit.Limit("news.comment", count=5, seconds=600)
 TRUSTED_AFTER_APPROVED = 3
 
 ARTICLE_MOVES = {
@@ -224,16 +223,6 @@ def is_trusted(user) -> bool:
     return user.news_comments.filter(status=Comment.Status.APPROVED).count() >= TRUSTED_AFTER_APPROVED
 
 
-def _rate_limited(key: str) -> bool:
-    cache.add(key, 0, timeout=COMMENT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=COMMENT_WINDOW_SECONDS)
-        count = 1
-    return count > COMMENTS_PER_WINDOW
-
-
 def post_comment(article: Article, *, name: str, body: str, address: str, user=None, honeypot: str = "") -> Comment:
     """Accept a comment: refused (honeypot, flood, too long), kept as spam for review, pending, or approved."""
     if not article.is_visible():
@@ -248,7 +237,7 @@ def post_comment(article: Article, *, name: str, body: str, address: str, user=N
     if not body.strip():
         raise ValidationError(_("The comment is empty."))
     hashed = address_hash(address)
-    if _rate_limited(f"news:comments:rate:{hashed}"):
+    if not ratelimit.allow_address(COMMENTS_PER_ADDRESS, address):
         raise ValidationError(_("Too many comments from your network in a short time. Please try again later."))
     recent = list(Comment.objects.filter(address_hash=hashed).order_by("-pk").values_list("body", flat=True)[:10])
     reasons = spam.spam_reasons(body, recent_texts=recent)

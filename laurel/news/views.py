@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from laurel.core import pagecache
+from laurel.core.net import client_address
 from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
@@ -53,7 +54,7 @@ def article_detail(request, code):
             article_pk, html = cached
             viewcount.record_view(
                 article_pk,
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
             return HttpResponse(pagecache.personalize(html, request))
@@ -71,7 +72,7 @@ def article_detail(request, code):
                     name=form.cleaned_data["name"],
                     body=form.cleaned_data["body"],
                     honeypot=form.cleaned_data["website"],
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=client_address(request),
                     user=request.user,
                 )
             except ValidationError as error:
@@ -84,7 +85,7 @@ def article_detail(request, code):
                 return redirect(article)
     elif article.is_visible():
         viewcount.record_view(
-            article.pk, address=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            article.pk, address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
         if pagecache.cacheable(request):
             html = render_to_string(

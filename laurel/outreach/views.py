@@ -1,7 +1,6 @@
 """Pages of the lecture groups: public menu and requests, the host's private link, staff work, speakers."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -11,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from laurel.core import ratelimit
+from laurel.core.net import client_address
 from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
 from laurel.outreach import permissions, queries, reports, services
@@ -28,7 +29,8 @@ from laurel.outreach.forms import (
 from laurel.outreach.matching import suggest
 from laurel.outreach.models import LectureGroup, Membership, Talk, TalkPhoto, TalkTopic
 
-REQUESTS_PER_HOUR = 5
+# Talk requests per client address and hour: each one mails the host a link to verify.
+REQUESTS_PER_ADDRESS = ratelimit.Limit("outreach.talk_request", count=5, seconds=3600)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -85,10 +87,6 @@ class TopicMenuView(ListView):
         return super().get_context_data(filter_form=self.filter_form, query=query.urlencode(), **kwargs)
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 class TalkRequestView(FormView):
     form_class = TalkRequestForm
     template_name = "outreach/talk_request_form.html"
@@ -102,9 +100,7 @@ class TalkRequestView(FormView):
         return initial
 
     def form_valid(self, form):
-        key = f"outreach:request:{_client_address(self.request)}"
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > REQUESTS_PER_HOUR:
+        if not ratelimit.allow_address(REQUESTS_PER_ADDRESS, client_address(self.request)):
             form.add_error(None, _("Too many requests from your network in the last hour. Please try again later."))
             return self.form_invalid(form)
         try:

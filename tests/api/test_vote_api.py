@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from laurel.core import ratelimit
 from laurel.honors import votes
 from laurel.honors.models import Campaign, Stage, Vote
 from laurel.people.services import create_api_token
@@ -90,7 +91,7 @@ def test_voting_needs_credentials_and_a_candidate(client):
 
 
 def test_too_many_votes_from_one_address_is_a_429(client, monkeypatch):
-    monkeypatch.setattr(votes, "VOTES_PER_ADDRESS", 1)
+    monkeypatch.setattr(votes, "VOTES_PER_ADDRESS", ratelimit.Limit("honors.vote", count=1, seconds=600))
     campaign, (first, second, _third) = vote_campaign()
     headers = bearer(UserFactory())
     assert client.post(cast_url(campaign, first), headers=headers).status_code == 201

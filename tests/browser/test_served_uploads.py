@@ -52,7 +52,7 @@ def attacked(expert):
     )
     objection = notices.file_objection(
         nomination, full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。",
-        evidence=[pdf("a.pdf"), jpeg("b.jpg")],
+        address="203.0.113.7", evidence=[pdf("a.pdf"), jpeg("b.jpg")],
     )  # fmt: skip
     old_page = ObjectionEvidence.objects.create(objection=objection, file="placeholder")
     ObjectionEvidence.objects.filter(pk=old_page.pk).update(

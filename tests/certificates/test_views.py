@@ -162,8 +162,9 @@ def test_honoree_downloads_own_certificate_but_not_others(client, certificate, s
 
 def test_upload_page_is_rate_limited_per_address_with_a_clear_message(client, certificate, monkeypatch):
     from laurel.certificates import views
+    from laurel.core import ratelimit
 
-    monkeypatch.setattr(views, "RATE_LIMIT_PER_MINUTE", 2)
+    monkeypatch.setattr(views, "VERIFICATIONS_PER_ADDRESS", ratelimit.Limit("certificates.verify", count=2, seconds=60))
     data = services.credential_bytes(certificate)
     assert "Valid: this certificate" in _upload(client, "c.json", data)
     assert "Valid: this certificate" in _upload(client, "c.json", data)

@@ -1,4 +1,4 @@
-"""Two visitors register for the last seat at the same moment: only one may get it."""
+"""Two visitors confirm their registrations for the last seat at the same moment: only one may get it."""
 
 import threading
 
@@ -7,7 +7,7 @@ from django.db import connection
 
 from laurel.events import services
 from laurel.events.models import Attendee
-from tests.factories.events import EventFactory
+from tests.factories.events import EventFactory, PendingRegistrationFactory
 
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,12 @@ def _race(monkeypatch, event):
         return seat
 
     monkeypatch.setattr(services, "_has_seat", slow_has_seat)
+    pending = [PendingRegistrationFactory(event=event) for _index in range(2)]
     errors = []
 
     def register(index):
         try:
-            services.register_public(event, name=f"访客{index}", email=f"visitor{index}@example.org")
+            services.confirm_registration(pending[index])
         except Exception as error:
             errors.append(error)
         finally:

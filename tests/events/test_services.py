@@ -8,7 +8,14 @@ from pypdf import PdfReader
 
 from laurel.core.models import AuditEntry
 from laurel.events import documents, services
-from laurel.events.models import AgendaItem, AgendaPerson, Attendee
+from laurel.events.models import (
+    REGISTRATION_CONFIRM_HOURS,
+    AgendaItem,
+    AgendaPerson,
+    Attendee,
+    Event,
+    PendingRegistration,
+)
 from tests.factories.events import AttendeeFactory, EventFactory
 from tests.factories.people import PersonFactory
 
@@ -71,12 +78,19 @@ def test_invitation_twice_to_same_address_refused(staff):
     assert event.attendees.count() == 1
 
 
+def register(event, *, name, email, address="198.51.100.30"):
+    """A visitor registers and opens the link mailed to them."""
+    services.register_public(event, name=name, email=email, address=address)
+    pending = PendingRegistration.objects.filter(event=event, email=email.strip().lower()).latest("pk")
+    return services.confirm_registration(pending)
+
+
 def test_registration_beyond_capacity_goes_to_waiting_list_and_is_promoted(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     event = EventFactory(capacity=1, registration_open=True)
-    first = services.register_public(event, name="甲", email="a@example.org")
-    second = services.register_public(event, name="乙", email="b@example.org")
+    first = register(event, name="甲", email="a@example.org")
+    second = register(event, name="乙", email="b@example.org")
     assert (first.status, second.status) == (Attendee.Status.CONFIRMED, Attendee.Status.WAITLISTED)
     with django_capture_on_commit_callbacks(execute=True):
         services.reply(first, status=Attendee.Status.DECLINED)
@@ -91,21 +105,56 @@ def test_registration_beyond_capacity_goes_to_waiting_list_and_is_promoted(
 def test_registration_closed_refused():
     event = EventFactory(registration_open=False)
     with pytest.raises(ValidationError):
-        services.register_public(event, name="甲", email="a@example.org")
+        services.register_public(event, name="甲", email="a@example.org", address="198.51.100.30")
+    assert (event.attendees.count(), event.pending_registrations.count()) == (0, 0)
+
+
+def test_registration_closed_before_the_link_is_opened_refused():
+    event = EventFactory(registration_open=True)
+    services.register_public(event, name="甲", email="a@example.org", address="198.51.100.30")
+    Event.objects.filter(pk=event.pk).update(registration_open=False)
+    with pytest.raises(ValidationError, match="本活动报名已关闭"):
+        services.confirm_registration(event.pending_registrations.get())
     assert event.attendees.count() == 0
 
 
-def test_registration_same_email_twice_refused():
+def test_registration_same_email_twice_keeps_one_attendee(mailoutbox, django_capture_on_commit_callbacks):
     event = EventFactory(registration_open=True)
-    services.register_public(event, name="甲", email="a@example.org")
-    with pytest.raises(ValidationError):
-        services.register_public(event, name="甲", email="A@example.org ")
+    first = register(event, name="甲", email="a@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_public(event, name="甲", email="A@example.org ", address="198.51.100.30")
+    assert (event.attendees.count(), event.pending_registrations.count()) == (1, 0)
+    assert mailoutbox[-1].to == ["a@example.org"]
+    assert first.get_rsvp_url() in mailoutbox[-1].body
+
+
+def test_two_links_for_one_address_make_one_registration():
+    event = EventFactory(registration_open=True)
+    for _index in range(2):
+        services.register_public(event, name="甲", email="a@example.org", address="198.51.100.30")
+    first, second = event.pending_registrations.all()
+    attendee = services.confirm_registration(second)
+    assert services.confirm_registration(first) == attendee
+    assert (event.attendees.count(), event.pending_registrations.count()) == (1, 0)
+
+
+def test_registration_link_expires_and_takes_no_seat_meanwhile(monkeypatch):
+    event = EventFactory(capacity=1, registration_open=True)
+    services.register_public(event, name="甲", email="a@example.org", address="198.51.100.30")
+    pending = event.pending_registrations.get()
+    assert event.attendees.count() == 0  # no seat is held before the link is opened
+    later = timezone.now() + datetime.timedelta(hours=REGISTRATION_CONFIRM_HOURS, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with pytest.raises(ValidationError, match="链接已过期"):
+        services.confirm_registration(pending)
+    services.register_public(event, name="乙", email="b@example.org", address="198.51.100.30")
+    assert list(event.pending_registrations.values_list("email", flat=True)) == ["b@example.org"]  # purged
 
 
 def test_reply_table_refuses_waitlisted_confirming_when_full():
     event = EventFactory(capacity=1, registration_open=True)
-    services.register_public(event, name="甲", email="a@example.org")
-    waiting = services.register_public(event, name="乙", email="b@example.org")
+    register(event, name="甲", email="a@example.org")
+    waiting = register(event, name="乙", email="b@example.org")
     with pytest.raises(ValidationError):
         services.reply(waiting, status=Attendee.Status.CONFIRMED)
 

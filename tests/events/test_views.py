@@ -1,11 +1,12 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from laurel.events.models import Attendee, Event
-from tests.factories.events import AttendeeFactory, EventFactory
+from tests.factories.events import AttendeeFactory, EventFactory, PendingRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,14 +72,31 @@ def test_attendance_export_lists_check_ins(staff_client):
     assert rows[1][0] == "王芳"
 
 
-def test_public_registration_full_event_goes_to_waiting_list(client):
+def test_public_registration_full_event_goes_to_waiting_list(client, mailoutbox, django_capture_on_commit_callbacks):
     event = EventFactory(capacity=0, registration_open=True)
-    response = client.post(
-        reverse("events:public_detail", kwargs={"code": event.code}), {"name": "甲", "email": "a@example.org"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("events:public_detail", kwargs={"code": event.code}), {"name": "甲", "email": "a@example.org"}
+        )
+    assert response.url == event.get_public_url()
+    assert not Attendee.objects.exists()
+    pending = event.pending_registrations.get()
+    assert settings.SITE_URL + pending.get_absolute_url() in mailoutbox[0].body
+    assert client.get(pending.get_absolute_url()).status_code == 200
+    response = client.post(pending.get_absolute_url())
     attendee = Attendee.objects.get()
     assert response.url == attendee.get_rsvp_url()
     assert attendee.status == Attendee.Status.WAITLISTED
+
+
+def test_a_used_or_guessed_registration_link_is_404(client):
+    pending = PendingRegistrationFactory()
+    client.post(pending.get_absolute_url())
+    for url in (pending.get_absolute_url(), reverse("events:registration_confirm", kwargs={"token": "x" * 32})):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "此链接已失效" in response.content.decode()
+    assert Attendee.objects.count() == 1
 
 
 def test_private_event_page_is_not_public(client):

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from laurel.events.models import Attendee, Event
+from laurel.events.models import Attendee, Event, PendingRegistration
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -28,3 +28,12 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"嘉宾{n}")
     email = factory.Sequence(lambda n: f"guest{n}@example.org")
     status = Attendee.Status.CONFIRMED
+
+
+class PendingRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PendingRegistration
+
+    event = factory.SubFactory(EventFactory, registration_open=True)
+    name = factory.Sequence(lambda n: f"访客{n}")
+    email = factory.Sequence(lambda n: f"visitor{n}@example.org")

@@ -31,7 +31,10 @@ def on_notice(expert):
 
 
 def object_to(nomination, **overrides):
-    data = {"full_name": "王小明", "contact": "13800000000", "email": "", "statement": "该候选人的论文存在署名争议。"}
+    data = {
+        "full_name": "王小明", "contact": "13800000000", "email": "", "statement": "该候选人的论文存在署名争议。",
+        "address": "198.51.100.20",
+    }  # fmt: skip
     return notices.file_objection(nomination, **{**data, **overrides})
 
 

@@ -91,6 +91,7 @@ def test_an_objector_reads_the_campaign_in_the_language_they_objected_in(
                 contact="13800000000",
                 email=email,
                 statement="该候选人的论文署名存在争议。",
+                address="198.51.100.20",
             )
     with django_capture_on_commit_callbacks(execute=True):
         for objection in filed.values():

@@ -173,8 +173,9 @@ def test_a_replacement_selected_during_the_notice_is_vetted_before_publication(c
             vetting.record_result(nomination, body=body, outcome=CLEARED, actor=staff)
     move_campaign(campaign, to=Stage.NOTICE, actor=staff)
     objection = notices.file_objection(
-        fresh(made[0]), full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。"
-    )
+        fresh(made[0]), full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。",
+        address="198.51.100.20",
+    )  # fmt: skip
     replacement = notices.decide_objection(objection, upheld=True, reason="经核实属实", actor=staff)
     assert replacement == made[2]
     later = timezone.now() + datetime.timedelta(days=30)

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from laurel.core import ratelimit
 from laurel.core.models import AuditEntry
 from laurel.honors import votes
 from laurel.honors.models import Nomination, Stage, Vote
@@ -144,7 +145,7 @@ def test_at_most_n_candidates_per_account_per_day(voter, monkeypatch):
 
 
 def test_too_many_votes_from_one_address_are_refused(monkeypatch):
-    monkeypatch.setattr(votes, "VOTES_PER_ADDRESS", 2)
+    monkeypatch.setattr(votes, "VOTES_PER_ADDRESS", ratelimit.Limit("honors.vote", count=2, seconds=600))
     _campaign, (first, *_rest) = vote_campaign()
     for _voter in range(2):
         votes.cast_vote(first, actor=UserFactory(), address="192.0.2.10")

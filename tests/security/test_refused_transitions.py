@@ -245,7 +245,12 @@ def test_objection_decision_without_a_reason_leaves_objection_and_candidate(staf
     )
     selected = Nomination.objects.select_related("campaign").get(pk=made[0].pk)
     objection = notices.file_objection(
-        selected, full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。"
+        selected,
+        full_name="王小明",
+        contact="13800000000",
+        email="",
+        statement="该候选人的论文存在署名争议。",
+        address="203.0.113.7",
     )
     decide = lambda: notices.decide_objection(objection, upheld=True, reason="", actor=staff)  # noqa: E731
     refused(decide, objection, *made, match="reason")

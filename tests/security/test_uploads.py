@@ -139,7 +139,7 @@ def test_nomination_photo_is_kept_without_its_gps_position(campaign, unit, nomin
 def test_objection_evidence_photo_is_kept_as_pixels_only(on_notice):
     objection = notices.file_objection(
         on_notice, full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。",
-        evidence=[file("evidence.png", png_with_a_page_behind_it(), "image/png")],
+        address="203.0.113.7", evidence=[file("evidence.png", png_with_a_page_behind_it(), "image/png")],
     )  # fmt: skip
     stored = objection.evidence.get().file
     assert b"<script>" not in Path(stored.path).read_bytes()
@@ -280,7 +280,7 @@ def test_nomination_photo_is_served_as_an_image_in_a_sandbox(staff_client, revie
 def test_objection_evidence_is_served_in_a_sandbox(staff_client, on_notice):
     objection = notices.file_objection(
         on_notice, full_name="王小明", contact="13800000000", email="", statement="该候选人的论文存在署名争议。",
-        evidence=[file("a.pdf", pdf_bytes()), jpeg("b.jpg")],
+        address="203.0.113.7", evidence=[file("a.pdf", pdf_bytes()), jpeg("b.jpg")],
     )  # fmt: skip
     pdf_evidence, photo_evidence = objection.evidence.order_by("pk")
     url = reverse("honors:objection_evidence", kwargs={"pk": pdf_evidence.pk})

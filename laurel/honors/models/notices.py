@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A statement is read by staff and the committee: 5,000 characters is a long letter; files go as evidence.
+MAX_STATEMENT_LENGTH = 5000
+STATEMENT_TOO_LONG = _("The statement may have at most %(limit_value)d characters (yours has %(show_value)d).")
+
 
 class Objection(models.Model):
     class Status(models.TextChoices):

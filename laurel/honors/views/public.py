@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from laurel.core.net import client_address
 from laurel.honors import notices, permissions, texts
 from laurel.honors.forms import ObjectionForm
 from laurel.honors.models import Campaign, Nomination, Stage
@@ -107,7 +108,10 @@ class ObjectionView(FormView):
     def form_valid(self, form):
         try:
             notices.file_objection(
-                self.nomination, evidence=self.request.FILES.getlist("evidence"), **form.cleaned_data
+                self.nomination,
+                evidence=self.request.FILES.getlist("evidence"),
+                address=client_address(self.request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
+from laurel.core.net import client_address
 from laurel.core.views import StaffRequiredMixin, report_errors
 from laurel.honors import permissions, votes
 from laurel.honors.forms import VoidVotesForm, VoteWindowForm
@@ -71,7 +72,7 @@ def cast(request, code, nomination):
         return redirect_to_login(page)
     candidate = get_object_or_404(votes.candidates(campaign), code=nomination)
     try:
-        votes.cast_vote(candidate, actor=request.user, address=request.META.get("REMOTE_ADDR", ""))
+        votes.cast_vote(candidate, actor=request.user, address=client_address(request))
         result = {
             "level": "success",
             "text": _("Your vote for %(name)s is recorded.") % {"name": candidate.person.name},
