@@ -134,7 +134,15 @@ if CACHE_URL:
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "laurel_cache"}}
+    # Django keeps 300 entries by default and then culls a third of them, which would drop allauth's own limits
+    # (sign-up, password reset, mail cooldown) under visitor traffic; production with Redis never culls.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "laurel_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 # Rate limits count exactly (laurel/core/ratelimit.py): in Redis when the cache is Redis, else in a database table,
 # never in the database cache (it culls and loses counts).
 LAUREL_RATE_LIMIT_REDIS_URL = CACHE_URL
