@@ -228,6 +228,9 @@ TIME_ZONE = env_str("LAUREL_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+# No form takes more than a handful of files (a talk report at most 10 photos, an objection 5): a request with more
+# is refused before any file is judged.
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("LAUREL_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "laurel" / "static"]

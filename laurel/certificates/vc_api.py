@@ -72,7 +72,8 @@ def read_json_body(request) -> dict:
         raise Refused("credential_too_large")
     try:
         body = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+    # ValueError covers JSONDecodeError and an integer of more digits than Python converts.
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise Refused("malformed_request") from error
     if not isinstance(body, dict):
         raise Refused("malformed_request")

@@ -53,6 +53,9 @@ ERROR_MESSAGES = {
     ),
     "array_too_long": _("The credential has a list of more than %(limit)s items, the most this site checks."),
     "too_deep": _("The credential nests objects more than %(limit)s levels deep, the most this site checks."),
+    "too_many_status_entries": _(
+        "The credential names more than %(limit)s status lists, the most this site reads for one credential."
+    ),
     "too_many_quads": _("The credential makes more than %(limit)s statements, the most this site checks."),
     "too_many_blank_nodes": _(
         "The credential has more than %(limit)s objects without an identifier (blank nodes), the most this site checks."
@@ -117,7 +120,7 @@ def parse_upload(data: bytes) -> tuple[object | None, str]:
         return None, "credential_too_large"
     try:
         return json.loads(data.decode("utf-8-sig")), ""
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSONDecodeError, or an integer too long
         return None, "not_json"
 
 
@@ -129,6 +132,7 @@ LIMIT_VALUES = {
     "inline_context_too_large": limits.MAX_INLINE_CONTEXT_CHARS // 1024,
     "array_too_long": limits.MAX_ARRAY_LENGTH,
     "too_deep": limits.MAX_DEPTH,
+    "too_many_status_entries": limits.MAX_STATUS_ENTRIES,
     "too_many_quads": limits.MAX_QUADS,
     "too_many_blank_nodes": limits.MAX_BLANK_NODES,
     "canonicalization_too_costly": limits.MAX_CANONICALIZATION_WORK,

@@ -73,6 +73,12 @@ def file_objection(
         )
     if nomination.status != Nomination.Status.SELECTED:
         raise ValidationError(_("This person is not a candidate under public notice."))
+    # Every attempt counts against the address before anything costly happens: judging a photo can take seconds,
+    # so an address that sends refused forms with files must run out of attempts like one that succeeds.
+    if not ratelimit.allow_address(OBJECTIONS_PER_ADDRESS, address):
+        raise ValidationError(
+            _("Too many objections from your network in the last hour. Please try again later."), code="rate_limited"
+        )
     errors = {}
     if len(full_name.strip()) < 2:
         errors["full_name"] = _("Anonymous objections are not accepted: give your real name.")
@@ -87,19 +93,15 @@ def file_objection(
         }
     if len(evidence) > MAX_EVIDENCE_FILES:
         errors["evidence"] = _("At most %(count)d files.") % {"count": MAX_EVIDENCE_FILES}
+    if errors:
+        # The files are judged only for an objection that is otherwise acceptable.
+        raise ValidationError(errors)
     judged = []
     for upload in evidence:
         try:
             judged.append(files.judge_evidence(upload))
         except ValidationError as error:
-            errors["evidence"] = error.error_list
-    if errors:
-        raise ValidationError(errors)
-    # Counted once the objection is acceptable, outside the transaction so that it stays counted.
-    if not ratelimit.allow_address(OBJECTIONS_PER_ADDRESS, address):
-        raise ValidationError(
-            _("Too many objections from your network in the last hour. Please try again later."), code="rate_limited"
-        )
+            raise ValidationError({"evidence": error.error_list}) from None
     with transaction.atomic():
         objection = Objection.objects.create(
             nomination=nomination,

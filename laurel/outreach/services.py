@@ -31,6 +31,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.EXPIRED: {},
 }
 MIN_PHOTOS = 3
+# Each photo is decoded and encoded anew (seconds for a large one): a report carries a bounded number.
+MAX_PHOTOS = 10
 MAX_SIZE = 10000
 
 
@@ -214,6 +216,8 @@ def file_report(talk: Talk, *, actor, headcount: int, online_views: int, news_li
         raise InvalidTransition(talk, talk.status, S.REPORTED)
     if talk.status == S.CONFIRMED:
         check_held(talk)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most %(count)d photos at a time.") % {"count": MAX_PHOTOS}})
     if len(photos) + talk.photos.count() < MIN_PHOTOS:
         raise ValidationError({"photos": _("Add at least three photos of the talk.")})
     if headcount < 0 or online_views < 0:

@@ -110,6 +110,25 @@ def _local_name(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
+def _may_be_xml(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether an XML parser could read the part. openpyxl finds parts through the workbook's relationships, not
+    by their names, so a sheet may be called `sheet1.bin`: every part that begins like XML (after a byte order mark
+    and white space, in UTF-8 or UTF-16) is checked. Anything else (images, printer settings) makes an XML parser
+    stop at its first byte, so it cannot cost anything there."""
+    if name.endswith((".xml", ".rels")):
+        return True
+    with archive.open(name) as part:
+        head = part.read(512)
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode()
+            break
+    else:
+        if head[1:2] == b"\x00" or head[:1] == b"\x00":  # UTF-16 without a byte order mark
+            head = head.replace(b"\x00", b"")
+    return head.lstrip().startswith(b"<")
+
+
 def _check_xml(archive: zipfile.ZipFile, name: str) -> None:
     """Stream one XML part through expat, refusing a DTD (entity expansion), deep nesting, an element with too
     many children (a row of millions of cells) and too many elements in all."""
@@ -191,7 +210,7 @@ def _read_workbook(content: bytes, progress: Progress | None) -> list[list[str]]
     with _open_zip(content) as archive:
         check_workbook(archive)
         for name in archive.namelist():
-            if name.endswith((".xml", ".rels")):
+            if _may_be_xml(archive, name):
                 _check_xml(archive, name)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)

@@ -141,17 +141,17 @@ def test_bytes_riding_behind_a_photo_are_dropped():
 def test_image_bomb_is_refused_before_it_is_decoded():
     bomb = png_claiming(100_000, 100_000)
     assert messages_in("en", uploads.judge_image, bomb) == [
-        "The photo has too many pixels; the limit is 50,000,000 pixels."
+        "The photo has too many pixels; the limit is 24,000,000 pixels."
     ]
-    assert messages_in("zh-hans", uploads.judge_image, bomb) == ["照片像素过多，上限为 50,000,000 像素。"]
+    assert messages_in("zh-hans", uploads.judge_image, bomb) == ["照片像素过多，上限为 24,000,000 像素。"]
 
 
 def test_photo_over_the_pixel_cap_is_refused_with_its_size():
     large = png_claiming(10_000, 6_000)
     assert messages_in("en", uploads.judge_image, large) == [
-        "The photo is 10000 × 6000 pixels; the limit is 50,000,000 pixels."
+        "The photo is 10000 × 6000 pixels; the limit is 24,000,000 pixels."
     ]
-    assert messages_in("zh-hans", uploads.judge_image, large) == ["照片为 10000 × 6000 像素，上限为 50,000,000 像素。"]
+    assert messages_in("zh-hans", uploads.judge_image, large) == ["照片为 10000 × 6000 像素，上限为 24,000,000 像素。"]
 
 
 @pytest.mark.parametrize(

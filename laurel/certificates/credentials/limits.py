@@ -36,6 +36,9 @@ MAX_QUADS = 2000
 MAX_CANONICALIZATION_WORK = 1000
 # A proofValue is "z" + base58 of a 64-byte Ed25519 signature: at most 89 characters.
 MAX_PROOF_VALUE_CHARS = 128
+# Status entries of one credential: each may make the verifier read a status list from another site, under its own
+# deadline. An honest credential has one (revocation), at most two (revocation and suspension).
+MAX_STATUS_ENTRIES = 2
 
 
 class LimitExceeded(ValueError):

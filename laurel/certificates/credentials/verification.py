@@ -11,7 +11,7 @@ from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from laurel.certificates.credentials import proofs, status_list
+from laurel.certificates.credentials import limits, proofs, status_list
 
 
 class Verdict:
@@ -49,6 +49,7 @@ REFUSALS = {
     "too_many_blank_nodes",
     "canonicalization_too_costly",
     "proof_value_too_long",
+    "too_many_status_entries",
     "undefined_term",
 }
 
@@ -106,6 +107,8 @@ def verify_credential(
         if error:
             result.verdict = Verdict.INVALID
             result.errors.append(error)
+            if error == "too_many_status_entries":
+                result.details[error] = str(limits.MAX_STATUS_ENTRIES)
             return result
         result.checks.append("status")
         if revoked:
@@ -145,6 +148,9 @@ def _verify_status_list(list_credential, resolve_key) -> None:
 
 def _check_status(status, *, issuer: str, resolve_key, load) -> tuple[bool, str]:
     entries = status if isinstance(status, list) else [status]
+    if len(entries) > limits.MAX_STATUS_ENTRIES:
+        # Checked after the proof (the signer chose these entries) and before any status list is read.
+        return False, "too_many_status_entries"
     revoked = False
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
