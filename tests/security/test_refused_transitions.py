@@ -93,6 +93,16 @@ def test_talk_report_refused_for_too_few_photos_leaves_the_talk_as_it_was(staff,
     assert TalkPhoto.objects.count() == 0
 
 
+def test_talk_report_with_more_photos_than_allowed_judges_none_and_leaves_the_talk_confirmed(staff, monkeypatch):
+    judged = []
+    monkeypatch.setattr(talks, "judge_image", lambda upload: judged.append(upload))
+    talk = _talk(S.CONFIRMED)
+    photos = [png() for _index in range(talks.MAX_PHOTOS + 1)]
+    report = {"headcount": 120, "online_views": 0, "news_link": "", "photos": photos}
+    refused(lambda: talks.file_report(talk, actor=staff, **report), talk, match="At most 10 photos")
+    assert judged == []
+
+
 @pytest.mark.parametrize("status", [S.CONFIRMED, S.DELIVERED])
 def test_talk_report_refused_for_a_file_that_is_no_photo_leaves_the_talk_as_it_was(staff, status):
     talk = _talk(status)
