@@ -201,7 +201,7 @@ def test_assign_csv_refuses_a_matrix_larger_than_memory_in_one_line(tmp_path):
     diagonal(tmp_path / "A.csv", 30_000)
     command = [sys.executable, str(ROOT / "manage.py"), "assign_csv", "--affinity", str(tmp_path / "A.csv"),
                "--k", "1", "--max-load", "1", "--out", str(tmp_path / "O.csv")]  # fmt: skip
-    environment = {**os.environ, "LAUREL_DEBUG": "1", "LANGUAGE": "en"}
+    environment = {**os.environ, "LAUREL_DEBUG": "1"}
 
     def limited():
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
@@ -209,7 +209,7 @@ def test_assign_csv_refuses_a_matrix_larger_than_memory_in_one_line(tmp_path):
     refused = subprocess.run(command, capture_output=True, text=True, env=environment, preexec_fn=limited)
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
-    assert "30000 items x 30000 experts need about 10299 MB of memory" in refused.stderr
+    assert "30000 个项目 × 30000 位专家约需 10299 MB 内存" in refused.stderr  # the default language
     assert len(refused.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "O.csv").exists()
     solved = subprocess.run([*command, "--missing", "forbid"], capture_output=True, text=True, env=environment,
