@@ -178,7 +178,9 @@ def lexicographic_reference(affinity, conflicts, k, load_min, load_max, seconds=
             sp.csr_array((np.ones(count), (experts, columns)), shape=(n_experts, count + 1)), load_min, load_max
         ),
         LinearConstraint(
-            sp.hstack([sp.csr_array((values, (items, columns)), shape=(n_items, count)), -sp.eye_array(n_items, 1)]),
+            sp.hstack(
+                [sp.csr_array((values, (items, columns)), shape=(n_items, count)), -sp.csr_array(np.ones((n_items, 1)))]
+            ),
             0,
             np.inf,
         ),
