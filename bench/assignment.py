@@ -189,6 +189,7 @@ def lexicographic_reference(affinity, conflicts, k, load_min, load_max, seconds=
     objective[-1] = -1
     options = {"time_limit": seconds / 2, "mip_rel_gap": 1e-9}
     integrality = np.ones(count + 1)
+    integrality[-1] = 0  # t, the worst total, is continuous
     first = milp(objective, constraints=rows, integrality=integrality, bounds=Bounds(0, [1] * count + [np.inf]),
                  options=options)  # fmt: skip
     worst = np.floor(first.x[-1] * 1e6 + 1e-3) / 1e6
