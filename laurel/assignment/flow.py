@@ -14,9 +14,19 @@ potentials prove the same flow optimal for the whole network (the complementary-
 min-cost flow), so the answer is the exact optimum of the full problem. Otherwise the violating arcs are
 added and the flow re-solved, until the certificate holds; when the pruned network is infeasible, or the
 potentials take too long, the full network is solved instead. Same integer costs either way.
+
+Where experts' loads bind (topic-model affinities: a few experts everybody wants), an item's arcs in the
+optimum are not its best by affinity but its best after the experts' dual prices, and candidates by
+affinity alone take many rounds to repair. Large problems therefore first solve a sample (every n-th item,
+loads scaled down alike) and take its expert potentials as price estimates: the first round's candidates
+are each item's best arcs by affinity x scale minus the price. Arcs within MARGIN of violating join with
+the violators, so the next round's potentials need fewer repairs. The estimate only chooses candidates;
+the certificate alone decides optimality.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -31,6 +41,9 @@ CHUNK_CELLS = 1 << 22  # items x experts cells handled at once on dense matrices
 POTENTIAL_ROUNDS = 5000  # Bellman-Ford passes before giving up on the certificate (then: full network)
 PRUNE_ROUNDS = 5  # pruned rounds before the full network is solved instead ...
 PRUNE_SHARE = 0.3  # ... or once the candidates are this share of all allowed pairs
+MARGIN = 0.005  # affinity: arcs this close to violating the certificate join with the violators
+SAMPLE_ITEMS = 1000  # problems of SAMPLE_STEP x this many items or more first solve a sample of this many ...
+SAMPLE_STEP = 4  # ... items (every n-th), to estimate the experts' prices
 
 
 def cost_scale(prepared: Prepared) -> float:
@@ -168,58 +181,94 @@ def _row_chunks(prepared: Prepared):
         yield start, min(prepared.n_items, start + step)
 
 
-def _best_candidates(prepared: Prepared, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's `width` candidate experts of highest affinity, and each expert's best items (twice the
-    average load), so that the pruned network can usually carry the whole demand."""
+def _top_per_row(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's `width` largest values that are above -inf (argpartition: linear time)."""
+    columns = values.shape[1]
+    if width < columns:
+        top = np.argpartition(values, columns - width, axis=1)[:, columns - width :]
+    else:
+        top = np.broadcast_to(np.arange(columns), values.shape)
+    usable = np.take_along_axis(values, top, axis=1) > -np.inf
+    return np.nonzero(usable)[0], top[usable]
+
+
+def _best_candidates(
+    prepared: Prepared, width: int, prices: np.ndarray | None = None, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's `width` best candidate experts, and each expert's best items (twice the average load), so
+    that the pruned network can usually carry the whole demand.
+
+    "Best" is by affinity, or with `prices` (an estimate of each expert's dual price, in cost units) by
+    affinity x scale minus the price: where loads bind, an item's arcs in the optimum are its best ones after
+    the price of popular experts, and those are what the first round needs.
+    """
     affinity, blocked, n_items, n_experts = prepared.affinity, prepared.blocked, prepared.n_items, prepared.n_experts
     items, experts = [], []
     for start, end in _row_chunks(prepared):
-        rows = np.where(blocked[start:end], -1.0, affinity[start:end])
-        top = np.argpartition(rows, n_experts - width, axis=1)[:, n_experts - width :]
-        usable = np.take_along_axis(rows, top, axis=1) >= 0
-        items.append(np.nonzero(usable)[0].astype(np.int32) + start)
-        experts.append(top[usable].astype(np.int32))
+        rows = affinity[start:end].astype(np.float64)
+        if prices is not None:
+            rows = rows * scale - prices[None, :]
+        rows[blocked[start:end]] = -np.inf
+        row, column = _top_per_row(rows, width)
+        items.append(row.astype(np.int32) + start)
+        experts.append(column.astype(np.int32))
     depth = min(n_items, 2 * -(-int(prepared.k_max.sum()) // max(1, n_experts)))
-    if 0 < depth < n_items:
+    if 0 < depth < n_items and prices is None:
         step = max(1, CHUNK_CELLS // max(1, n_items))
         for start in range(0, n_experts, step):
             end = min(n_experts, start + step)
-            columns = np.where(blocked[:, start:end], -1.0, affinity[:, start:end]).T
-            top = np.argpartition(columns, n_items - depth, axis=1)[:, n_items - depth :]
-            usable = np.take_along_axis(columns, top, axis=1) >= 0
-            experts.append(np.nonzero(usable)[0].astype(np.int32) + start)
-            items.append(top[usable].astype(np.int32))
+            columns = np.where(blocked[:, start:end], -np.inf, affinity[:, start:end]).T
+            expert, item = _top_per_row(columns, depth)
+            experts.append(expert.astype(np.int32) + start)
+            items.append(item.astype(np.int32))
     items, experts = np.concatenate(items), np.concatenate(experts)
     unique = np.unique(items.astype(np.int64) * n_experts + experts)
     return (unique // n_experts).astype(np.int32), (unique % n_experts).astype(np.int32)
 
 
 def _violations(
-    prepared: Prepared, distance: np.ndarray, scale: float, included: np.ndarray, limit: int
-) -> tuple[np.ndarray, np.ndarray]:
+    prepared: Prepared, distance: np.ndarray, scale: float, allowed: np.ndarray, limit: int, margin: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Left-out candidate arcs with a negative reduced cost: round(affinity x scale) > d[item] - d[expert].
 
-    At most `limit` per item, the most negative first (the next round brings in any others still needed).
+    `allowed` marks the candidate pairs not yet in the network. With `margin` (cost units), arcs that
+    come within that much of violating join too, so that the next round's potentials need fewer repairs. At most `limit` arcs per item, the
+    most negative first (the next round brings in any others still needed); and how many arcs truly violate
+    (the certificate holds when none does).
     """
     n_items = prepared.n_items
     item_distance = distance[:n_items].astype(np.float64)
     expert_distance = distance[n_items : n_items + prepared.n_experts].astype(np.float64)
-    items, experts = [], []
+    items, experts, violated = [], [], 0
     for start, end in _row_chunks(prepared):
-        excess = np.rint(prepared.affinity[start:end].astype(np.float64) * scale)
-        excess -= item_distance[start:end, None] - expert_distance[None, :]
-        bad = excess > 0
-        bad &= ~prepared.blocked[start:end]
-        bad &= ~included[start:end]
-        rows, columns = np.nonzero(bad)
-        if len(rows) > limit * (end - start):
-            order = np.lexsort((-excess[rows, columns], rows))
+        # round(x) > n for integers n exactly when x > n + 0.5, or x = n + 0.5 rounded up: ">=" keeps both,
+        # and the exact test on the arcs found drops the ties that round down.
+        value = np.multiply(prepared.affinity[start:end], scale, dtype=np.float64)
+        value += expert_distance[None, :]
+        found = np.greater_equal(value, item_distance[start:end, None] + (0.5 - margin))
+        found &= allowed[start:end]
+        if np.count_nonzero(found) > 2 * limit * (end - start):  # a flood (early rounds): the best per item
+            value[~found] = -np.inf
+            rows, columns = _top_per_row(value, limit)
+        else:
+            rows, columns = np.nonzero(found)
+        if not len(rows):
+            continue
+        excess = np.rint(prepared.affinity[rows + start, columns].astype(np.float64) * scale)
+        excess += expert_distance[columns] - item_distance[rows + start]
+        violated += int(np.count_nonzero(excess > 0))
+        keep = excess + margin > 0
+        rows, columns, excess = rows[keep], columns[keep], excess[keep]
+        if len(rows) and np.bincount(rows).max() > limit:
+            order = np.lexsort((-excess, rows))
             rows, columns = rows[order], columns[order]
             rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
             rows, columns = rows[rank < limit], columns[rank < limit]
         items.append(rows.astype(np.int32) + start)
         experts.append(columns.astype(np.int32))
-    return np.concatenate(items), np.concatenate(experts)
+    if not items:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), violated
+    return np.concatenate(items), np.concatenate(experts), violated
 
 
 def solve_total(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -234,34 +283,79 @@ def solve_total(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _solve_pruned(prepared, width)
 
 
+def _sample_prices(prepared: Prepared, width: int, scale: float) -> np.ndarray | None:
+    """Estimated expert prices (cost units) from the same problem on every `step`-th item, with the experts'
+    loads scaled down alike; None for small problems or when the sample has no certified answer."""
+    step = prepared.n_items // SAMPLE_ITEMS
+    if step < SAMPLE_STEP:
+        return None
+    rows = np.arange(0, prepared.n_items, step)
+    share = len(rows) / prepared.n_items
+    sample = replace(
+        prepared,
+        n_items=len(rows),
+        k_min=prepared.k_min[rows],
+        k_max=prepared.k_max[rows],
+        load_min=np.zeros_like(prepared.load_min),
+        load_max=np.ceil(prepared.load_max * share).astype(np.int64),
+        forced=np.zeros((0, 2), dtype=np.int64),
+        forced_affinity=np.zeros(0),
+        conflicts=np.zeros((0, 2), dtype=np.int64),
+        keep=np.zeros((0, 2), dtype=np.int64),
+        item_ids=prepared.item_ids[: len(rows)],
+        affinity=prepared.affinity[rows],
+        blocked=prepared.blocked[rows],
+        arcs=None,
+    )
+    seen: list[np.ndarray] = []
+    _pruned_rounds(sample, width, scale, _sample_prices(sample, width, scale), seen)
+    if not seen:
+        return None
+    return -seen[-1][sample.n_items : sample.n_items + sample.n_experts].astype(np.float64)
+
+
 def _solve_pruned(prepared: Prepared, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rounds of: min-cost flow on the candidate arcs (plus costly overflow arcs, so there is always a flow),
-    potentials, then the left-out arcs that break the certificate join the candidates."""
     scale = cost_scale(prepared)
-    items, experts = _best_candidates(prepared, width)
-    included = np.zeros((prepared.n_items, prepared.n_experts), dtype=bool)
-    included[items, experts] = True
+    found = _pruned_rounds(prepared, width, scale, _sample_prices(prepared, width, scale))
+    if found is None:
+        chosen = solve_flow(prepared)  # the whole network decides
+        return prepared.arc_items[chosen], prepared.arc_experts[chosen]
+    return found[0], found[1]
+
+
+def _pruned_rounds(
+    prepared: Prepared, width: int, scale: float, prices: np.ndarray | None, seen: list | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Rounds of: min-cost flow on the candidate arcs (plus costly overflow arcs, so there is always a flow),
+    potentials, then the left-out arcs that break the certificate join the candidates.
+
+    Returns the certified optimum (items, experts, potentials), or None when the rounds do not settle (or
+    the problem is infeasible): then only the full network can decide. `seen` collects each round's potentials.
+    """
+    items, experts = _best_candidates(prepared, width, prices, scale)
+    allowed = ~prepared.blocked
+    allowed[items, experts] = False
     n_nodes = prepared.n_items + prepared.n_experts + 3
     # Dearer than any path of real arcs, so the flow overflows only where the real arcs cannot carry it.
     overflow = (n_nodes + 1) * (int(np.rint(prepared.largest_affinity() * scale)) + 1)
-    allowed = int(prepared.candidates_per_item().sum())
+    allowed_count = int(prepared.candidates_per_item().sum())
     for _ in range(PRUNE_ROUNDS):
-        if len(items) > PRUNE_SHARE * allowed:
-            break
+        if len(items) > PRUNE_SHARE * allowed_count:
+            return None
         costs = arc_costs(prepared, prepared.affinity[items, experts], np.zeros(len(items), dtype=bool), scale)
         network = _network(prepared, items, experts, costs, overflow)
         status, flows = _run(network)
         distance = None if flows is None else potentials(network, flows)
         if distance is None:  # no flow even with overflow, or no certificate in time
-            break
-        more_items, more_experts = _violations(prepared, distance, scale, included, width)
-        if not len(more_items):
+            return None
+        if seen is not None:  # the sample's estimate: the latest potentials, certified or not
+            seen.append(distance)
+        more_items, more_experts, violated = _violations(prepared, distance, scale, allowed, width, MARGIN * scale)
+        if not violated:
             if flows[network[1] == len(network[4]) - 1].any():  # certified, yet overflowing: infeasible
-                break  # the full network raises Infeasible with the reasons
+                return None  # the full network raises Infeasible with the reasons
             chosen = flows[: len(items)] > 0
-            return items[chosen], experts[chosen]
-        included[more_items, more_experts] = True
+            return items[chosen], experts[chosen], distance
+        allowed[more_items, more_experts] = False
         items, experts = np.concatenate([items, more_items]), np.concatenate([experts, more_experts])
-    del included
-    chosen = solve_flow(prepared)  # the whole network decides
-    return prepared.arc_items[chosen], prepared.arc_experts[chosen]
+    return None

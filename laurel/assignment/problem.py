@@ -214,6 +214,7 @@ class Prepared:
     # NOT candidates; the flat arrays are then built only when a solver asks for them.
     arcs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     blocked: np.ndarray | None = None
+    largest: float | None = None
 
     def show_items(self, indices) -> str:
         return _show(self.item_ids, indices)
@@ -268,11 +269,16 @@ class Prepared:
         return np.bincount(self.arc_experts, minlength=self.n_experts)
 
     def largest_affinity(self) -> float:
-        """The largest candidate affinity (1.0 when there is none)."""
+        """The largest candidate affinity (1.0 when there is none); computed once."""
+        if self.largest is None:
+            self.largest = self._largest_affinity()
+        return self.largest
+
+    def _largest_affinity(self) -> float:
         if self.arcs is None:
             if not self.blocked.size or self.blocked.all():
                 return 1.0
-            return float(np.max(np.where(self.blocked, 0, self.affinity)))
+            return float(np.max(self.affinity, where=~self.blocked, initial=0.0))
         return float(self.arc_affinity.max()) if self.arc_affinity.size else 1.0
 
 

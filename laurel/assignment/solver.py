@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from laurel.assignment.diagnosis import precheck
-from laurel.assignment.fair import solve_fair_flow
+from laurel.assignment.fair import solve_fair
 from laurel.assignment.flow import solve_total
 from laurel.assignment.milp import solve_milp
 from laurel.assignment.problem import Infeasible, Prepared, Problem, Solution, prepare
@@ -27,8 +27,11 @@ def solve(problem: Problem) -> Solution:
     if reasons:
         raise Infeasible(reasons)
     if prepared.fair and not prepared.groups:
-        (chosen, exact), method = solve_fair_flow(prepared), "fair-weighted-flow"
-    elif prepared.fair or prepared.groups:
+        fair = solve_fair(prepared)
+        return _solution(
+            prepared, fair.items, fair.experts, method="fair-lexicographic", exact=fair.exact, started=started
+        )
+    if prepared.groups:
         result = solve_milp(prepared)
         chosen, exact = result.chosen, result.exact
         method = "milp-fair" if prepared.fair else "milp"

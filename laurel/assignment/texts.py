@@ -44,6 +44,28 @@ TEMPLATES = {
     "time_limit": _("No assignment was found within the time limit of %(seconds)g seconds."),
     "groups_clash": _("The group constraints cannot all hold together with the loads, reviews per item and conflicts."),
     "expert_unusable": _("These experts conflict with every item (or have no capacity) and get nothing: %(experts)s."),
+    # Reading the OpenReview matcher's files (`csvfiles`, `assign_csv`).
+    "file_unreadable": _("Cannot read %(path)s: %(error)s."),
+    "file_not_utf8": _("%(path)s is not UTF-8 text (line %(line)d)."),
+    "file_empty": _("%(path)s has no rows."),
+    "field_too_long": _("%(path)s line %(line)d: a field is longer than %(limit)d characters."),
+    "not_a_number": _("%(path)s line %(line)d: %(value)s is not a number."),
+    "affinity_columns": _("%(path)s line %(line)d: expected item,expert,score."),
+    "constraint_columns": _("%(path)s line %(line)d: expected item,expert,-1 or item,expert,1."),
+    "score_not_finite": _("%(path)s line %(line)d: the score is not a finite number."),
+    "score_negative": _("%(path)s line %(line)d: the score is negative."),
+    "pair_repeated": _("%(path)s line %(line)d: the pair %(item)s,%(expert)s appears twice."),
+    "constraint_value": _("%(path)s line %(line)d: the constraint must be -1, 0 or 1."),
+    "constraint_unknown": _("%(path)s line %(line)d: %(item)s or %(expert)s is not in the affinity file."),
+    "matrix_too_big": _(
+        "%(items)d items x %(experts)d experts need about %(need)d MB of memory, more than the %(free)d MB "
+        "available; with --missing forbid only the listed pairs are kept."
+    ),
+    "out_of_memory": _("There is not enough memory for this problem; nothing was written."),
+    "out_is_folder": _("--out %(path)s is a folder; name a file."),
+    "out_folder_missing": _("--out %(path)s: the folder %(folder)s does not exist."),
+    "out_not_writable": _("--out %(path)s: the folder %(folder)s cannot be written."),
+    "out_unwritable": _("Cannot write %(path)s: %(error)s."),
 }
 
 

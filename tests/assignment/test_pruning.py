@@ -50,8 +50,19 @@ def full_objective(problem):
 
 
 @settings(max_examples=200, deadline=None)
-@given(instances(), st.integers(1, 4))
-def test_pruned_and_full_networks_reach_the_same_optimum(problem, width):
+@given(instances(), st.integers(1, 4), st.sampled_from([None, 2, 5]))
+def test_pruned_and_full_networks_reach_the_same_optimum(problem, width, sample):
+    """Also with the experts' prices estimated from a sample of every n-th item (as large problems do)."""
+    sample_items, sample_step = flow.SAMPLE_ITEMS, flow.SAMPLE_STEP
+    if sample is not None:
+        flow.SAMPLE_ITEMS, flow.SAMPLE_STEP = sample, 2
+    try:
+        check_pruned_optimum(problem, width)
+    finally:
+        flow.SAMPLE_ITEMS, flow.SAMPLE_STEP = sample_items, sample_step
+
+
+def check_pruned_optimum(problem, width):
     try:
         expected, prepared = full_objective(problem)
     except Infeasible:

@@ -107,7 +107,8 @@ def test_fair_mode_prefers_the_worst_item_over_the_total():
     assert fair.pairs.tolist() == [[0, 1], [1, 0]]
     assert fair.worst_item_total == pytest.approx(0.2)
     assert fair.objective == pytest.approx(0.5)
-    assert fair.method == "fair-weighted-flow"
+    assert fair.method == "fair-lexicographic"
+    assert fair.exact
 
 
 def test_fair_mode_is_exact_when_it_reaches_the_bound():
