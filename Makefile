@@ -35,10 +35,11 @@ migrate: $(VENV)/.installed messages
 demo: migrate
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo ""
-	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker stops with it)"
+	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker and scheduler stop with it)"
 	@$(DEMO_ENV) $(PY) manage.py requeue_stuck_tasks --minutes 1 >/dev/null
-	@$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	@$(DEMO_ENV) $(PY) manage.py worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
+	  $(DEMO_ENV) $(PY) manage.py scheduler >var/scheduler.log 2>&1 & SCHEDULER=$$!; \
+	  trap "kill $$WORKER $$SCHEDULER 2>/dev/null" EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(VENV)/.installed system-deps messages $(INTEROP)/node_modules/.installed

@@ -154,6 +154,15 @@ LAUREL_TRUSTED_PROXIES = env_int("LAUREL_TRUSTED_PROXIES", 0, minimum=0)
 
 # Background work: django.tasks with the database queue; immediate in tests.
 TASKS_BACKEND = env_choice("LAUREL_TASKS_BACKEND", "immediate" if TESTING else "database", ("database", "immediate"))
+# The scheduler's table is laurel/schedule.py; `name=seconds,...` runs a job at another cadence on this installation.
+LAUREL_SCHEDULE_EVERY = {}
+for _item in env_list("LAUREL_SCHEDULE_EVERY", []):
+    _name, _sep, _seconds = _item.partition("=")
+    if not _sep or not _seconds.strip().isdigit() or int(_seconds) < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LAUREL_SCHEDULE_EVERY must be name=seconds,...; got {_item!r}")
+    LAUREL_SCHEDULE_EVERY[_name.strip()] = int(_seconds)
 TASKS = {
     "default": {
         "BACKEND": (
