@@ -1,14 +1,10 @@
 import datetime
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -16,11 +12,10 @@ from django_tasks_db.models import DBTaskResult
 from laurel.core import scheduler, workers
 from laurel.core.models import ScheduledJob, SchedulerLease, WorkerHeartbeat
 from laurel.core.scheduler import RENEW_SECONDS, Job
-from tests.core import scheduled_tasks
+from tests.core import installation, scheduled_tasks
 
 pytestmark = pytest.mark.django_db
 TASK = "tests.core.scheduled_tasks.record"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -166,51 +161,12 @@ def test_a_heartbeat_is_recorded_while_the_worker_lives_and_removed_when_it_stop
     assert not WorkerHeartbeat.objects.filter(worker_id="w-test").exists()
 
 
-def migrated_environment(tmp_path, database_name):
-    """An installation of its own for processes to share: a SQLite file, or a PostgreSQL database."""
-    env = {
-        **os.environ,
-        "LAUREL_DEBUG": "1",
-        "LAUREL_TASKS_BACKEND": "database",
-        "LAUREL_DATA_DIR": str(tmp_path),
-        "LAUREL_LOG_LEVEL": "WARNING",
-    }
-    if connection.vendor == "postgresql":
-        base = settings.DATABASES["default"]
-        subprocess.run(
-            ["dropdb", "--if-exists", "-h", base["HOST"] or "127.0.0.1", "-U", base["USER"], database_name], check=True
-        )
-        subprocess.run(["createdb", "-h", base["HOST"] or "127.0.0.1", "-U", base["USER"], database_name], check=True)
-        env["LAUREL_DATABASE_URL"] = (
-            f"postgres://{base['USER']}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{database_name}"
-        )
-    else:
-        env.pop("LAUREL_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True, timeout=300
-    )
-    return env
-
-
-def query(env, sql):
-    """One row from the shared installation, read directly (no Django start-up per look)."""
-    if "LAUREL_DATABASE_URL" in env:
-        import psycopg
-
-        with psycopg.connect(env["LAUREL_DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
-            return db.execute(sql).fetchone()
-    import sqlite3
-
-    with sqlite3.connect(Path(env["LAUREL_DATA_DIR"]) / "laurel.sqlite3") as db:
-        return db.execute(sql).fetchone()
-
-
 def test_two_scheduler_processes_enqueue_each_job_once(tmp_path):
-    env = migrated_environment(tmp_path, f"{settings.DATABASES['default']['NAME']}_sched")
+    env = installation.migrated(tmp_path, "sched")
     env["LAUREL_SCHEDULE_EVERY"] = "requeue_stuck_tasks=3600,flush_view_counts=3600"
     command = [sys.executable, "manage.py", "scheduler"]
-    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    second = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    first = subprocess.Popen(command, cwd=installation.ROOT, env=env, stdout=subprocess.DEVNULL)
+    second = subprocess.Popen(command, cwd=installation.ROOT, env=env, stdout=subprocess.DEVNULL)
     sql = (
         "SELECT SUM(CASE WHEN task_path = 'laurel.core.tasks.requeue_stuck_tasks' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN task_path = 'laurel.news.tasks.flush_view_counts' THEN 1 ELSE 0 END) "
@@ -218,11 +174,11 @@ def test_two_scheduler_processes_enqueue_each_job_once(tmp_path):
     )
     try:
         deadline = time.monotonic() + 120
-        while query(env, sql) != (1, 1) and time.monotonic() < deadline:
+        while installation.query(env, sql) != (1, 1) and time.monotonic() < deadline:
             time.sleep(0.5)
         time.sleep(RENEW_SECONDS + 1)  # both schedulers have had a turn since
-        holders = query(env, "SELECT COUNT(*) FROM core_schedulerlease")
-        counts = query(env, sql)
+        holders = installation.query(env, "SELECT COUNT(*) FROM core_schedulerlease")
+        counts = installation.query(env, sql)
     finally:
         for process in (first, second):
             process.terminate()
