@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
 
-.PHONY: demo test lint format migrate messages system-deps serve clean bench
+.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop
 
 $(VENV)/.installed: requirements.lock
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -55,6 +55,15 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@for script in bench/*.py; do echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
+
+# The production topology on this machine (scripts/cluster.py): Caddy on https://127.0.0.1:8443, two gunicorn app
+# processes, two workers and the scheduler on PostgreSQL and the cluster's own Redis, all supervised.
+cluster: $(VENV)/.installed messages
+	@scripts/cluster-deps
+	@$(PY) scripts/cluster.py start
+
+cluster-stop:
+	@$(PY) scripts/cluster.py stop
 
 clean:
 	rm -rf var/laurel.sqlite3* var/media var/static
