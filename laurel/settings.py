@@ -8,7 +8,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from laurel.core.logs import logging_config
-from laurel.env import env_bool, env_choice, env_int, env_list, env_str
+from laurel.env import env_bool, env_choice, env_int, env_list, env_storage_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("LAUREL_DATA_DIR", str(BASE_DIR / "var")))
@@ -248,9 +248,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LAUREL_MEDIA_ROOT", str(DATA_DIR / "media")))
 # Uploads: MEDIA_ROOT/private (the default: served by Laurel after a permission check) and MEDIA_ROOT/public
 # (article covers, served by the web server at /media/public/). See laurel/core/storage.py.
+# LAUREL_STORAGE_URL (s3://KEY:SECRET@BUCKET/PREFIX?endpoint_url=...) puts both areas in S3-compatible object storage
+# instead: PREFIX/private/ (served through presigned links that live LAUREL_STORAGE_LINK_SECONDS, after the
+# permission check) and PREFIX/public/ (the bucket's policy lets anyone read it).
+STORAGE_OPTIONS = env_storage_url("LAUREL_STORAGE_URL")
+LAUREL_STORAGE_LINK_SECONDS = env_int("LAUREL_STORAGE_LINK_SECONDS", 60, minimum=1)
 STORAGES = {
-    "default": {"BACKEND": "laurel.core.storage.PrivateStorage"},
-    "public": {"BACKEND": "laurel.core.storage.PublicStorage"},
+    "default": (
+        {"BACKEND": "laurel.core.objectstorage.S3PrivateStorage", "OPTIONS": STORAGE_OPTIONS}
+        if STORAGE_OPTIONS
+        else {"BACKEND": "laurel.core.storage.PrivateStorage"}
+    ),
+    "public": (
+        {"BACKEND": "laurel.core.objectstorage.S3PublicStorage", "OPTIONS": STORAGE_OPTIONS}
+        if STORAGE_OPTIONS
+        else {"BACKEND": "laurel.core.storage.PublicStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -61,7 +61,11 @@ def check_cache() -> None:
 
 def check_storage() -> None:
     for alias in ("default", "public"):
-        storages[alias].exists("readyz-probe")  # a look-up: the disk is mounted, the bucket answers
+        storage = storages[alias]
+        if hasattr(storage, "ping"):
+            storage.ping()  # object storage: the bucket answers
+        else:
+            storage.exists("readyz-probe")  # local disk: a look-up
 
 
 def check_worker() -> None:
