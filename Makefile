@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
 
-.PHONY: demo test lint format migrate messages system-deps serve clean bench
+.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop
 
 $(VENV)/.installed: requirements.lock
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -35,10 +35,11 @@ migrate: $(VENV)/.installed messages
 demo: migrate
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo ""
-	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker stops with it)"
+	@echo "Laurel is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the background worker and scheduler stop with it)"
 	@$(DEMO_ENV) $(PY) manage.py requeue_stuck_tasks --minutes 1 >/dev/null
-	@$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	@$(DEMO_ENV) $(PY) manage.py worker --queue-name '*' --no-reload >var/worker.log 2>&1 & WORKER=$$!; \
+	  $(DEMO_ENV) $(PY) manage.py scheduler >var/scheduler.log 2>&1 & SCHEDULER=$$!; \
+	  trap "kill $$WORKER $$SCHEDULER 2>/dev/null" EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(VENV)/.installed system-deps messages $(INTEROP)/node_modules/.installed
@@ -54,6 +55,15 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@for script in bench/*.py; do echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
+
+# The production topology on this machine (scripts/cluster.py): Caddy on https://127.0.0.1:8443, two gunicorn app
+# processes, two workers and the scheduler on PostgreSQL and the cluster's own Redis, all supervised.
+cluster: $(VENV)/.installed messages
+	@scripts/cluster-deps
+	@$(PY) scripts/cluster.py start
+
+cluster-stop:
+	@$(PY) scripts/cluster.py stop
 
 clean:
 	rm -rf var/laurel.sqlite3* var/media var/static

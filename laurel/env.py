@@ -54,3 +54,29 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     return value
+
+
+def env_storage_url(name: str) -> dict | None:
+    """Object storage from `s3://[KEY:SECRET@]BUCKET[/PREFIX][?endpoint_url=...&region_name=...&addressing_style=...]`:
+    the options of django-storages' S3Storage, or None when the variable is empty (local disk). Without KEY and
+    SECRET, boto3 finds credentials itself (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    raw = os.environ.get(name, "")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must look like s3://KEY:SECRET@BUCKET/PREFIX?endpoint_url=...; got a {parts.scheme or 'bare'} address"
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = set(query) - {"endpoint_url", "region_name", "addressing_style", "signature_version"}
+    if unknown:
+        raise ImproperlyConfigured(f"{name} has unknown options: {', '.join(sorted(unknown))}")
+    prefix = parts.path.strip("/")
+    options = {"bucket_name": parts.hostname, "prefix": f"{prefix}/" if prefix else "", **query}
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return options

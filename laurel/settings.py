@@ -1,12 +1,14 @@
 """Laurel's one settings file. Everything that differs between machines comes from LAUREL_* variables."""
 
+import ipaddress
 import sys
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 
-from laurel.env import env_bool, env_choice, env_int, env_list, env_str
+from laurel.core.logs import logging_config
+from laurel.env import env_bool, env_choice, env_int, env_list, env_storage_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("LAUREL_DATA_DIR", str(BASE_DIR / "var")))
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz, /readyz and /metrics before host checks, times and logs every other request.
+    "laurel.core.health.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "laurel.core.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -154,6 +158,15 @@ LAUREL_TRUSTED_PROXIES = env_int("LAUREL_TRUSTED_PROXIES", 0, minimum=0)
 
 # Background work: django.tasks with the database queue; immediate in tests.
 TASKS_BACKEND = env_choice("LAUREL_TASKS_BACKEND", "immediate" if TESTING else "database", ("database", "immediate"))
+# The scheduler's table is laurel/schedule.py; `name=seconds,...` runs a job at another cadence on this installation.
+LAUREL_SCHEDULE_EVERY = {}
+for _item in env_list("LAUREL_SCHEDULE_EVERY", []):
+    _name, _sep, _seconds = _item.partition("=")
+    if not _sep or not _seconds.strip().isdigit() or int(_seconds) < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LAUREL_SCHEDULE_EVERY must be name=seconds,...; got {_item!r}")
+    LAUREL_SCHEDULE_EVERY[_name.strip()] = int(_seconds)
 TASKS = {
     "default": {
         "BACKEND": (
@@ -238,9 +251,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LAUREL_MEDIA_ROOT", str(DATA_DIR / "media")))
 # Uploads: MEDIA_ROOT/private (the default: served by Laurel after a permission check) and MEDIA_ROOT/public
 # (article covers, served by the web server at /media/public/). See laurel/core/storage.py.
+# LAUREL_STORAGE_URL (s3://KEY:SECRET@BUCKET/PREFIX?endpoint_url=...) puts both areas in S3-compatible object storage
+# instead: PREFIX/private/ (served through presigned links that live LAUREL_STORAGE_LINK_SECONDS, after the
+# permission check) and PREFIX/public/ (the bucket's policy lets anyone read it).
+STORAGE_OPTIONS = env_storage_url("LAUREL_STORAGE_URL")
+LAUREL_STORAGE_LINK_SECONDS = env_int("LAUREL_STORAGE_LINK_SECONDS", 60, minimum=1)
 STORAGES = {
-    "default": {"BACKEND": "laurel.core.storage.PrivateStorage"},
-    "public": {"BACKEND": "laurel.core.storage.PublicStorage"},
+    "default": (
+        {"BACKEND": "laurel.core.objectstorage.S3PrivateStorage", "OPTIONS": STORAGE_OPTIONS}
+        if STORAGE_OPTIONS
+        else {"BACKEND": "laurel.core.storage.PrivateStorage"}
+    ),
+    "public": (
+        {"BACKEND": "laurel.core.objectstorage.S3PublicStorage", "OPTIONS": STORAGE_OPTIONS}
+        if STORAGE_OPTIONS
+        else {"BACKEND": "laurel.core.storage.PublicStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -279,6 +305,9 @@ SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 # Only a trusted proxy's word that the request came over HTTPS counts (see LAUREL_TRUSTED_PROXIES).
+# Probes are answered before the redirect (ObservabilityMiddleware); these keep a balancer's plain-HTTP checks working
+# should the middleware order change.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE and LAUREL_TRUSTED_PROXIES else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -288,9 +317,17 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 NINJA_PAGINATION_CLASS = "laurel.core.pagination.BoundedLimitOffsetPagination"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LAUREL_LOG_LEVEL", "WARNING")},
-}
+# Observed (laurel/core/health.py): /metrics only for these addresses or networks (as `core.net.client_address`
+# sees them); logs one JSON object a line with the proxy's request id; one access line per request.
+LAUREL_METRICS_ALLOW = env_list("LAUREL_METRICS_ALLOW", ["127.0.0.1", "::1"])
+for _network in LAUREL_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LAUREL_METRICS_ALLOW must list addresses or networks; got {_network!r}") from None
+LAUREL_METRICS_MODULE = "laurel.metrics"
+LAUREL_ACCESS_LOG = env_bool("LAUREL_ACCESS_LOG", not TESTING)
+LAUREL_LOG_FORMAT = env_choice("LAUREL_LOG_FORMAT", "text" if DEBUG or TESTING else "json", ("json", "text"))
+LOGGING = logging_config(json=LAUREL_LOG_FORMAT == "json", level=env_str("LAUREL_LOG_LEVEL", "WARNING"))

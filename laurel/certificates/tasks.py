@@ -6,3 +6,9 @@ from laurel.certificates import services
 @task
 def issue_batch(batch_id: int) -> None:
     services.run_batch(batch_id)
+
+
+@task
+def refresh_status_list() -> None:
+    """Sign the status list anew (a fresh `validFrom`), so outside verifiers see a recent list."""
+    services.refresh_status_list()

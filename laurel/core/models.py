@@ -83,3 +83,58 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.bucket[:8]}: {self.count}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker (`manage.py worker`) that says every few seconds that it is alive. `/readyz` asks for one
+    seen within the last minute; `requeue_stuck_tasks` gives back the tasks of a worker that stopped saying so."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class ScheduledJob(models.Model):
+    """When a job of the scheduler's table (`laurel/schedule.py`) is next due, and when it last went to the queue.
+    Moving `next_run_at` on is a conditional update, so a job due once is enqueued once, whichever scheduler sees
+    it first."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_due_at = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self):
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"
+
+
+class SchedulerLease(models.Model):
+    """The one scheduler of the cluster: whoever holds the unexpired lease. A second scheduler waits and takes over
+    when the holder stops renewing it."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    holder = models.CharField(max_length=100)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("scheduler lease")
+        verbose_name_plural = _("scheduler leases")
+
+    def __str__(self):
+        return f"{self.name}: {self.holder} until {self.expires_at:%H:%M:%S}"

@@ -1,0 +1,25 @@
+"""The scheduler's job table (`manage.py scheduler`, `laurel/core/scheduler.py`): what runs when, cluster-wide.
+
+Each entry names a django.tasks task by its dotted path (the workers run it) and either `every=` (a period) or `at=`
+(a time of day in LAUREL_TIME_ZONE). Every task here must be idempotent: a task whose worker died is run again.
+To add a job, add a line; `LAUREL_SCHEDULE_EVERY=name=seconds,...` overrides a job's cadence on one installation.
+"""
+
+import datetime
+
+from laurel.core.scheduler import Job
+
+minutes = datetime.timedelta(minutes=1)
+
+JOBS = [
+    # Tasks a killed worker left running go back to the queue (their worker stopped beating for a minute).
+    Job("requeue_stuck_tasks", "laurel.core.tasks.requeue_stuck_tasks", every=1 * minutes),
+    # Article view counts waiting in the cache reach the database.
+    Job("flush_view_counts", "laurel.news.tasks.flush_view_counts", every=1 * minutes),
+    # Talk reminders two days / one day before (each sent once).
+    Job("send_talk_reminders", "laurel.outreach.tasks.send_talk_reminders_task", at=datetime.time(8, 0)),
+    # Talk requests whose preferred dates passed: expired, the host told.
+    Job("expire_talk_requests", "laurel.outreach.tasks.expire_talk_requests_task", at=datetime.time(0, 30)),
+    # The certificates' revocation status list, signed anew every night (revocations republish it at once).
+    Job("refresh_status_list", "laurel.certificates.tasks.refresh_status_list", at=datetime.time(3, 0)),
+]
