@@ -53,6 +53,10 @@ ERROR_MESSAGES = {
     ),
     "array_too_long": _("The credential has a list of more than %(limit)s items, the most this site checks."),
     "too_deep": _("The credential nests objects more than %(limit)s levels deep, the most this site checks."),
+    "too_many_blank_node_labels": _(
+        "The credential names objects by blank-node identifiers (“_:…”) more than %(limit)s times, the most this "
+        "site checks."
+    ),
     "too_many_quads": _("The credential makes more than %(limit)s statements, the most this site checks."),
     "too_many_blank_nodes": _(
         "The credential has more than %(limit)s objects without an identifier (blank nodes), the most this site checks."
@@ -129,6 +133,7 @@ LIMIT_VALUES = {
     "inline_context_too_large": limits.MAX_INLINE_CONTEXT_CHARS // 1024,
     "array_too_long": limits.MAX_ARRAY_LENGTH,
     "too_deep": limits.MAX_DEPTH,
+    "too_many_blank_node_labels": limits.MAX_BLANK_NODE_LABELS,
     "too_many_quads": limits.MAX_QUADS,
     "too_many_blank_nodes": limits.MAX_BLANK_NODES,
     "canonicalization_too_costly": limits.MAX_CANONICALIZATION_WORK,

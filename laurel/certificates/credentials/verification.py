@@ -45,6 +45,7 @@ REFUSALS = {
     "inline_context_too_large",
     "array_too_long",
     "too_deep",
+    "too_many_blank_node_labels",
     "too_many_quads",
     "too_many_blank_nodes",
     "canonicalization_too_costly",
