@@ -44,6 +44,7 @@ REFUSALS = {
     "too_many_objects",
     "inline_context_too_large",
     "array_too_long",
+    "lists_too_long",
     "too_deep",
     "too_many_blank_node_labels",
     "too_many_quads",
