@@ -24,10 +24,10 @@ load average per round. Targets: the genuine p99 under poison at most 3x the idl
 answered with a 400 within 1 s. Exits 1 if one is missed. Stops its server and deletes its data directory in any case.
 """
 
+import itertools
 import json
 import multiprocessing
 import os
-import random
 import shutil
 import signal
 import socket
@@ -92,11 +92,23 @@ def get_bytes(port: int, path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
 
 
+# Source addresses: 127.<sender>.x.y, each used once. A repeated random address (20,000 connections a run among
+# 16 million addresses repeat a dozen times) reuses a 4-tuple the server still holds in TIME_WAIT; the kernel then
+# drops the SYN (TcpExtPAWSTimewait) and the client waits 1 s to resend it, a stall of the benchmark, not the server.
+_SENDER = 10
+_SENT = itertools.count()
+
+
+def next_address() -> str:
+    number = next(_SENT)
+    return f"127.{_SENDER}.{number // 254 % 256}.{number % 254 + 1}"
+
+
 def send(port: int, request: bytes) -> tuple[int, float]:
     """(status, seconds) of one prepared request from a fresh address in 127.0.0.0/8 (Linux routes the whole block
     to the loopback interface); status 0 if no answer came. A new connection each time: gunicorn's sync workers
     close it after every response anyway."""
-    source = f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    source = next_address()
     started = time.perf_counter()
     answer = b""
     try:
@@ -115,6 +127,8 @@ def send(port: int, request: bytes) -> tuple[int, float]:
 
 def poisoner(port: int, requests: list[tuple[str, bytes]], offset: int, active, stop, answers) -> None:
     """One client process: while `active` is set, the next poisoned credential as soon as the last was answered."""
+    global _SENDER
+    _SENDER = 11 + offset
     sent = []
     index = offset
     while not stop.is_set():
