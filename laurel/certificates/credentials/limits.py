@@ -11,7 +11,7 @@ iterations" limit RDFC-1.0 section 4.4 tells implementations to set; Digital Baz
 Refusing early is what keeps a refusal cheap: expanding a credential is most of the cost of verifying it, so a
 poison refused only after expansion costs as much as a genuine verification (the clique of eight blank nodes cost
 7.5 ms of a worker, a genuine credential 5.7 ms) and four clients sending it keep the workers as busy as honest
-traffic would. Refused by `check_structure`, it costs what the request itself costs (about 1.5 ms through gunicorn
+traffic would. Refused by `check_structure`, it costs what the request itself costs (about 2 ms through gunicorn
 and Django).
 
 The values leave ample room for honest credentials: Laurel's own have about 60 JSON values in 10 objects, 30
