@@ -52,9 +52,17 @@ ERROR_MESSAGES = {
         "The contexts written out in the credential are larger than %(limit)s KB, the most this site checks."
     ),
     "array_too_long": _("The credential has a list of more than %(limit)s items, the most this site checks."),
+    "lists_too_long": _(
+        "The credential's lists are too long together: merging their values would take more than %(limit)s "
+        "comparisons, the most this site makes."
+    ),
     "too_deep": _("The credential nests objects more than %(limit)s levels deep, the most this site checks."),
     "too_many_status_entries": _(
         "The credential names more than %(limit)s status lists, the most this site reads for one credential."
+    ),
+    "too_many_blank_node_labels": _(
+        "The credential names objects by blank-node identifiers (“_:…”) more than %(limit)s times, the most this "
+        "site checks."
     ),
     "too_many_quads": _("The credential makes more than %(limit)s statements, the most this site checks."),
     "too_many_blank_nodes": _(
@@ -131,8 +139,10 @@ LIMIT_VALUES = {
     "too_many_objects": limits.MAX_OBJECTS,
     "inline_context_too_large": limits.MAX_INLINE_CONTEXT_CHARS // 1024,
     "array_too_long": limits.MAX_ARRAY_LENGTH,
+    "lists_too_long": limits.MAX_VALUE_PAIRS,
     "too_deep": limits.MAX_DEPTH,
     "too_many_status_entries": limits.MAX_STATUS_ENTRIES,
+    "too_many_blank_node_labels": limits.MAX_BLANK_NODE_LABELS,
     "too_many_quads": limits.MAX_QUADS,
     "too_many_blank_nodes": limits.MAX_BLANK_NODES,
     "canonicalization_too_costly": limits.MAX_CANONICALIZATION_WORK,

@@ -1,6 +1,6 @@
 """Credentials crafted to stall a JSON-LD verifier, each built on a genuine one; shared by the tests in this folder
-and bench/verify_abuse.py. Each is small enough to send (all but the oversize one under 256 KB) and cost minutes
-of CPU on a verifier without limits."""
+and bench/verify_abuse.py. Each is small enough to send (all but the oversize one under 256 KB) and costs a verifier
+without limits far more than a genuine credential does: most of them minutes of CPU."""
 
 import copy
 import signal
@@ -20,6 +20,19 @@ def blank_node_clique(credential: dict, size: int = 8) -> dict:
         for index in range(size)
     ]
     poisoned["credentialSubject"] = {**poisoned["credentialSubject"], KNOWS: nodes}
+    return poisoned
+
+
+def look_alike_tree(credential: dict, parents: int = 2, children: int = 4) -> dict:
+    """`parents` objects without an id, each with `children` alike objects without an id: no blank-node identifier
+    is written, yet their blank nodes share hashes, so RDFC-1.0 permutes them (436 steps for two parents of four
+    children, 1002 for five)."""
+    poisoned = copy.deepcopy(credential)
+    parent = {KNOWS: [{KNOWS: "alike"} for _child in range(children)]}
+    poisoned["credentialSubject"] = {
+        **poisoned["credentialSubject"],
+        KNOWS: [copy.deepcopy(parent) for _parent in range(parents)],
+    }
     return poisoned
 
 
@@ -58,6 +71,7 @@ def oversize(credential: dict, size: int = 300 * 1024) -> dict:
 
 POISONS = {
     "blank_node_clique": blank_node_clique,
+    "look_alike_tree": look_alike_tree,
     "long_name_list": long_name_list,
     "long_proof_value": long_proof_value,
     "deep_nesting": deep_nesting,

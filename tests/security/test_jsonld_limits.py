@@ -23,6 +23,7 @@ from tests.security.poisoned_credentials import (
     deep_nesting,
     long_name_list,
     long_proof_value,
+    look_alike_tree,
     oversize,
 )
 
@@ -30,7 +31,8 @@ GUARD_SECONDS = 20
 
 # Each poison, the refusal's code and the limit it names.
 POISONS = [
-    (blank_node_clique, "canonicalization_too_costly", limits.MAX_CANONICALIZATION_WORK),
+    (blank_node_clique, "too_many_blank_node_labels", limits.MAX_BLANK_NODE_LABELS),
+    (look_alike_tree, "canonicalization_too_costly", limits.MAX_CANONICALIZATION_WORK),
     (long_name_list, "array_too_long", limits.MAX_ARRAY_LENGTH),
     (deep_nesting, "too_deep", limits.MAX_DEPTH),
     (oversize, "credential_too_large", limits.MAX_CREDENTIAL_BYTES // 1024),
@@ -109,15 +111,61 @@ def test_poisoned_credential_is_refused_by_the_issue_api_naming_the_limit(
     assert str(limit) in response.json()["detail"]
 
 
-def test_refusal_names_the_limit_in_chinese(client, credential):
+@pytest.mark.parametrize(
+    ("poison", "limit", "words"),
+    [
+        (look_alike_tree, limits.MAX_CANONICALIZATION_WORK, "签名"),
+        (blank_node_clique, limits.MAX_BLANK_NODE_LABELS, "空白节点"),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_refusal_names_the_limit_in_chinese(client, credential, poison, limit, words):
     response = client.post(
         reverse("certificates:api_verify"),
-        json.dumps({"verifiableCredential": blank_node_clique(credential)}, ensure_ascii=False),
+        json.dumps({"verifiableCredential": poison(credential)}, ensure_ascii=False),
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     detail = response.json()["problems"][0]["detail"]
-    assert str(limits.MAX_CANONICALIZATION_WORK) in detail and "签名" in detail
+    assert str(limit) in detail and words in detail
+
+
+def test_blank_node_clique_is_refused_before_expansion(client, credential, monkeypatch):
+    """Refused only after expansion, the clique cost a worker more than a genuine verification (7.5 ms against
+    5.7 ms), so four clients sending it kept the workers as busy as honest traffic. Counting its 64 blank-node
+    identifiers on the parsed JSON refuses it before the JSON-LD processor starts."""
+    expanded = []
+    real_to_rdf = jsonld._Processor.to_rdf
+
+    def to_rdf(self, document, options):
+        expanded.append(document)
+        return real_to_rdf(self, document, options)
+
+    monkeypatch.setattr(jsonld._Processor, "to_rdf", to_rdf)
+    response = _api_verify(client, blank_node_clique(credential))
+    assert response.status_code == 400 and response.json()["errors"] == ["too_many_blank_node_labels"]
+    assert expanded == []
+    assert _api_verify(client, credential).json()["verified"] is True and expanded  # the probe sees expansion
+
+
+def test_blank_node_labels_are_counted_up_to_the_limit():
+    def labelled(count: int) -> dict:
+        return {"https://example.org/vocab#knows": [{"id": f"_:b{index}"} for index in range(count)]}
+
+    limits.check_structure(labelled(limits.MAX_BLANK_NODE_LABELS))
+    with pytest.raises(limits.LimitExceeded) as refused:
+        limits.check_structure(labelled(limits.MAX_BLANK_NODE_LABELS + 1))
+    assert refused.value.code == "too_many_blank_node_labels"
+
+
+def test_look_alike_objects_are_refused_within_a_small_canonicalization_budget(credential):
+    """Two objects of four alike children, all without an id, need 436 steps of Hash N-Degree Quads: the former
+    budget of 1000 let them through and a ring of 32 blank nodes cost 30 ms; no honest credential needs a step."""
+    document = {name: value for name, value in look_alike_tree(credential).items() if name != "proof"}
+    with deadline(GUARD_SECONDS), pytest.raises(limits.LimitExceeded) as refused:
+        jsonld.canonicalize(document)
+    assert refused.value.code == "canonicalization_too_costly"
+    assert jsonld.canonicalize({name: value for name, value in credential.items() if name != "proof"})
 
 
 def test_upload_larger_than_any_certificate_is_refused_before_it_is_read(client, db):
@@ -171,10 +219,10 @@ def test_blank_nodes_are_counted_after_expansion(credential):
 
 
 def test_values_pooled_on_one_property_count_as_one_list(credential):
-    """Four objects with one id each give `name` 200 values: pyld pools them on one node, 800 in all."""
+    """Four objects with one id each give `name` 70 values: pyld pools them on one node, 280 in all."""
     document = {name: value for name, value in credential.items() if name != "proof"}
     document["credentialSubject"] = [
-        {"id": "urn:example:honoree", "https://example.org/vocab#name": [f"{part}-{index}" for index in range(200)]}
+        {"id": "urn:example:honoree", "https://example.org/vocab#name": [f"{part}-{index}" for index in range(70)]}
         for part in range(4)
     ]
     with pytest.raises(limits.LimitExceeded) as refused:
@@ -209,3 +257,38 @@ def test_one_slow_canonicalization_does_not_hold_up_another(credential, monkeypa
     finally:
         release.set()
         held.join()
+
+
+def _with_lists(credential: dict, lengths: list[int]) -> dict:
+    subject = {**credential["credentialSubject"]}
+    for number, length in enumerate(lengths):
+        subject[f"https://example.org/vocab#list{number}"] = [f"{number}-{index:05d}" for index in range(length)]
+    return {**credential, "credentialSubject": subject}
+
+
+def test_long_lists_together_are_refused_before_expansion(client, credential):
+    """Three lists of 200 names pass every other limit, and pyld's duplicate check compared 60,000 pairs of values
+    (109 ms of CPU for three lists of 256, 25 genuine verifications) before the signature was found wrong."""
+    poisoned = _with_lists(credential, [200, 200, 200])
+    with pytest.raises(limits.LimitExceeded) as refused:
+        limits.check_structure(poisoned)
+    assert refused.value.code == "lists_too_long"
+    body = _api_verify(client, poisoned).json()
+    assert body["errors"] == ["lists_too_long"] and body["problems"][0]["limit"] == limits.MAX_VALUE_PAIRS
+    limits.check_structure(_with_lists(credential, [limits.MAX_ARRAY_LENGTH]))  # one full list is still read
+
+
+def test_pairs_pooled_on_one_node_are_counted_after_expansion(credential):
+    """Eight objects sharing an id, each with two short lists: few pairs as written, 57,000 once pyld pools them."""
+    document = {name: value for name, value in credential.items() if name != "proof"}
+    document["credentialSubject"] = [
+        {
+            "id": "urn:example:honoree",
+            **{f"https://example.org/vocab#{key}": [f"{key}{part}-{index}" for index in range(30)] for key in "ab"},
+        }
+        for part in range(8)
+    ]
+    limits.check_structure(document)
+    with pytest.raises(limits.LimitExceeded) as refused:
+        jsonld.canonicalize(document)
+    assert refused.value.code == "lists_too_long"

@@ -167,9 +167,10 @@ class _Processor(jsonld.JsonLdProcessor):
 
 
 def _check_property_lengths(expanded) -> None:
-    """Refuse a node with more than limits.MAX_ARRAY_LENGTH values for one property once expanded: aliases of a
-    property and node objects sharing an @id pool their values there, and pyld then merges them with a duplicate
-    check that costs the square of their number."""
+    """Refuse a node with more than limits.MAX_ARRAY_LENGTH values for one property once expanded, or more than
+    limits.MAX_VALUE_PAIRS pairs of values of one property in all: aliases of a property and node objects sharing an
+    @id pool their values there, and pyld then merges them with a duplicate check that costs the square of their
+    number."""
     counts = {}
     stack = [expanded]
     while stack:
@@ -192,6 +193,8 @@ def _check_property_lengths(expanded) -> None:
                 if count > limits.MAX_ARRAY_LENGTH:
                     raise limits.LimitExceeded("array_too_long", limits.MAX_ARRAY_LENGTH)
             stack.extend(values)
+    if sum(count * (count - 1) // 2 for count in counts.values()) > limits.MAX_VALUE_PAIRS:
+        raise limits.LimitExceeded("lists_too_long", limits.MAX_VALUE_PAIRS)
 
 
 def _check_dataset(dataset: dict) -> None:
