@@ -17,9 +17,9 @@ whose window ended are useless (the next event restarts them) and are deleted no
 import hashlib
 import hmac
 import random
+import threading
 import time
 from dataclasses import dataclass
-from functools import cache
 
 import redis
 from django.conf import settings
@@ -117,13 +117,18 @@ def _database_count(limit: Limit, bucket: str) -> int:
 # Redis
 
 
-@cache
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+_clients = threading.local()
 
 
 def _redis() -> redis.Redis:
-    return _client(settings.LAUREL_RATE_LIMIT_REDIS_URL)
+    """A client per thread and URL: a threaded server (or test) never shares a connection's read buffer."""
+    url = settings.LAUREL_RATE_LIMIT_REDIS_URL
+    clients = getattr(_clients, "by_url", None)
+    if clients is None:
+        clients = _clients.by_url = {}
+    if url not in clients:
+        clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    return clients[url]
 
 
 def _redis_key(limit: Limit, bucket: str) -> str:
