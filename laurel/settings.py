@@ -201,7 +201,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Laurel] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the adapter puts the association's name first (core.identity.mail_subject)
 # Wrong passwords are limited by Laurel's adapter, per address and per account and address together, so that a
 # stranger cannot lock anyone out (laurel/people/adapter.py). allauth's own limits (signup, password reset, the
 # second factor's codes after a right password: "login_failed" keyed by the account) see the same client address.
@@ -235,7 +235,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Languages: Chinese first, English complete.
 LANGUAGE_CODE = env_str("LAUREL_LANGUAGE", "zh-hans")
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Each language is named in its own words in the switcher.
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "laurel" / "locale"]
 TIME_ZONE = env_str("LAUREL_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

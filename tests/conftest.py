@@ -43,15 +43,17 @@ def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached pages, view counts)."""
     from django.core.cache import cache
 
-    from laurel.core import pagecache
+    from laurel.core import identity, pagecache
     from laurel.news import viewcount
 
     cache.clear()
     pagecache.forget_local()
+    identity.forget()
     viewcount.forget_recent_visitors()
     yield
     cache.clear()
     pagecache.forget_local()
+    identity.forget()
     viewcount.forget_recent_visitors()
 
 
@@ -149,6 +151,21 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     csp_errors = []
+    # Irreversible actions ask for confirmation (data-confirm in site.js): tests go ahead, as a user would, and
+    # `page.confirmations` lists what was asked. A test that wants to say no sets `page.refuse_confirmations`.
+    page.confirmations = []
+    page.refuse_confirmations = False
+
+    def on_dialog(dialog):
+        if dialog.type != "confirm":
+            return
+        page.confirmations.append(dialog.message)
+        if page.refuse_confirmations:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    page.on("dialog", on_dialog)
     page.on(
         "console",
         lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,

@@ -155,7 +155,8 @@ class IssuanceBatch(models.Model):
         verbose_name_plural = _("issuance batches")
 
     def __str__(self):
-        return f"{self.title} · {self.batch_key}"
+        # the batch key (campaign:1) is for the code; people read the title and the date
+        return f"{self.title} · {self.issued_on:%Y-%m-%d}" if self.issued_on else self.title
 
     def get_absolute_url(self):
         return reverse("certificates:batch_detail", kwargs={"pk": self.pk})

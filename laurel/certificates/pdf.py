@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from laurel.core import identity
+
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
 CREDENTIAL_ATTACHMENT = "credential.json"
 # A typst compiler refuses to be used by two threads at once ("Already borrowed"), and the compilers are shared
@@ -59,13 +61,11 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
     """`data`: name, name_en, title, title_en, citation, citation_en, number, date, date_en, url.
     `credential`, the signed credential's JSON, is embedded by typst as the attachment `credential.json`."""
     fonts = check_fonts()
-    compiler = _compiler(
-        template.pk or 0,
-        template.updated_at,
-        template.seal.path if template.seal else "",
-        template.signature.path if template.signature else "",
-        str(fonts),
-    )
+    # A template without a seal or signature of its own prints the association's (set on the identity page)
+    site = identity.current()
+    seal_path = template.seal.path if template.seal else site.seal_path
+    signature_path = template.signature.path if template.signature else site.signature_path
+    compiler = _compiler(template.pk or 0, template.updated_at, seal_path, signature_path, str(fonts))
     inputs = {
         **data,
         "association_name": template.association_name,
@@ -73,8 +73,8 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
         "heading": template.heading,
         "heading_en": template.heading_en,
         "signatory": template.signatory,
-        "has_seal": bool(template.seal),
-        "has_signature": bool(template.signature),
+        "has_seal": bool(seal_path),
+        "has_signature": bool(signature_path),
         "qr_svg": qr_svg(data["url"]),
         "number_label": "No.",
     }

@@ -2,6 +2,10 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Django 6.1's blank choice of every select; its own Chinese catalog lacks it, so core's catalog carries it.
+gettext_noop("- Select an option -")
 
 
 class StoredFileInput(forms.ClearableFileInput):
@@ -13,3 +17,58 @@ class StoredFileInput(forms.ClearableFileInput):
 
     def is_initial(self, value):
         return bool(value)
+
+
+class SiteIdentityForm(forms.Form):
+    """The association's identity. Images are judged by `identity.save_identity`, not here, so that every image
+    of one save is judged before anything is written."""
+
+    name = forms.CharField(label=_("name in Chinese"), max_length=100, required=False)
+    name_en = forms.CharField(label=_("name in English"), max_length=200, required=False)
+    about = forms.CharField(
+        label=_("about the association (Chinese)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the front page and in the footer instead of the software's own description."),
+    )
+    about_en = forms.CharField(
+        label=_("about the association (English)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    address_en = forms.CharField(label=_("English address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("telephone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("contact email"), required=False)
+    icp_number = forms.CharField(
+        label=_("ICP filing number"), max_length=60, required=False, help_text=_("For example 京ICP备12345678号-1.")
+    )
+    public_security_number = forms.CharField(
+        label=_("public security filing number"),
+        max_length=60,
+        required=False,
+        help_text=_("For example 京公网安备11010502030143号."),
+    )
+    logo = forms.FileField(label=_("logo"), required=False, help_text=_("PNG, JPEG or WebP; shown in the header."))
+    wechat_qr = forms.FileField(label=_("WeChat account QR code"), required=False)
+    seal = forms.FileField(
+        label=_("seal image"),
+        required=False,
+        help_text=_(
+            "A PNG with a transparent background; printed on certificates whose template has no seal of its own."
+        ),
+    )
+    signature = forms.FileField(label=_("signature image"), required=False)
+    clear = forms.MultipleChoiceField(
+        label=_("remove"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("logo", _("logo")),
+            ("wechat_qr", _("WeChat account QR code")),
+            ("seal", _("seal image")),
+            ("signature", _("signature image")),
+        ],
+    )

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from laurel.core.storage import public_storage
+
 
 class AuditLogIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit entry."""
@@ -138,3 +140,44 @@ class SchedulerLease(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.holder} until {self.expires_at:%H:%M:%S}"
+
+
+class SiteIdentity(models.Model):
+    """The association as the public sees it, set by staff without a redeploy. One row (pk=1).
+
+    Images: the logo and the WeChat QR are public (header, footer); the seal and the signature are private and
+    reach only certificate PDFs, as a template's fallback when it has none of its own.
+    """
+
+    name = models.CharField(_("name in Chinese"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    about = models.TextField(_("about the association (Chinese)"), max_length=1000, blank=True)
+    about_en = models.TextField(_("about the association (English)"), max_length=2000, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="identity/", storage=public_storage, blank=True)
+    wechat_qr = models.ImageField(
+        _("WeChat account QR code"), upload_to="identity/", storage=public_storage, blank=True
+    )
+    seal = models.ImageField(_("seal image"), upload_to="identity/seals/", blank=True)
+    signature = models.ImageField(_("signature image"), upload_to="identity/signatures/", blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    address_en = models.CharField(_("English address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number"), max_length=60, blank=True, help_text=_("For example 京ICP备12345678号-1.")
+    )
+    public_security_number = models.CharField(
+        _("public security filing number"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example 京公网安备11010502030143号."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("site identity")
+        verbose_name_plural = _("site identity")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="core_siteidentity_single_row")]
+
+    def __str__(self):
+        return self.name or self.name_en or "Laurel"

@@ -12,3 +12,8 @@ def is_staff_member(user) -> bool:
 
 def can_read_audit_log(user) -> bool:
     return is_staff_member(user)
+
+
+def can_manage_site(user) -> bool:
+    """The association's identity (name, seal, filing numbers) is staff's to set."""
+    return is_staff_member(user)

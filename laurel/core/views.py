@@ -6,12 +6,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from laurel.core import exports, pagecache, permissions, registry
-from laurel.core.models import AuditEntry
+from laurel.core import exports, identity, pagecache, permissions, registry
+from laurel.core.forms import SiteIdentityForm
+from laurel.core.models import AuditEntry, SiteIdentity
 
 
 def report_errors(request, error: ValidationError) -> None:
@@ -75,6 +78,52 @@ class DashboardView(TemplateView):
         context["roles"] = self.request.user.roles.select_related("organization")
         context["sections"] = registry.desk_sections(self.request)
         return context
+
+
+class SiteIdentityView(PermissionRequiredMixin, TemplateView):
+    """Staff set the association's name, images, contact and filing numbers: no redeploy."""
+
+    permission_predicate = staticmethod(permissions.can_manage_site)
+    template_name = "core/site_identity.html"
+
+    def get_context_data(self, **kwargs):
+        row = SiteIdentity.objects.filter(pk=1).first() or SiteIdentity(pk=1)
+        form = kwargs.pop("form", None) or SiteIdentityForm(
+            initial={field: getattr(row, field) for field in identity.TEXT_FIELDS}
+        )
+        groups = [
+            [form[name] for name in ("name", "name_en", "about", "about_en")],
+            [
+                form[name]
+                for name in ("address", "address_en", "phone", "email", "icp_number", "public_security_number")
+            ],
+            [form[name] for name in ("logo", "wechat_qr", "seal", "signature", "clear")],
+        ]
+        return super().get_context_data(form=form, row=row, groups=groups, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = SiteIdentityForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = {field: form.cleaned_data[field] for field in identity.TEXT_FIELDS}
+            files = {field: form.cleaned_data[field] for field in identity.IMAGE_FIELDS if form.cleaned_data[field]}
+            try:
+                identity.save_identity(
+                    actor=request.user, data=data, files=files, clear=tuple(form.cleaned_data["clear"])
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The association's identity is saved; every page shows it now."))
+                return redirect("core:site_identity")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class PrivacyView(TemplateView):

@@ -93,7 +93,15 @@ class EventOrganizer(models.Model):
     name = models.CharField(_("name as printed"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["role", "pk"]
+        # 主办, 承办, 协办: the order of every programme and news report, not the alphabet's
+        ordering = [
+            models.Case(
+                models.When(role="host", then=models.Value(0)),
+                models.When(role="organizer", then=models.Value(1)),
+                default=models.Value(2),
+            ),
+            "pk",
+        ]
         verbose_name = _("organizer")
         verbose_name_plural = _("organizers")
         constraints = [

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from laurel.core import ratelimit
+from laurel.core import identity, ratelimit
 from laurel.core.services import log_action
 from laurel.events import documents
 from laurel.events.models import (
@@ -212,7 +212,7 @@ def _mail_attendee(attendee: Attendee, template: str, subject: str, *, with_pass
     )
 
     def send():
-        message = EmailMessage(subject, body, None, [attendee.email])
+        message = EmailMessage(identity.mail_subject(subject), body, None, [attendee.email])
         if attachment:
             message.attach(*attachment)
         message.send()
@@ -250,6 +250,7 @@ def _lock(event: Event) -> Event:
 
 def _mail(email: str, template: str, subject: str, context: dict[str, Any]) -> None:
     body = render_to_string(template, context)
+    subject = identity.mail_subject(subject)
     transaction.on_commit(lambda: EmailMessage(subject, body, None, [email]).send())
 
 

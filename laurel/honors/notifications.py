@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from laurel.core import identity
 from laurel.honors.permissions import nomination_editors
 
 
@@ -16,7 +17,7 @@ def _send_after_commit(*, email: str, language: str, subject, body) -> None:
 
     def send():
         with translation.override(language or settings.LANGUAGE_CODE):
-            send_mail(f"[Laurel] {subject()}", body(), None, [email])
+            send_mail(identity.mail_subject(subject()), body(), None, [email])
 
     transaction.on_commit(send)
 

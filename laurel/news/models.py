@@ -10,6 +10,7 @@ from laurel.core.codes import make_code
 from laurel.core.storage import public_storage
 from laurel.events.models import Event
 from laurel.honors.models import Campaign
+from laurel.news.spam import reason_labels
 from laurel.outreach.models import LectureGroup
 from laurel.people.models import User
 
@@ -151,3 +152,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.body[:40]}"
+
+    def spam_reason_labels(self) -> list[str]:
+        return reason_labels(self.spam_reasons)

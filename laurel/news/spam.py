@@ -2,6 +2,20 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
+# What moderators read for each reason code (the codes themselves stay in the data and the audit log).
+REASON_LABELS = {
+    "links": _("more than two links"),
+    "repetition": _("the same characters or words over and over"),
+    "duplicate": _("the same text as an earlier comment from this address"),
+}
+
+
+def reason_labels(codes) -> list[str]:
+    return [str(REASON_LABELS.get(code, code)) for code in codes or ()]
+
+
 MAX_LINKS = 2
 LINK = re.compile(r"(https?://|www\.|\[url|<a\s)", re.IGNORECASE)
 

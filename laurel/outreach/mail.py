@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from laurel.core import identity
 from laurel.outreach.models import Talk
 
 
@@ -15,7 +16,7 @@ def _site(path: str) -> str:
 
 def _send(*, to: str, subject_template: str, body_template: str, context: dict, language: str, attachments=()):
     with translation.override(language):
-        subject = render_to_string(subject_template, context).strip()
+        subject = identity.mail_subject(render_to_string(subject_template, context).strip())
         body = render_to_string(body_template, context)
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
     for attachment in attachments:

@@ -9,7 +9,7 @@ A right password uncounts its attempt, so a successful sign-in now and then does
 
 from allauth.account.adapter import DefaultAccountAdapter
 
-from laurel.core import ratelimit
+from laurel.core import identity, ratelimit
 from laurel.core.net import address_block, client_address
 
 # A school or an office shares one address: enough for its people's typos, too few for guessing.
@@ -28,6 +28,10 @@ def login_attempt_keys(request, login: str) -> list[tuple[ratelimit.Limit, str]]
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         return client_address(request)
+
+    def format_email_subject(self, subject) -> str:
+        """Account mails (confirmation, password reset) carry the association's name like every other mail."""
+        return identity.mail_subject(str(subject))
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Count this attempt under both limits before the password is checked (so that simultaneous attempts

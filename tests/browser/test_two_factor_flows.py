@@ -51,8 +51,8 @@ def test_staff_create_a_read_token_see_its_expiry_and_revoke_it(page, staff):
     row = page.locator("[data-testid=token-row]")
     assert row.locator("td").nth(1).inner_text() == "只读"
     assert row.locator("[data-testid=token-expires]").inner_text().startswith(expected_day.isoformat())
-    page.once("dialog", lambda dialog: dialog.accept())
     row.locator("button", has_text="撤销").click()
     page.wait_for_load_state()
+    assert page.confirmations == ["撤销此令牌？使用它的系统将立即无法访问。"]
     assert page.locator("[data-testid=token-row]").count() == 0
     assert ApiToken.objects.count() == 0
