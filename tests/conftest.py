@@ -48,7 +48,7 @@ def _empty_cache():
 
     cache.clear()
     pagecache.forget_local()
-    identity.forget()
+    identity.assume_unset()
     viewcount.forget_recent_visitors()
     yield
     cache.clear()

@@ -84,7 +84,10 @@ def _file_path(field) -> str:
 
 
 def _load() -> Identity:
-    row = SiteIdentity.objects.filter(pk=1).first() or SiteIdentity(pk=1)
+    return _identity(SiteIdentity.objects.filter(pk=1).first() or SiteIdentity(pk=1))
+
+
+def _identity(row: SiteIdentity) -> Identity:
     fallback = settings.ASSOCIATION_NAME
     return Identity(
         name=row.name or fallback,
@@ -118,6 +121,16 @@ def current() -> Identity:
 def forget() -> None:
     """Drop this process's copy (tests, and the process that saved)."""
     _memory.update(version=None, checked=0.0, identity=None)
+
+
+def assume_unset() -> None:
+    """Tests start from an installation whose staff never set the identity, without reading the database, so
+    that a page's first request costs the same queries as its next ones."""
+    _memory.update(
+        version=cache.get_or_set(VERSION_KEY, 1, timeout=None),
+        checked=time.monotonic(),
+        identity=_identity(SiteIdentity(pk=1)),
+    )
 
 
 def _announce_change() -> None:

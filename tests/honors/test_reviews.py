@@ -138,7 +138,7 @@ def test_expert_is_mailed_in_their_language_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         reviews.assign_expert(eligible, expert=expert, actor=staff)
     assert [message.to for message in mailoutbox] == [[expert.email]]
-    assert mailoutbox[0].subject == "[Laurel] 有一条推荐等待您评审"
+    assert mailoutbox[0].subject == "[Laurel 科技工作者荣誉平台] 有一条推荐等待您评审"
 
 
 def test_recusal_reassigns_to_a_free_panel_expert_without_conflict(staff, expert, other_expert, eligible):
