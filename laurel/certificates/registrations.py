@@ -21,7 +21,22 @@ def _my_certificates(request):
 
 register_nav(NavItem(_("Verify a certificate"), "certificates:verify_upload", order=80))
 register_nav(
-    NavItem(_("Certificates"), "certificates:certificate_list", order=90, visible=permissions.can_manage_certificates)
+    NavItem(
+        _("Certificates and batches"),
+        "certificates:certificate_list",
+        order=90,
+        visible=permissions.can_manage_certificates,
+        group="certificates",
+    )
+)
+register_nav(
+    NavItem(
+        _("Hand-offs to issue"),
+        "certificates:handoff_list",
+        order=91,
+        visible=permissions.can_manage_certificates,
+        group="certificates",
+    )
 )
 register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))
 register_issued_counter(handoffs.issued_for_campaign)

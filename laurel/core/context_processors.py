@@ -16,4 +16,5 @@ def laurel(request):
         "require_2fa": settings.LAUREL_REQUIRE_2FA,
         "is_staff_member": permissions.is_staff_member(user) if user is not None else False,
         "nav_items": registry.nav_items(user) if user is not None else [],
+        "staff_menus": registry.staff_menus(user) if getattr(user, "is_authenticated", False) else [],
     }

@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The staff workspace's menus, in the order of the header: one per domain of the association's work. A NavItem
+# with a `group` is a staff link in that menu; without one it is a link of the public header.
+STAFF_GROUPS = {
+    "honors": _("Honors"),
+    "outreach": _("Lectures"),
+    "events": _("Events"),
+    "services": _("Services"),
+    "news": _("News"),
+    "certificates": _("Certificates"),
+    "people": _("People"),
+    "system": _("System"),
+}
 
 
 @dataclass(frozen=True)
@@ -21,10 +35,18 @@ class NavItem:
     url_name: str
     order: int = 100
     visible: Callable[[Any], bool] = field(default=lambda user: True)
+    group: str = ""
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class StaffMenu:
+    key: str
+    label: Any
+    items: list[NavItem]
 
 
 @dataclass(frozen=True)
@@ -61,7 +83,18 @@ def register_front_page(section: Section) -> None:
 
 
 def nav_items(user) -> list[NavItem]:
-    return [item for item in _nav if item.visible(user)]
+    """The public header's links this user may see."""
+    return [item for item in _nav if not item.group and item.visible(user)]
+
+
+def staff_menus(user) -> list[StaffMenu]:
+    """The staff workspace's menus, each with the links this user's current roles open; empty menus are left out."""
+    menus = []
+    for key, label in STAFF_GROUPS.items():
+        items = [item for item in _nav if item.group == key and item.visible(user)]
+        if items:
+            menus.append(StaffMenu(key, label, items))
+    return menus
 
 
 def render_sections(sections: list[Section], request) -> list[tuple[str, dict[str, Any]]]:

@@ -14,7 +14,11 @@ class EventsConfig(AppConfig):
         registry.register_nav(registry.NavItem(label=_("Events"), url_name="events:public_list", order=20))
         registry.register_nav(
             registry.NavItem(
-                label=_("Manage events"), url_name="events:event_list", order=80, visible=permissions.can_manage_events
+                label=_("Manage events"),
+                url_name="events:event_list",
+                order=80,
+                visible=permissions.can_manage_events,
+                group="events",
             )
         )
         registry.register_front_page(

@@ -52,7 +52,18 @@ FRONT_PAGE = registry.FrontPageSection("honors/front_honorees.html", front_page,
 
 
 def register() -> None:
+    from laurel.honors import permissions
+
     registry.register_nav(NAV)
+    registry.register_nav(
+        registry.NavItem(
+            label=_("Campaigns and nominations"),
+            url_name="honors:campaign_list",
+            order=20,
+            visible=permissions.can_manage_campaigns,
+            group="honors",
+        )
+    )
     for section in SECTIONS:
         registry.register_desk(section)
     registry.register_front_page(FRONT_PAGE)

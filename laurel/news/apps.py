@@ -14,7 +14,20 @@ class NewsConfig(AppConfig):
         registry.register_nav(registry.NavItem(label=_("News"), url_name="news:article_list", order=10))
         registry.register_nav(
             registry.NavItem(
-                label=_("Manage news"), url_name="news:staff_list", order=81, visible=permissions.can_manage_news
+                label=_("Manage news"),
+                url_name="news:staff_list",
+                order=81,
+                visible=permissions.can_manage_news,
+                group="news",
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                label=_("Comments to moderate"),
+                url_name="news:moderation_queue",
+                order=82,
+                visible=permissions.can_moderate_comments,
+                group="news",
             )
         )
         registry.register_front_page(

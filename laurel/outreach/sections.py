@@ -46,6 +46,14 @@ def _front_page(request):
 
 def register() -> None:
     registry.register_nav(registry.NavItem(_("Lecture group"), "outreach:group_list", order=40))
+    for order, (label, url_name, visible) in enumerate(
+        [
+            (_("Lecture groups and members"), "outreach:manage_groups", permissions.can_manage_groups),
+            (_("Talk requests"), "outreach:talk_list", permissions.can_manage_talks),
+            (_("Reach"), "outreach:reach", permissions.can_manage_talks),
+        ]
+    ):
+        registry.register_nav(registry.NavItem(label, url_name, order=40 + order, visible=visible, group="outreach"))
     registry.register_desk(registry.Section("outreach/desk_speaker.html", _speaker_desk, order=40))
     registry.register_desk(registry.Section("outreach/desk_staff.html", _staff_desk, order=41))
     registry.register_front_page(registry.Section("outreach/front_page.html", _front_page, order=40))

@@ -72,6 +72,8 @@ def test_moderators_read_why_a_comment_looks_like_spam_not_a_code(staff_client):
 
 
 def test_a_certificate_batch_is_named_by_its_title_and_date_not_its_key():
-    batch = IssuanceBatch(title="2023年云州市优秀科技工作者", batch_key="campaign:1", issued_on=datetime.date(2023, 5, 30))
+    batch = IssuanceBatch(
+        title="2023年云州市优秀科技工作者", batch_key="campaign:1", issued_on=datetime.date(2023, 5, 30)
+    )
     assert str(batch) == "2023年云州市优秀科技工作者 · 2023-05-30"
     assert "campaign:" not in str(batch)

@@ -1,4 +1,20 @@
 // Laurel's small progressive enhancements. No inline scripts: the Content Security Policy forbids them.
+// Without this script every menu stays open: the phone layout folds them only when the script can unfold them.
+document.documentElement.classList.add("js");
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (toggle) {
+    const header = toggle.closest(".site-header");
+    const open = header.classList.toggle("menus-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    return;
+  }
+  // One staff menu open at a time; a click elsewhere closes it.
+  const menu = event.target.closest(".staff-menu");
+  document.querySelectorAll(".staff-menu[open]").forEach((other) => {
+    if (other !== menu) other.removeAttribute("open");
+  });
+});
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) {

@@ -72,3 +72,28 @@ def test_a_refused_logo_keeps_what_was_typed_and_saves_nothing(page, staff, tmp_
     assert "该文件不是可识别的照片" in page.locator("main").inner_text()
     assert page.input_value("input[name=name]") == "云州市科学技术协会"
     assert not SiteIdentity.objects.exists()
+
+
+def test_on_a_phone_the_menus_fold_and_staff_reach_a_desk_through_them(page, staff):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, staff)
+    page.goto("/")
+    assert not page.locator("[data-testid=staff-nav]").is_visible()
+    assert not page.locator(".main-nav").is_visible()
+    page.click("button.menu-toggle")
+    assert page.locator("button.menu-toggle").get_attribute("aria-expanded") == "true"
+    page.click(".staff-menu[data-menu=people] summary")
+    page.click(".staff-menu[data-menu=people] a[href='/staff/people/']")
+    page.wait_for_url("**/staff/people/")
+    assert page.locator("h1").first.is_visible()
+
+
+def test_on_a_desktop_one_staff_menu_opens_at_a_time(page, staff):
+    login(page, staff)
+    page.goto("/")
+    assert not page.locator("button.menu-toggle").is_visible()
+    page.click(".staff-menu[data-menu=people] summary")
+    page.click(".staff-menu[data-menu=system] summary")
+    assert page.locator(".staff-menu[open]").count() == 1
+    page.click(".staff-menu[data-menu=system] a[href='/staff/site/']")
+    page.wait_for_url("**/staff/site/")
