@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from laurel.core.widgets import DateInput
+
 # Django 6.1's blank choice of every select; its own Chinese catalog lacks it, so core's catalog carries it.
 gettext_noop("- Select an option -")
 
@@ -17,6 +19,24 @@ class StoredFileInput(forms.ClearableFileInput):
 
     def is_initial(self, value):
         return bool(value)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every one optional, dates as ISO values in every language."""
+
+    person = forms.CharField(
+        label=_("person"), max_length=100, required=False, help_text=_("name or email of the actor")
+    )
+    object = forms.CharField(label=_("object"), max_length=100, required=False)
+    action = forms.CharField(label=_("action code starts with"), max_length=100, required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            raise forms.ValidationError(_("The first day comes after the last one."))
+        return cleaned
 
 
 class SiteIdentityForm(forms.Form):

@@ -1,19 +1,24 @@
 """Shared view helpers (permission mixins), the dashboard and the audit log pages."""
 
+import datetime
+import json
+
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from laurel.core import exports, identity, pagecache, permissions, registry
-from laurel.core.forms import SiteIdentityForm
+from laurel.core import audit_texts, exports, identity, pagecache, permissions, registry
+from laurel.core.forms import AuditFilterForm, SiteIdentityForm
 from laurel.core.models import AuditEntry, SiteIdentity
 
 
@@ -136,15 +141,41 @@ class AuditLogView(PermissionRequiredMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        self.filters = AuditFilterForm(self.request.GET or None)
         queryset = AuditEntry.objects.select_related("content_type")
-        action = self.request.GET.get("action", "").strip()
-        if action:
-            queryset = queryset.filter(action__startswith=action[:100])
+        if self.filters.is_bound and self.filters.is_valid():
+            wanted = self.filters.cleaned_data
+            if wanted["person"]:
+                queryset = queryset.filter(
+                    Q(actor_name__icontains=wanted["person"]) | Q(actor_email__icontains=wanted["person"])
+                )
+            if wanted["object"]:
+                queryset = queryset.filter(object_repr__icontains=wanted["object"])
+            if wanted["action"]:
+                queryset = queryset.filter(action__startswith=wanted["action"])
+            zone = timezone.get_current_timezone()
+            if wanted["date_from"]:
+                start = datetime.datetime.combine(wanted["date_from"], datetime.time.min, tzinfo=zone)
+                queryset = queryset.filter(created_at__gte=start)
+            if wanted["date_to"]:
+                end = datetime.datetime.combine(
+                    wanted["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+                )
+                queryset = queryset.filter(created_at__lt=end)
+        elif self.filters.is_bound:
+            queryset = queryset.none()  # a filter that does not parse shows its error, not the whole log
         return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["action"] = self.request.GET.get("action", "")[:100]
+        context["filters"] = self.filters
+        context["query"] = self.request.GET.urlencode()
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["page_query"] = params.urlencode()
+        context["rows"] = [
+            (entry, audit_texts.sentence(entry), audit_texts.details(entry)) for entry in context["object_list"]
+        ]
         return context
 
 
@@ -156,14 +187,14 @@ def audit_rows(queryset):
     for entry in queryset.iterator(chunk_size=2000):
         yield writer.writerow(
             [
-                entry.created_at.isoformat(),
+                timezone.localtime(entry.created_at).isoformat(),  # the association's time zone, with its offset
                 entry.actor_email,
                 entry.actor_name,
                 entry.action,
                 entry.content_type.model if entry.content_type else "",
                 entry.object_id,
                 entry.object_repr,
-                entry.data,
+                json.dumps(entry.data, ensure_ascii=False, sort_keys=True, default=str),
             ]
         )
 

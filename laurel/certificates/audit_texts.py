@@ -1,0 +1,13 @@
+"""The certificates' audit entries as sentences (read by `laurel.core.audit_texts`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+TEXTS = {
+    "certificates.batch.finished": _("%(actor)s: the batch “%(object)s” finished."),
+    "certificates.batch.started": _("%(actor)s started the batch “%(object)s”."),
+    "certificates.certificate.issued": _("%(actor)s issued the certificate %(object)s."),
+    "certificates.certificate.revoked": _("%(actor)s revoked the certificate %(object)s."),
+    "certificates.certificate.superseded": _("%(actor)s corrected the certificate %(object)s (a new one replaces it)."),
+    "certificates.credential.issued_by_api": _("%(actor)s issued a credential through the API."),
+    "certificates.signing_key.rotated": _("%(actor)s replaced the signing key."),
+}
