@@ -53,7 +53,7 @@ def _compiler(template_pk, updated_at, seal_path: str, signature_path: str, font
 
 def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", border=1, xmldecl=False)
+    segno.make_qr(url, error="m").save(buffer, kind="svg", border=1, xmldecl=False)
     return buffer.getvalue().decode()
 
 

@@ -74,7 +74,7 @@ def logo_png(size: int = 160) -> bytes:
 
 def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=6, border=2)
     return buffer.getvalue()
 
 

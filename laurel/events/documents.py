@@ -73,14 +73,14 @@ def run_of_show_pdf(event: Event) -> bytes:
 
 def pass_svg(code: str) -> str:
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
+    segno.make_qr(code, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
     return buffer.getvalue().decode()
 
 
 def pass_png(code: str) -> bytes:
     """The pass's QR code as a PNG, attached to the pass mail so it can be shown at the entrance offline."""
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
 
 

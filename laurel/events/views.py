@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -197,16 +197,28 @@ def check_in(request, code):
         return denied
     event = get_object_or_404(Event, code=code)
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendee = services.check_in(event, code=form.cleaned_data["code"], actor=request.user)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            if attendee.is_late():
-                messages.success(request, _("%(name)s checked in (late).") % {"name": attendee.name})
+    # The camera scanner posts each code in the background and shows the answer in big letters at the door,
+    # scanning on; a typed code gets the page again with the answer as a message.
+    scanner = request.headers.get("X-Laurel-Scanner") == "1"
+    if request.method == "POST":
+        ok, text = False, _("Enter the pass code.")
+        if form.is_valid():
+            try:
+                attendee = services.check_in(event, code=form.cleaned_data["code"], actor=request.user)
+            except ValidationError as error:
+                text = " ".join(error.messages)
             else:
-                messages.success(request, _("%(name)s checked in.") % {"name": attendee.name})
+                ok = True
+                if attendee.is_late():
+                    text = _("%(name)s checked in (late).") % {"name": attendee.name}
+                else:
+                    text = _("%(name)s checked in.") % {"name": attendee.name}
+        if scanner:
+            return JsonResponse({"ok": ok, "message": text}, status=200 if ok else 400)
+        if ok:
+            messages.success(request, text)
+        else:
+            messages.error(request, text)
         return redirect("events:check_in", code=event.code)
     return render(request, "events/check_in.html", {"event": event, "form": form, **queries.attendance(event)})
 

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from laurel.core.models import AuditEntry
@@ -186,3 +187,15 @@ def test_check_in_at_wrong_event_refused(staff):
     assert "另一场活动" in error.value.messages[0]
     attendee.refresh_from_db()
     assert attendee.checked_in_at is None
+
+
+def test_a_pass_carries_a_full_qr_code_that_phones_read_not_a_micro_qr():
+    import segno
+
+    from laurel.events.documents import pass_png
+
+    code = "ABCDEF123456"
+    assert segno.make(code, error="m").is_micro  # what the pass carried before: phone scanners skip it
+    image = Image.open(io.BytesIO(pass_png(code)))
+    # a full QR code of version 1 is 21 modules plus a quiet zone of 4 on each side: 29 modules of 8 px
+    assert image.size == (29 * 8, 29 * 8)
