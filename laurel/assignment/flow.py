@@ -34,7 +34,10 @@ from ortools.graph.python import min_cost_flow
 from laurel.assignment.diagnosis import explain_flow_failure, forced_counts
 from laurel.assignment.problem import Infeasible, Prepared, Reason
 
-COST_RESOLUTION = 10**6
+COST_RESOLUTION = 10**6  # integer cost units per unit of affinity: every score is kept to 10^-6
+INT_BUDGET = 2**60  # largest arc cost x nodes (OR-Tools refuses past 2^63 / nodes; kept 8x below)
+TOTAL_BUDGET = 2**62  # largest arc cost x units of flow: the total cost stays in int64
+FLOAT_EXACT = 2**52  # potentials compared in float64 stay integers below this
 PRUNE_WIDTH = 4  # candidate arcs per item in the first pruned round: PRUNE_WIDTH x k_max ...
 PRUNE_MINIMUM = 12  # ... but at least this many
 CHUNK_CELLS = 1 << 22  # items x experts cells handled at once on dense matrices (bounds the memory)
@@ -46,21 +49,38 @@ SAMPLE_ITEMS = 1000  # problems of SAMPLE_STEP x this many items or more first s
 SAMPLE_STEP = 4  # ... items (every n-th), to estimate the experts' prices
 
 
-def cost_scale(prepared: Prepared) -> float:
-    """Integer costs are round(affinity x scale); scale is 10^6 for affinities up to 1."""
-    return COST_RESOLUTION / max(1.0, prepared.largest_affinity())
+def cost_scale(prepared: Prepared, *, pruned: bool = False) -> float:
+    """Integer costs are round(affinity x scale): scale is COST_RESOLUTION (every score kept to 10^-6),
+    lowered only as far as int64 arithmetic requires, so that one outlying score (say 10^6 among scores
+    in [0, 1]) costs the others no precision.
+
+    The limits: OR-Tools refuses an arc cost whose product with the number of nodes leaves int64 (the keep
+    bonus multiplies the largest cost by the number of reviews), and the total cost must fit too; the
+    pruned network (`pruned`) also has overflow arcs (nodes x the largest cost) and compares potentials
+    of up to nodes x that in float64, exact only below 2^52. Below COST_RESOLUTION the result is not
+    claimed exact (see `solver.solve`)."""
+    largest = prepared.largest_affinity()
+    if largest <= 0:
+        return float(COST_RESOLUTION)
+    nodes = prepared.n_items + prepared.n_experts + 4
+    flow = int(prepared.k_max.sum()) + 1
+    bonus = flow + 1 if prepared.keep.size else 1
+    limit = min(INT_BUDGET / nodes, TOTAL_BUDGET / flow) / bonus
+    if pruned:
+        limit = min(limit, FLOAT_EXACT / (nodes * (nodes + 1)))
+    return min(float(COST_RESOLUTION), limit / largest)
 
 
-def keep_bonus(prepared: Prepared) -> int:
+def keep_bonus(prepared: Prepared, scale: float) -> int:
     """Lexicographic: one more kept pair is worth more than any difference in affinity."""
-    return (int(prepared.k_max.sum()) + 1) * COST_RESOLUTION + 1
+    return (int(prepared.k_max.sum()) + 1) * (int(np.ceil(prepared.largest_affinity() * scale)) + 1) + 1
 
 
 def arc_costs(prepared: Prepared, affinity: np.ndarray, keep: np.ndarray, scale: float | None = None) -> np.ndarray:
     scale = cost_scale(prepared) if scale is None else scale
     costs = -np.rint(np.asarray(affinity, dtype=np.float64) * scale).astype(np.int64)
     if keep.any():
-        costs[keep] -= keep_bonus(prepared)
+        costs[keep] -= keep_bonus(prepared, scale)
     return costs
 
 
@@ -277,7 +297,13 @@ def solve_total(prepared: Prepared) -> tuple[np.ndarray, np.ndarray]:
     Dense problems go through the pruned network and its optimality certificate (see the module docstring).
     """
     width = max(PRUNE_MINIMUM, PRUNE_WIDTH * int(prepared.k_max.max(initial=0)))
-    if prepared.blocked is None or width >= prepared.n_experts or prepared.keep.size or prepared.load_min.any():
+    if (
+        prepared.blocked is None
+        or width >= prepared.n_experts
+        or prepared.keep.size
+        or prepared.load_min.any()
+        or cost_scale(prepared, pruned=True) < cost_scale(prepared)  # the full network keeps more precision
+    ):
         chosen = solve_flow(prepared)
         return prepared.arc_items[chosen], prepared.arc_experts[chosen]
     return _solve_pruned(prepared, width)
@@ -315,7 +341,7 @@ def _sample_prices(prepared: Prepared, width: int, scale: float) -> np.ndarray |
 
 
 def _solve_pruned(prepared: Prepared, width: int) -> tuple[np.ndarray, np.ndarray]:
-    scale = cost_scale(prepared)
+    scale = cost_scale(prepared, pruned=True)
     found = _pruned_rounds(prepared, width, scale, _sample_prices(prepared, width, scale))
     if found is None:
         chosen = solve_flow(prepared)  # the whole network decides

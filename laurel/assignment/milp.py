@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from laurel.assignment.diagnosis import forced_counts, group_matrix
-from laurel.assignment.flow import COST_RESOLUTION
+from laurel.assignment.flow import cost_scale, keep_bonus
 from laurel.assignment.problem import Infeasible, Prepared, Reason
 
 GAP = 1e-9
@@ -61,15 +61,13 @@ def _rows(prepared: Prepared, include_t: bool) -> list[LinearConstraint]:
 
 def _scaled(prepared: Prepared) -> np.ndarray:
     # The same integer resolution as the flow, so both modes rank solutions alike.
-    largest = float(prepared.arc_affinity.max()) if prepared.arc_affinity.size else 1.0
-    return np.rint(prepared.arc_affinity.astype(np.float64) * COST_RESOLUTION / max(1.0, largest))
+    return np.rint(prepared.arc_affinity.astype(np.float64) * cost_scale(prepared))
 
 
 def _forced_totals(prepared: Prepared) -> np.ndarray:
-    largest = float(prepared.arc_affinity.max()) if prepared.arc_affinity.size else 1.0
-    scaled = np.rint(prepared.forced_affinity.astype(np.float64) * COST_RESOLUTION / max(1.0, largest))
     if not prepared.forced.size:
         return np.zeros(prepared.n_items)
+    scaled = np.rint(prepared.forced_affinity.astype(np.float64) * cost_scale(prepared))
     return np.bincount(prepared.forced[:, 0], weights=scaled, minlength=prepared.n_items)
 
 
@@ -108,7 +106,7 @@ def solve_milp(prepared: Prepared) -> MilpResult:
     n_arcs = len(prepared.arc_items)
     scaled = _scaled(prepared)
     if prepared.arc_keep.any():
-        scaled = scaled + prepared.arc_keep * ((int(prepared.k_max.sum()) + 1) * COST_RESOLUTION + 1.0)
+        scaled = scaled + prepared.arc_keep * float(keep_bonus(prepared, cost_scale(prepared)))
     if not prepared.fair:
         result = _run(-scaled, _rows(prepared, False), np.ones(n_arcs), Bounds(0, 1), prepared.time_limit)
         if result.x is None:

@@ -9,10 +9,39 @@ import numpy as np
 
 from laurel.assignment.diagnosis import precheck
 from laurel.assignment.fair import solve_fair
-from laurel.assignment.flow import solve_total
+from laurel.assignment.flow import COST_RESOLUTION, cost_scale, solve_total
 from laurel.assignment.milp import solve_milp
-from laurel.assignment.problem import Infeasible, Prepared, Problem, Solution, prepare
+from laurel.assignment.problem import Infeasible, Prepared, Problem, Reason, Solution, prepare
 from laurel.assignment.report import build_report
+
+# Fair mode and group rules prove optimality through HiGHS, whose tolerances (1e-7) are sized for values of
+# order 1 with a unit of 1e-6: past this largest score their proofs are not claimed.
+PROOF_RANGE = 10.0
+
+
+def precision_warnings(prepared: Prepared) -> list[Reason]:
+    """Why a result cannot be claimed exact at the engine's resolution of 10^-6 (empty when it can)."""
+    largest = prepared.largest_affinity()
+    scale = cost_scale(prepared)
+    if scale < COST_RESOLUTION:
+        return [
+            Reason(
+                "scores_rescaled",
+                "The largest score (%(largest)g) is too far above the others to keep every score to 0.000001; "
+                "scores are kept to %(resolution)g, so the result is not proven optimal.",
+                {"largest": largest, "resolution": 1.0 / scale},
+            )
+        ]
+    if (prepared.fair or prepared.groups) and largest > PROOF_RANGE:
+        return [
+            Reason(
+                "scores_range",
+                "The largest score is %(largest)g: fair mode and group rules prove optimality only for scores "
+                "up to %(limit)g, so the result is not proven optimal.",
+                {"largest": largest, "limit": PROOF_RANGE},
+            )
+        ]
+    return []
 
 
 def solve(problem: Problem) -> Solution:
@@ -58,12 +87,14 @@ def _solution(
     pairs, affinity = pairs[order].astype(np.int64), affinity[order]
     kept = int(prepared.keep_mask(items, experts).sum()) if prepared.keep.size else None
     report = build_report(prepared, pairs, affinity, kept)
+    caveats = precision_warnings(prepared)
+    report.warnings.extend(caveats)
     return Solution(
         pairs=pairs,
         objective=float(affinity.sum()),
         worst_item_total=float(report.item_affinity_total.min()) if prepared.n_items else 0.0,
         method=method,
-        exact=exact,
+        exact=exact and not caveats,
         seconds=time.perf_counter() - started,
         report=report,
         item_ids=prepared.item_ids,

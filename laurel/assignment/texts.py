@@ -44,6 +44,14 @@ TEMPLATES = {
     "time_limit": _("No assignment was found within the time limit of %(seconds)g seconds."),
     "groups_clash": _("The group constraints cannot all hold together with the loads, reviews per item and conflicts."),
     "expert_unusable": _("These experts conflict with every item (or have no capacity) and get nothing: %(experts)s."),
+    "scores_rescaled": _(
+        "The largest score (%(largest)g) is too far above the others to keep every score to 0.000001; "
+        "scores are kept to %(resolution)g, so the result is not proven optimal."
+    ),
+    "scores_range": _(
+        "The largest score is %(largest)g: fair mode and group rules prove optimality only for scores "
+        "up to %(limit)g, so the result is not proven optimal."
+    ),
     # Reading the OpenReview matcher's files (`csvfiles`, `assign_csv`).
     "file_unreadable": _("Cannot read %(path)s: %(error)s."),
     "file_not_utf8": _("%(path)s is not UTF-8 text (line %(line)d)."),

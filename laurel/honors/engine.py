@@ -8,18 +8,21 @@ re-solves keeping every submitted review and as many open assignments as possibl
 
 from __future__ import annotations
 
+import datetime
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laurel.assignment import conflicts as conflict_rules
 from laurel.assignment.affinity import Vectorizer, expert_text, explain, nomination_text, text_affinity
-from laurel.assignment.problem import AssignmentError, GroupConstraint, Problem, Solution
+from laurel.assignment.problem import AssignmentError, GroupConstraint, Problem, Reason, Solution
 from laurel.assignment.solver import reassign, solve
 from laurel.assignment.texts import translate_reason
 from laurel.core.services import log_action
@@ -34,6 +37,8 @@ from laurel.honors.models import (
     Preference,
 )
 from laurel.people.models import Organization, Person
+
+logger = logging.getLogger("laurel.honors.engine")
 
 NOMINATED_BY = "nominated_by"
 CONFLICT_LABELS = {
@@ -173,7 +178,7 @@ def _problem(context: Context, run: AssignmentRun, *, forced=None) -> Problem:
         fair=run.objective == AssignmentRun.Objective.FAIR,
         item_ids=[nomination.code for nomination in context.nominations],
         expert_ids=[str(member.expert) for member in context.members],
-        time_limit=30.0,
+        time_limit=float(run.time_limit),
     )
 
 
@@ -219,31 +224,163 @@ def _refuse(error: AssignmentError) -> ValidationError:
     return ValidationError([translate_reason(reason) for reason in error.reasons], code="infeasible")
 
 
-def run_assignment(
-    campaign: Campaign,
-    *,
-    actor,
-    experts_per_nomination: int,
-    load_max: int,
-    load_min: int = 0,
-    objective: str = AssignmentRun.Objective.TOTAL,
-    senior_per_nomination: bool = False,
-    outside_region_per_nomination: bool = False,
-) -> AssignmentRun:
-    """Propose an assignment as drafts. Released assignments of the round stay and count (forced pairs)."""
+RUN_FAILURES = {
+    "run_stale": gettext_lazy(
+        "The run stopped without finishing (started %(started)s): the background worker may have stopped or "
+        "restarted. Nothing was changed; run the assignment again."
+    ),
+    "run_crashed": gettext_lazy("The run failed unexpectedly; nothing was changed. Run the assignment again."),
+    "run_not_in_review": gettext_lazy("The campaign left expert review before the run; nothing was changed."),
+    "run_no_nominations": gettext_lazy("No eligible nomination awaits review."),
+    "run_no_panel": gettext_lazy("The panel has no expert yet."),
+}
+STALE_AFTER = datetime.timedelta(minutes=10)  # a run silent this long has lost its worker
+RUN_TIME_LIMIT = 30  # seconds for the fair mode's and the group rules' search
+
+
+def failure_messages(run: AssignmentRun) -> list[str]:
+    """Why a failed run made no assignment, in the reader's language."""
+    messages = []
+    for item in run.failure:
+        reason = Reason(item.get("code", ""), item.get("template", ""), item.get("params", {}))
+        template = RUN_FAILURES.get(reason.code)
+        messages.append(str(template) % reason.params if template is not None else translate_reason(reason))
+    return messages
+
+
+def _stored(reason: Reason) -> dict:
+    return {"code": reason.code, "template": reason.template, "params": reason.params}
+
+
+def _fail_stale(campaign: Campaign, round_number: int) -> None:
+    now = timezone.now()
+    for run in AssignmentRun.objects.filter(
+        campaign=campaign, round=round_number, status__in=AssignmentRun.ACTIVE, step_at__lt=now - STALE_AFTER
+    ):
+        started = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+        reason = Reason("run_stale", str(RUN_FAILURES["run_stale"]), {"started": started})
+        AssignmentRun.objects.filter(pk=run.pk, status=run.status).update(
+            status=AssignmentRun.Status.FAILED,
+            step=AssignmentRun.Step.FINISHED,
+            finished_at=now,
+            failure=[_stored(reason)],
+        )
+
+
+def _create_run(campaign: Campaign, *, actor, settings: dict, enqueue: bool) -> tuple[AssignmentRun, bool]:
+    """(run, created): the round's queued or running run if there is one (a double click starts one run),
+    else a new queued run, solved by the background task after commit when `enqueue`."""
     if not permissions.can_manage_campaigns(actor):
         raise PermissionDenied
     round_number = review_round(campaign)
+    if not campaign.nominations.filter(status__in=REVIEWED).exists():
+        raise ValidationError(_("No eligible nomination awaits review."))
+    if not PanelMember.objects.filter(campaign=campaign).exists():
+        raise ValidationError(_("The panel has no expert yet."))
+    with transaction.atomic():
+        _fail_stale(campaign, round_number)
+        active = AssignmentRun.objects.filter(campaign=campaign, round=round_number, status__in=AssignmentRun.ACTIVE)
+        if (running := active.first()) is not None:
+            return running, False
+        try:
+            with transaction.atomic():
+                run = AssignmentRun.objects.create(
+                    campaign=campaign, round=round_number, created_by=actor, step_at=timezone.now(),
+                    time_limit=RUN_TIME_LIMIT, **settings,
+                )  # fmt: skip
+        except IntegrityError:  # another click queued one between the read and the write
+            return active.get(), False
+        log_action("honors.assignment.queued", actor=actor, obj=campaign, data={**settings, "run": run.pk})
+        if enqueue:
+            from laurel.honors.tasks import run_assignment_task
+
+            transaction.on_commit(lambda: run_assignment_task.enqueue(run.pk))
+    return run, True
+
+
+def start_assignment(campaign: Campaign, *, actor, **settings) -> tuple[AssignmentRun, bool]:
+    """Queue a run of the engine for the background worker (the staff page shows its progress); returns
+    (run, created). Settings: experts_per_nomination, load_max, load_min, objective, senior_per_nomination,
+    outside_region_per_nomination."""
+    return _create_run(campaign, actor=actor, settings=settings, enqueue=True)
+
+
+def run_assignment(campaign: Campaign, *, actor, **settings) -> AssignmentRun:
+    """Propose an assignment as drafts, solved right here (the demo, commands and tests; the staff page queues
+    it with `start_assignment`). Raises ValidationError with the reasons when no assignment fits."""
+    settings.setdefault("load_min", 0)
+    run, created = _create_run(campaign, actor=actor, settings=settings, enqueue=False)
+    if not created:
+        raise ValidationError(_("A run of this round is already under way; wait for it to finish."))
+    perform_run(run.pk)
+    run.refresh_from_db()
+    if run.status != AssignmentRun.Status.DONE:
+        raise ValidationError(failure_messages(run), code="infeasible")
+    return run
+
+
+class _RunFailed(Exception):
+    def __init__(self, *reasons: Reason):
+        self.reasons = reasons
+
+
+def _step(run: AssignmentRun, step: str) -> None:
+    run.step, run.step_at = step, timezone.now()
+    AssignmentRun.objects.filter(pk=run.pk, status=AssignmentRun.Status.RUNNING).update(
+        step=run.step, step_at=run.step_at
+    )
+
+
+def perform_run(run_id: int) -> AssignmentRun | None:
+    """The background task's body: solve a queued run and store its drafts. Idempotent: a run already done,
+    failed, or being solved elsewhere (claimed less than STALE_AFTER ago) is left alone; returns None then."""
+    now = timezone.now()
+    claimable = Q(status=AssignmentRun.Status.QUEUED) | Q(
+        status=AssignmentRun.Status.RUNNING, step_at__lt=now - STALE_AFTER
+    )
+    claimed = (
+        AssignmentRun.objects.filter(claimable, pk=run_id)
+        .update(status=AssignmentRun.Status.RUNNING, step=AssignmentRun.Step.READING, step_at=now)
+    )  # fmt: skip
+    if claimed != 1:
+        return None
+    run = AssignmentRun.objects.select_related("campaign", "created_by").get(pk=run_id)
+    try:
+        _solve_run(run)
+    except _RunFailed as failed:
+        _finish_failed(run, failed.reasons)
+    except Exception:
+        logger.exception("assignment run %s failed", run_id)
+        _finish_failed(run, [Reason("run_crashed", str(RUN_FAILURES["run_crashed"]))])
+    return run
+
+
+def _finish_failed(run: AssignmentRun, reasons) -> None:
+    AssignmentRun.objects.filter(pk=run.pk, status=AssignmentRun.Status.RUNNING).update(
+        status=AssignmentRun.Status.FAILED,
+        step=AssignmentRun.Step.FINISHED,
+        finished_at=timezone.now(),
+        failure=[_stored(reason) for reason in reasons],
+    )
+
+
+def _run_settings(run: AssignmentRun) -> dict:
+    return {
+        "k": run.experts_per_nomination, "load_max": run.load_max, "load_min": run.load_min,
+        "objective": run.objective, "senior": run.senior_per_nomination,
+        "outside_region": run.outside_region_per_nomination,
+    }  # fmt: skip
+
+
+def _solve_run(run: AssignmentRun) -> None:
+    campaign, round_number, actor = run.campaign, run.round, run.created_by
+    if reviews.REVIEW_STAGES.get(campaign.stage) != round_number:
+        raise _RunFailed(Reason("run_not_in_review", str(RUN_FAILURES["run_not_in_review"])))
     context = build_context(campaign, round_number)
     if not context.nominations:
-        raise ValidationError(_("No eligible nomination awaits review."))
+        raise _RunFailed(Reason("run_no_nominations", str(RUN_FAILURES["run_no_nominations"])))
     if not context.members:
-        raise ValidationError(_("The panel has no expert yet."))
-    run = AssignmentRun(
-        campaign=campaign, round=round_number, experts_per_nomination=experts_per_nomination, load_max=load_max,
-        load_min=load_min, objective=objective, senior_per_nomination=senior_per_nomination,
-        outside_region_per_nomination=outside_region_per_nomination, created_by=actor,
-    )  # fmt: skip
+        raise _RunFailed(Reason("run_no_panel", str(RUN_FAILURES["run_no_panel"])))
     items, experts = context.item_index(), context.expert_index()
     released = [
         (items[nomination_id], experts[expert_id])
@@ -252,22 +389,26 @@ def run_assignment(
         .values_list("nomination_id", "expert_id")
         if nomination_id in items and expert_id in experts
     ]
-    settings = {
-        "k": experts_per_nomination, "load_max": load_max, "load_min": load_min, "objective": objective,
-        "senior": senior_per_nomination, "outside_region": outside_region_per_nomination,
-    }  # fmt: skip
+    settings = _run_settings(run)
+    _step(run, AssignmentRun.Step.SOLVING)
     try:
         solution = solve(_problem(context, run, forced=released or None))
     except AssignmentError as error:
-        refusal = _refuse(error)
         log_action(
-            "honors.assignment.infeasible", actor=actor, obj=campaign, data={**settings, "reasons": refusal.messages}
+            "honors.assignment.infeasible",
+            actor=actor,
+            obj=campaign,
+            data={**settings, "reasons": [str(reason) for reason in error.reasons]},
         )
-        raise refusal
-    run.report = _report(context, solution)
-    run.report["conflicts"] = len(context.conflicts)
-    run.report["kept_released"] = len(released)
+        raise _RunFailed(*error.reasons) from None
+    _step(run, AssignmentRun.Step.SAVING)
+    report = _report(context, solution)
+    report["conflicts"] = len(context.conflicts)
+    report["kept_released"] = len(released)
     with transaction.atomic():
+        locked = AssignmentRun.objects.select_for_update().filter(pk=run.pk, status=AssignmentRun.Status.RUNNING)
+        if not locked.exists():
+            return  # marked stale (failed) meanwhile: its failure stands and nothing is written
         Assignment.objects.filter(
             nomination__campaign=campaign, round=round_number, draft=True, recused_at__isnull=True
         ).delete()
@@ -284,21 +425,32 @@ def run_assignment(
             for item, expert in solution.pairs.tolist()
             if (item, expert) not in keep
         )
-        run.save()
+        locked.update(
+            status=AssignmentRun.Status.DONE,
+            step=AssignmentRun.Step.FINISHED,
+            finished_at=timezone.now(),
+            report=report,
+        )
         log_action(
             "honors.assignment.proposed",
             actor=actor,
             obj=campaign,
             data={**settings, "method": solution.method, "exact": solution.exact, "objective": solution.objective},
         )
-    return run
 
 
 def latest_run(campaign: Campaign, round_number: int | None = None) -> AssignmentRun | None:
-    runs = AssignmentRun.objects.filter(campaign=campaign)
+    """The latest finished run (its settings and load cap rule later changes)."""
+    runs = AssignmentRun.objects.filter(campaign=campaign, status=AssignmentRun.Status.DONE)
     if round_number is not None:
         runs = runs.filter(round=round_number)
     return runs.first()
+
+
+def current_run(campaign: Campaign, round_number: int) -> AssignmentRun | None:
+    """The round's latest run in any state (what the staff page shows the progress of)."""
+    _fail_stale(campaign, round_number)
+    return AssignmentRun.objects.filter(campaign=campaign, round=round_number).first()
 
 
 def add_pair(nomination: Nomination, *, expert, actor) -> Assignment:

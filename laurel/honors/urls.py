@@ -34,6 +34,7 @@ urlpatterns = [
     path("<str:code>/panel/", staff.add_panel_member, name="panel_add"),
     path("<str:code>/assignment/", assignment.AssignmentView.as_view(), name="assignment"),
     path("<str:code>/assignment/run/", assignment.run, name="assignment_run"),
+    path("<str:code>/assignment/status/", assignment.run_status, name="assignment_status"),
     path("<str:code>/assignment/add/", assignment.add_pair, name="pair_add"),
     path("<str:code>/assignment/release/", assignment.release, name="assignment_release"),
     path("<str:code>/assignment/drop/", assignment.drop_expert, name="expert_drop"),

@@ -238,22 +238,22 @@ def test_dropout_moves_open_assignments_to_other_experts(staff, setup):
         engine.drop_expert(campaign, expert=experts[1], reason=" ", actor=staff)
 
 
-def test_staff_pages_and_forms(client, staff_client, staff, expert, setup):
+def test_staff_pages_and_forms(client, staff_client, staff, expert, setup, django_capture_on_commit_callbacks):
     campaign, experts, nominations = setup
     url = reverse("honors:assignment", kwargs={"code": campaign.code})
-    response = staff_client.post(
-        reverse("honors:assignment_run", kwargs={"code": campaign.code}),
-        {"experts_per_nomination": 2, "load_max": 2, "load_min": 0, "objective": "total"},
-        follow=True,
-    )
-    page = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the immediate task backend runs the queued run
+        staff_client.post(
+            reverse("honors:assignment_run", kwargs={"code": campaign.code}),
+            {"experts_per_nomination": 2, "load_max": 2, "load_min": 0, "objective": "total"},
+        )
+    page = staff_client.get(url).content.decode()
     assert "min-cost-flow" in page and "人工智能" in page
-    response = staff_client.post(
-        reverse("honors:assignment_run", kwargs={"code": campaign.code}),
-        {"experts_per_nomination": 2, "load_max": 1, "load_min": 0, "objective": "total"},
-        follow=True,
-    )
-    assert "未做任何分配" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("honors:assignment_run", kwargs={"code": campaign.code}),
+            {"experts_per_nomination": 2, "load_max": 1, "load_min": 0, "objective": "total"},
+        )
+    assert "未做任何分配" in staff_client.get(url).content.decode()
     assert Assignment.objects.count() == 8  # the earlier drafts are untouched
     member = PanelMember.objects.get(expert=experts[1])
     staff_client.post(
@@ -295,16 +295,19 @@ def test_declared_conflict_on_a_live_pair_is_reassigned_by_the_engine(staff, set
     assert len(chosen) == 2 and (nominations[0].pk, live.expert_id) not in chosen
 
 
-def test_staff_ask_for_an_outsider_on_every_nomination_from_the_page(staff_client, staff, setup):
+def test_staff_ask_for_an_outsider_on_every_nomination_from_the_page(
+    staff_client, staff, setup, django_capture_on_commit_callbacks
+):
     campaign, experts, nominations = setup
     _regions(experts, nominations, expert_regions=["东城区", "东城区", "西城区", "西城区"])
     page = staff_client.get(reverse("honors:assignment", kwargs={"code": campaign.code})).content.decode()
     assert "至少一名来自被推荐人所在地区以外的专家" in page
-    staff_client.post(
-        reverse("honors:assignment_run", kwargs={"code": campaign.code}),
-        {"experts_per_nomination": 2, "load_max": 4, "load_min": 0, "objective": "total",
-         "outside_region_per_nomination": "on"},
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("honors:assignment_run", kwargs={"code": campaign.code}),
+            {"experts_per_nomination": 2, "load_max": 4, "load_min": 0, "objective": "total",
+             "outside_region_per_nomination": "on"},
+        )  # fmt: skip
     run = AssignmentRun.objects.get()
     assert run.outside_region_per_nomination and run.report["method"] == "milp"
     outsiders = {experts[2].pk, experts[3].pk}

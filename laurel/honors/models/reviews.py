@@ -106,11 +106,30 @@ class Preference(models.Model):
 
 
 class AssignmentRun(models.Model):
-    """One run of the assignment engine for a campaign's review round: its settings and report."""
+    """One run of the assignment engine for a campaign's review round: its settings, progress and report.
+
+    Runs are solved by a background task (`honors.tasks.run_assignment_task`): queued -> running -> done or
+    failed. At most one run per round is queued or running (a constraint), so a double click starts one run.
+    """
 
     class Objective(models.TextChoices):
         TOTAL = "total", _("Highest total affinity")
         FAIR = "fair", _("Fair: best worst-off nomination first")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the background worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        READING = "reading", _("reading profiles, nominations and conflicts")
+        SOLVING = "solving", _("solving")
+        SAVING = "saving", _("saving the drafts")
+        FINISHED = "finished", _("finished")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     campaign = models.ForeignKey("honors.Campaign", on_delete=models.CASCADE, related_name="assignment_runs")
     round = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -122,18 +141,35 @@ class AssignmentRun(models.Model):
     outside_region_per_nomination = models.BooleanField(
         _("at least one expert from outside the nominee's region per nomination"), default=False
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices, default=Step.WAITING)
+    step_at = models.DateTimeField(_("step started"), null=True, blank=True)
+    time_limit = models.PositiveIntegerField(_("time limit (seconds)"), default=30)
+    failure = models.JSONField(_("why it failed"), default=list, blank=True)
     report = models.JSONField(_("report"), default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("assignment run")
         verbose_name_plural = _("assignment runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_assignment_run_per_round",
+            )
+        ]
 
     def __str__(self):
         return f"{self.campaign} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
 
 
 class Review(models.Model):

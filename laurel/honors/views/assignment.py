@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from laurel.core.views import StaffRequiredMixin, report_errors
@@ -31,6 +32,7 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
         round_number = reviews.REVIEW_STAGES.get(campaign.stage)
         members = list(PanelMember.objects.filter(campaign=campaign).select_related("expert").order_by("expert_id"))
         run = engine.latest_run(campaign, round_number) if round_number else None
+        current = engine.current_run(campaign, round_number) if round_number else None
         pairs = (
             Assignment.objects.active()
             .filter(nomination__campaign=campaign, round=round_number or 0)
@@ -46,7 +48,6 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             "outside_region_per_nomination": run.outside_region_per_nomination if run else False,
         }
         return super().get_context_data(
-            campaign=campaign,
             in_review=round_number is not None,
             run=run,
             run_form=RunForm(initial=initial),
@@ -55,6 +56,7 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             nominations=_reviewed(campaign),
             pairs=pairs,
             drafts=sum(1 for pair in pairs if pair.draft),
+            **_status_context(campaign, current),
             preference_form=PreferenceForm(),
             preferences=Preference.objects.filter(nomination__campaign=campaign).select_related("expert", "nomination"),
             **kwargs,
@@ -118,12 +120,39 @@ def run(request, code):
                 messages.error(request, message)
         return _back(campaign)
     try:
-        engine.run_assignment(campaign, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The assignment is proposed as drafts. Experts see nothing until you release it."))
+        _run, created = engine.start_assignment(campaign, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _("No assignment was made."))
         report_errors(request, error)
+        return _back(campaign)
+    if created:
+        messages.info(request, _("The assignment runs in the background; this page shows its progress."))
+    else:
+        messages.info(request, _("A run of this round is already under way; this page shows its progress."))
     return _back(campaign)
+
+
+def _status_context(campaign, run) -> dict:
+    seconds = int((timezone.now() - run.step_at).total_seconds()) if run and run.step_at else 0
+    return {
+        "campaign": campaign,
+        "current_run": run,
+        "run_seconds": max(seconds, 0),
+        "run_failure": engine.failure_messages(run) if run and run.status == run.Status.FAILED else [],
+    }
+
+
+@require_GET
+def run_status(request, code):
+    """The progress fragment the staff page polls while a run is queued or running."""
+    _staff(request)
+    campaign = get_object_or_404(Campaign, code=code)
+    round_number = reviews.REVIEW_STAGES.get(campaign.stage)
+    run = engine.current_run(campaign, round_number) if round_number else None
+    response = render(request, "honors/assignment.html#run-status", _status_context(campaign, run))
+    if request.htmx and (run is None or not run.is_active):
+        response["HX-Refresh"] = "true"  # finished: the whole page shows the report, drafts and any failure
+    return response
 
 
 @require_POST
