@@ -1,7 +1,8 @@
 """Fill zh_Hans catalogs from a JSON file of {"English msgid": "中文"} (plural: {"msgid": ["中文"]}).
 
-Usage: .venv/bin/python scripts/translate.py translations.json [--report]
-Every catalog under laurel/ gets the translations it needs; --report lists what is still missing.
+Usage: .venv/bin/python scripts/translate.py translations.json [--fill] [--report]
+Every catalog under laurel/ gets the translations it needs; --report lists what is still missing; --fill only
+fills entries that have no translation yet (so a table from one app's work never rewrites another app's words).
 """
 
 import json
@@ -14,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    table = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 and sys.argv[1] != "--report" else {}
+    table = json.loads(Path(sys.argv[1]).read_text()) if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else {}
+    fill_only = "--fill" in sys.argv
     missing = 0
     for path in sorted(ROOT.glob("laurel/**/locale/zh_Hans/LC_MESSAGES/django.po")):
         catalog = polib.pofile(str(path))
@@ -24,7 +26,8 @@ def main() -> int:
         for entry in catalog:
             key = entry.msgid if not entry.msgctxt else f"{entry.msgctxt}\x04{entry.msgid}"
             value = table.get(key, table.get(entry.msgid))
-            if value is not None:
+            already = (entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr) and "fuzzy" not in entry.flags
+            if value is not None and not (fill_only and already):
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: value[0] if isinstance(value, list) else value}
                 else:
