@@ -36,6 +36,40 @@ def staff_desk(request):
     return {"campaigns": Campaign.objects.all()[:10]}
 
 
+def voter_desk(request):
+    """Every signed-in user: the public votes open now, with a link to vote (and what is missing to vote)."""
+    from django.utils import timezone
+
+    from laurel.honors import permissions
+    from laurel.honors.models import Campaign
+
+    now = timezone.now()
+    campaigns = list(
+        Campaign.objects.filter(stage="public_vote", vote_opens_at__lte=now, vote_closes_at__gt=now).order_by(
+            "vote_closes_at"
+        )
+    )
+    if not campaigns:
+        return None
+    return {"campaigns": campaigns, "verified": permissions.has_verified_email(request.user)}
+
+
+def honoree_desk(request):
+    """A sci-tech worker whose account is linked to their profile: the honors published for them."""
+    from laurel.honors.models import Nomination
+
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return None
+    honors = list(
+        Nomination.objects.selected()
+        .filter(person=person, campaign__stage="published")
+        .select_related("campaign")
+        .order_by("-campaign__edition")
+    )
+    return {"honors": honors} if honors else None
+
+
 def front_page(request):
     from laurel.honors.views.public import latest_honorees
 
@@ -47,6 +81,8 @@ SECTIONS = [
     registry.DeskSection("honors/desk_nominator.html", nominator_desk, order=20),
     registry.DeskSection("honors/desk_expert.html", expert_desk, order=21),
     registry.DeskSection("honors/desk_staff.html", staff_desk, order=22),
+    registry.DeskSection("honors/desk_voter.html", voter_desk, order=10),
+    registry.DeskSection("honors/desk_honoree.html", honoree_desk, order=11),
 ]
 FRONT_PAGE = registry.FrontPageSection("honors/front_honorees.html", front_page, order=20)
 
