@@ -160,5 +160,35 @@ def seed(*, stdout):
                 checked_in_at=(event.start_at + datetime.timedelta(minutes=12)) if late
                 else (event.start_at - datetime.timedelta(minutes=10) if finished and index != 5 else None),
             )  # fmt: skip
+    _event_today(people, association)
     stdout.write(f"events: {Event.objects.count()} events, {Attendee.objects.count()} attendees")
     return []
+
+
+def _event_today(people: list[Person], association) -> None:
+    """A science popularization lecture that is on today whenever the demo is loaded, so that check-in (by typing a
+    pass code or with a phone's camera) can be tried: its date moves to today on every run, its attendees stay."""
+    now = timezone.localtime()
+    start = now.replace(hour=14, minute=30, second=0, microsecond=0)
+    event, created = Event.objects.update_or_create(
+        code="EVTODAY001",
+        defaults={
+            "kind": Event.Kind.SYMPOSIUM,
+            "theme": "“科技之春”科普报告会（今日签到演示）",
+            "theme_en": "Spring of Science popular lecture (check-in demo, today)",
+            "start_at": start,
+            "end_at": start + datetime.timedelta(hours=2),
+            "venue": "云州市科技馆二楼学术报告厅",
+            "is_public": True,
+        },
+    )
+    if not created:
+        return
+    EventOrganizer.objects.create(
+        event=event, role="host", organization=association, name="" if association else ASSOCIATION
+    )
+    for index, person in enumerate(people[:12]):
+        Attendee.objects.create(
+            event=event, category="representative", person=person, name=person.name, title_line=_title_line(person),
+            email=f"today{index}@laurel.demo", status=Attendee.Status.CONFIRMED,
+        )  # fmt: skip
