@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from laurel.core.api import AUTH
@@ -103,4 +103,4 @@ def offer_help(request, code: str, payload: InterestIn):
     if not permissions.can_offer_help(request.user):
         raise PermissionDenied
     need = get_object_or_404(Need.objects.on_board(), code=code[:12])
-    return 201, services.express_interest(need, user=request.user, note=payload.note.replace("\x00", ""))
+    return Status(201, services.express_interest(need, user=request.user, note=payload.note.replace("\x00", "")))

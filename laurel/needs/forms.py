@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.widgets import DateInput
@@ -33,11 +34,22 @@ class NeedForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+def _region_labels(form: forms.BaseForm, *names: str) -> None:
+    """Regions by their name in the page's language."""
+    language = get_language()
+    for name in names:
+        form.fields[name].label_from_instance = lambda district: district.display_name(language)
+
+
 class BoardFilterForm(forms.Form):
     field = forms.ChoiceField(label=_("field"), choices=[("", _("All fields")), *NeedField.choices], required=False)
     region = forms.ModelChoiceField(
         label=_("region"), queryset=District.objects.all(), required=False, empty_label=_("All regions")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _region_labels(self, "region")
 
 
 class SubscriptionForm(forms.Form):
@@ -57,6 +69,10 @@ class SubscriptionForm(forms.Form):
     is_available = forms.BooleanField(label=_("available for new needs"), required=False, initial=True)
     max_active = forms.IntegerField(label=_("matches at a time (at most)"), min_value=1, max_value=20, initial=3)
     notify = forms.BooleanField(label=_("mail me new needs"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _region_labels(self, "regions")
 
 
 class InterestForm(forms.Form):
@@ -117,6 +133,7 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = Need.objects.filter(expert=user)
+        _region_labels(self, "region")
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
