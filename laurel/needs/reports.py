@@ -2,6 +2,7 @@
 service; aggregated in the database with a constant number of queries."""
 
 from django.db.models import Count, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -50,11 +51,13 @@ def reach(*, year: int | None = None, language: str = "zh-hans") -> dict:
     service = records.aggregate(
         records=Count("pk"), hours=Sum("hours", default=0), people=Sum("people_reached", default=0)
     )
+    with translation.override(language):
+        fields = [(code, str(label)) for code, label in NeedField.choices]
     return {
         "totals": {figure: sum(row[figure] for row in cells) for figure in FIGURES},
         "service": service,
         "by_month": [{"label": label, **figures} for label, figures in months.items()],
-        "by_field": [{"label": str(label), **per_field.get(code, empty)} for code, label in NeedField.choices],
+        "by_field": [{"label": label, **per_field.get(code, empty)} for code, label in fields],
         "by_region": [
             {"label": district.display_name(language), **per_region.get(district.pk, empty)}
             for district in District.objects.all()
