@@ -75,20 +75,23 @@ def rank(
     # The parts that do not depend on the need: load, and -inf for experts who cannot take a need.
     constant = (WEIGHTS["load"] * (1 - np.clip(table.load, 0, 1))).astype(np.float32)
     constant[~table.available | (table.load >= 1)] = -np.inf
-    fields_t = np.ascontiguousarray(table.fields.T)
-    regions_t = np.ascontiguousarray(table.regions.T)
+    # Field and region parts, weighted once: row c of `field_part` is what following field c adds per expert.
+    field_part = np.ascontiguousarray(table.fields.T, dtype=np.float32) * np.float32(WEIGHTS["field"])
+    region_part = np.ascontiguousarray(table.regions.T, dtype=np.float32)
+    region_part[:, whole_city] = WHOLE_CITY
+    region_part *= np.float32(WEIGHTS["region"])
     for start in range(0, needs, block):
         stop = min(start + block, needs)
-        affinity = np.clip(need_vectors[start:stop] @ expert_matrix, 0, 1).astype(np.float32, copy=False)
-        score = WEIGHTS["affinity"] * affinity + constant
-        score += WEIGHTS["field"] * fields_t[need_fields[start:stop]]
-        region_part = np.where(regions_t[need_regions[start:stop]], 1.0, 0.0).astype(np.float32)
-        region_part[:, whole_city] = WHOLE_CITY
-        score += WEIGHTS["region"] * region_part
+        affinity = np.asarray(need_vectors[start:stop] @ expert_matrix, dtype=np.float32)
+        np.clip(affinity, 0, 1, out=affinity)
+        score = affinity * np.float32(WEIGHTS["affinity"])
+        score += constant
+        score += field_part[need_fields[start:stop]]
+        score += region_part[need_regions[start:stop]]
         for row, rows_excluded in (excluded or {}).items():
             if start <= row < stop and rows_excluded:
                 score[row - start, list(rows_excluded)] = -np.inf
-        best = np.argpartition(-score, top - 1, axis=1)[:, :top]
+        best = np.argpartition(score, experts - top, axis=1)[:, experts - top :]
         best_scores = np.take_along_axis(score, best, axis=1)
         order = np.argsort(-best_scores, axis=1, kind="stable")
         best = np.take_along_axis(best, order, axis=1)

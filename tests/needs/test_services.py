@@ -15,6 +15,16 @@ pytestmark = pytest.mark.django_db
 S = Need.Status
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the Chinese catalog is checked by tests/core/test_translations.py)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def need_data(**overrides) -> dict:
     return {
         "poster_name": "柳塘村村委会", "poster_type": "township", "field": "agriculture", "region": district("青石县"),
