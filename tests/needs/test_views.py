@@ -255,3 +255,28 @@ def test_front_page_summary(client):
     NeedFactory()
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 technical needs posted, 0 matched with experts, 0 resolved." in html
+
+
+def test_staff_lists_take_a_constant_number_of_queries(client, staff, django_assert_max_num_queries, photo_files):
+    from laurel.needs import services
+    from laurel.needs.models import ServiceRecord
+
+    expert = expert_user("lists@example.org")
+    for index in range(6):
+        NeedFactory(status=S.INTRODUCED, expert=expert, introduced_at=timezone.now(), title=f"需求{index}")
+        ServiceRecord.objects.create(
+            user=expert, date=timezone.localdate(), region=district("东湖区"), description=f"服务{index}", hours=2
+        )
+    services.record_service(
+        user=expert,
+        data={"date": timezone.localdate(), "region": district("东湖区"), "need": None, "description": "有照片",
+              "hours": 1, "people_reached": 0},
+        photos=photo_files[:2],
+    )  # fmt: skip
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("needs:manage_list")).content.decode()
+    assert html.count('data-testid="manage-need"') == 6
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("needs:service_review")).content.decode()
+    assert html.count('data-testid="service-to-validate"') == 7
