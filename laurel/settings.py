@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "laurel.assignment",
     "laurel.honors",
     "laurel.outreach",
+    "laurel.needs",
     "laurel.events",
     "laurel.certificates",
     "laurel.news",

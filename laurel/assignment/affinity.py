@@ -226,11 +226,17 @@ def nomination_text(*, field: str = "", story: str = "") -> str:
     return f"{field or ''} {story or ''}"
 
 
-def text_affinity(item_texts: list[str], expert_texts: list[str]) -> tuple[np.ndarray, Vectorizer]:
-    """Items x experts cosine similarities (float32) and the fitted vectorizer (for `explain`)."""
+def text_vectors(item_texts: list[str], expert_texts: list[str]) -> tuple[sp.csr_array, sp.csr_array, Vectorizer]:
+    """The L2-normalised TF-IDF rows of items and experts (one vocabulary fitted on both) and the vectorizer:
+    for callers that take the cosines block by block instead of as one dense matrix."""
     vectorizer, counts = Vectorizer._fit_counts([*item_texts, *expert_texts])
     weighted = _weighted(counts, vectorizer.idf)
-    items, experts = weighted[: len(item_texts)], weighted[len(item_texts) :]
+    return weighted[: len(item_texts)], weighted[len(item_texts) :], vectorizer
+
+
+def text_affinity(item_texts: list[str], expert_texts: list[str]) -> tuple[np.ndarray, Vectorizer]:
+    """Items x experts cosine similarities (float32) and the fitted vectorizer (for `explain`)."""
+    items, experts, vectorizer = text_vectors(item_texts, expert_texts)
     similarity = (items @ experts.T).toarray()
     return np.clip(similarity, 0.0, 1.0).astype(np.float32), vectorizer
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
@@ -10,6 +11,7 @@ from laurel.certificates.forms import HandoffForm
 from laurel.certificates.models import IssuanceBatch, Kind
 from laurel.certificates.views import ManageMixin
 from laurel.honors.models import Campaign, Nomination, Stage
+from laurel.needs.queries import service_years
 from laurel.outreach.models import Batch
 
 
@@ -23,7 +25,9 @@ class HandoffListView(ManageMixin, TemplateView):
         batches = Batch.objects.select_related("group").annotate(
             members=Count("memberships", filter=Q(memberships__retired_on=None))
         )
-        return super().get_context_data(campaigns=campaigns, lecture_batches=batches, **kwargs)
+        return super().get_context_data(
+            campaigns=campaigns, lecture_batches=batches, service_years=service_years(), **kwargs
+        )
 
 
 class HandoffIssueView(ManageMixin, FormView):
@@ -95,4 +99,29 @@ class LectureBatchIssueView(HandoffIssueView):
     def issue(self, template, *, issued_on):
         return handoffs.issue_appointment_letters(
             self.lecture_batch, template=template, actor=self.request.user, issued_on=issued_on
+        )
+
+
+class ServiceIssueView(HandoffIssueView):
+    template_name = "certificates/service_issue.html"
+    kind = Kind.SERVICE
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = kwargs["year"]
+        if not 2000 <= self.year <= 2100:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, **kwargs)
+
+    def recipients(self):
+        return handoffs.volunteer_recipients(self.year)
+
+    def batch_key(self):
+        return handoffs.volunteer_key(self.year)
+
+    def issue(self, template, *, issued_on):
+        return handoffs.issue_service_certificates(
+            self.year, template=template, actor=self.request.user, issued_on=issued_on
         )

@@ -1,5 +1,6 @@
-"""Hand-offs into certificates: a published campaign's honor certificates and a lecture-group batch's
-appointment letters, each issued as one background batch through `services.start_batch`."""
+"""Hand-offs into certificates: a published campaign's honor certificates, a lecture-group batch's appointment
+letters and a year's volunteer service certificates (technical needs), each issued as one background batch
+through `services.start_batch`."""
 
 import datetime
 
@@ -12,7 +13,9 @@ from laurel.certificates import services
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
 from laurel.honors.models import Campaign, Stage
 from laurel.honors.publication import published_honorees
+from laurel.needs.queries import volunteers
 from laurel.outreach.models import Batch, Membership
+from laurel.people.models import Person
 
 
 def campaign_batch_key(campaign: Campaign) -> str:
@@ -28,6 +31,55 @@ def issued_for_campaign(campaign: Campaign) -> int:
 
 def lecture_batch_key(batch: Batch) -> str:
     return f"lecture-batch:{batch.pk}"
+
+
+def volunteer_key(year: int) -> str:
+    return f"needs-volunteer:{year}"
+
+
+def volunteer_recipients(year: int) -> list[services.Recipient]:
+    """One recipient per expert with validated volunteer service (科技志愿服务) in `year` and a sci-tech worker
+    record (a certificate names a person); the citation gives their hours and the people reached."""
+    totals = {row["user"]: row for row in volunteers(year)}
+    persons = Person.objects.filter(user_id__in=totals).order_by("name", "pk")
+    recipients = []
+    for person in persons:
+        row = totals[person.user_id]
+        hours = f"{row['hours']:g}"
+        recipients.append(
+            services.Recipient(
+                person=person,
+                title=f"{year}年度科技志愿服务证书",
+                title_en=f"Science and technology volunteer service, {year}",
+                citation=f"{year}年度开展科技志愿服务{row['records']}次，累计{hours}小时，服务{row['people']}人次。",
+                citation_en=(
+                    f"In {year}, {row['records']} volunteer services, {hours} hours in all, "
+                    f"reaching {row['people']} people."
+                ),
+            )
+        )
+    return recipients
+
+
+def issue_service_certificates(
+    year: int, *, template: CertificateTemplate, actor, issued_on: datetime.date | None = None
+) -> IssuanceBatch:
+    """Issue the volunteer service certificates of a year in one background batch (once per expert and year)."""
+    if issued_on is not None and issued_on.year < year:
+        raise ValidationError(
+            {"issued_on": _("Service certificates for %(year)d cannot be dated before %(year)d.") % {"year": year}},
+            code="too_early",
+        )
+    _check_template(template, Kind.SERVICE)
+    recipients = volunteer_recipients(year)
+    if not recipients:
+        raise ValidationError(_("No expert has validated volunteer service in this year."), code="no_service")
+    key = volunteer_key(year)
+    _refuse_second_issue(key, Kind.SERVICE, recipients, _("The service certificates of this year are already issued."))
+    return services.start_batch(
+        template=template, recipients=recipients, batch_key=key, title=recipients[0].title, actor=actor,
+        issued_on=issued_on,
+    )  # fmt: skip
 
 
 def campaign_recipients(campaign: Campaign) -> list[services.Recipient]:

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
+from laurel.core.spam import reason_labels
 from laurel.core.storage import public_storage
 from laurel.events.models import Event
 from laurel.honors.models import Campaign
-from laurel.news.spam import reason_labels
 from laurel.outreach.models import LectureGroup
 from laurel.people.models import User
 

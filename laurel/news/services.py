@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laurel.core import pagecache, ratelimit
+from laurel.core import pagecache, ratelimit, spam
 from laurel.core.services import log_action
 from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
-from laurel.news import related, spam
+from laurel.news import related
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 

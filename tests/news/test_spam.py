@@ -1,4 +1,4 @@
-from laurel.news import spam
+from laurel.core import spam
 
 
 def test_plain_comment_is_not_spam():

@@ -1,4 +1,5 @@
-"""Spam heuristics without any third-party service. Pure functions: the services decide what to do."""
+"""Spam heuristics without any third-party service (news comments, technical needs). Pure functions: the
+services decide what to do."""
 
 import re
 
