@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "laurel.assignment",
     "laurel.honors",
     "laurel.outreach",
+    "laurel.consultations",
     "laurel.events",
     "laurel.certificates",
     "laurel.news",

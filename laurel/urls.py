@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("laurel.news.urls")),
     path("campaigns/", include("laurel.honors.urls")),
     path("lecture-groups/", include("laurel.outreach.urls")),
+    path("consultations/", include("laurel.consultations.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
