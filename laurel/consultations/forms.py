@@ -1,8 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from laurel.consultations.models import Consultation, Response
-from laurel.consultations.services import MAX_MATERIALS
+from laurel.consultations.services import MAX_MATERIALS, refuse_classified
 from laurel.core.widgets import DateInput, DateTimeInput
 from laurel.people.models import Organization, Person
 from laurel.people.roles import RoleKind
@@ -54,6 +55,14 @@ class SubmissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["asking_body"].queryset = Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
         self.fields["asking_body"].help_text = _("Government bodies known to the association.")
+
+    def clean_classified(self):
+        # Refused whatever else the form says: the person must learn at once that this is the wrong place.
+        try:
+            refuse_classified(self.cleaned_data["classified"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return False
 
     def consultation_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -69,12 +69,6 @@ class SubmitView(FormView):
     template_name = "consultations/submit.html"
 
     def form_valid(self, form):
-        try:
-            # Refused before the rate limit counts: a classified question is a mistake to explain, not abuse.
-            services.refuse_classified(form.cleaned_data["classified"])
-        except ValidationError as error:
-            form.add_error("classified", error)
-            return self.form_invalid(form)
         if not ratelimit.allow_address(SUBMISSIONS_PER_ADDRESS, client_address(self.request)):
             form.add_error(None, _("Too many requests from your network in the last hour. Please try again later."))
             return self.form_invalid(form)
