@@ -11,6 +11,7 @@ tools and spreadsheets report. Consensus is judged on importance (the RAND/UCLA 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 SCALE = 9  # ratings run 1..9
@@ -52,8 +53,8 @@ def kendall_w(matrix) -> tuple[float | None, float | None, float | None, int]:
         return None, None, None, int(experts)
     values = complete.astype(np.int64) - 1
     # Average ranks from counts: a rating's rank is the number of smaller ratings + (ties + 1) / 2.
-    counts = np.zeros((experts, SCALE), dtype=np.int64)
-    np.add.at(counts, (np.repeat(np.arange(experts), statements), values.ravel()), 1)
+    cells = (np.arange(experts)[:, None] * SCALE + values).ravel()
+    counts = np.bincount(cells, minlength=experts * SCALE).reshape(experts, SCALE)
     before = np.cumsum(counts, axis=1) - counts
     rank_of_value = before + (counts + 1) / 2
     ranks = np.take_along_axis(rank_of_value, values, axis=1)
@@ -84,23 +85,32 @@ def round_statistics(
     "all_consensus", "all_stable"}; JSON-ready (floats, ints, booleans, None)."""
     import numpy as np
 
-    statement_index = {pk: index for index, pk in enumerate(statements)}
-    seat_index = {pk: index for index, pk in enumerate(seats)}
+    statement_keys = np.asarray(statements, dtype=np.int64)
+    seat_keys = np.asarray(seats, dtype=np.int64)
+    statement_order = np.argsort(statement_keys, kind="stable")
+    seat_order = np.argsort(seat_keys, kind="stable")
+
+    def positions(keys, order, wanted):
+        """Index of each wanted key in `keys` (-1 when absent), vectorised: a Python loop over 60,000 ratings
+        costs more than all the statistics."""
+        if not len(keys):
+            return np.full(len(wanted), -1)
+        sorted_keys = keys[order]
+        where = np.minimum(np.searchsorted(sorted_keys, wanted), len(keys) - 1)
+        return np.where(sorted_keys[where] == wanted, order[where], -1)
 
     def to_matrices(rows):
         importance = np.full((len(seats), len(statements)), np.nan)
         feasibility = np.full((len(seats), len(statements)), np.nan)
         if rows:
-            data = np.array(
-                [
-                    (seat_index[seat], statement_index[statement], value, other)
-                    for seat, statement, value, other in rows
-                    if seat in seat_index and statement in statement_index
-                ],
-                dtype=np.int64,
-            ).reshape(-1, 4)
-            importance[data[:, 0], data[:, 1]] = data[:, 2]
-            feasibility[data[:, 0], data[:, 1]] = data[:, 3]
+            # fromiter over the flattened tuples: half the time of np.array on a list of tuples.
+            flat = itertools.chain.from_iterable(rows)
+            data = np.fromiter(flat, dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
+            row = positions(seat_keys, seat_order, data[:, 0])
+            column = positions(statement_keys, statement_order, data[:, 1])
+            known = (row >= 0) & (column >= 0)
+            importance[row[known], column[known]] = data[known, 2]
+            feasibility[row[known], column[known]] = data[known, 3]
         return importance, feasibility
 
     importance, feasibility = to_matrices(ratings)
@@ -110,8 +120,9 @@ def round_statistics(
     feasibility_counts = (~np.isnan(feasibility)).sum(axis=0)
     f_q1, f_median, f_q3 = _quantiles(np.sort(feasibility, axis=0), feasibility_counts, (0.25, 0.5, 0.75))
     present = ~np.isnan(importance)
-    values = np.where(present, importance, 0).astype(np.int64)
-    histogram = np.stack([((values == value) & present).sum(axis=0) for value in range(1, SCALE + 1)], axis=1)
+    values = np.where(present, importance, 0).astype(np.int64)  # 0 where nobody rated: dropped below
+    cells = (np.arange(len(statements))[None, :] * (SCALE + 1) + values).ravel()
+    histogram = np.bincount(cells, minlength=len(statements) * (SCALE + 1)).reshape(-1, SCALE + 1)[:, 1:]
     high = histogram[:, 6:].sum(axis=1)
     share_high = np.divide(high, counts, out=np.zeros(len(statements)), where=counts > 0)
     iqr = q3 - q1
