@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laurel.consultations.models import Consultation, Response
 from laurel.consultations.services import MAX_MATERIALS, refuse_classified
@@ -115,7 +116,9 @@ class CloseForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    text = forms.CharField(label=_("statement"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=pgettext_lazy("Delphi", "statement"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RatingForm(forms.Form):

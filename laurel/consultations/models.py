@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laurel.core.codes import make_code, make_token
 from laurel.people.models import Organization, Person
@@ -66,7 +67,7 @@ class Consultation(models.Model):
     max_rounds = models.PositiveSmallIntegerField(_("round limit"), default=3)
     panel_size = models.PositiveSmallIntegerField(_("panel size wanted"), default=12)
     stop_reason = models.CharField(_("stopped because"), max_length=10, choices=StopReason.choices, blank=True)
-    report = models.FileField(_("report"), upload_to="consultations/reports/", blank=True)
+    report = models.FileField(pgettext_lazy("consultation", "report"), upload_to="consultations/reports/", blank=True)
     report_rendered_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConsultationQuerySet.as_manager()
@@ -102,7 +103,7 @@ class Consultation(models.Model):
 
 class Material(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="materials")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("material", "name"), max_length=200)
     file = models.FileField(_("file"), upload_to="consultations/materials/")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -170,8 +171,8 @@ class Seat(models.Model):
 
 class Round(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("round", "Open")
+        CLOSED = "closed", pgettext_lazy("round", "Closed")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("round"))
@@ -199,7 +200,7 @@ class Round(models.Model):
 
 class Statement(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statements")
-    text = models.CharField(_("statement"), max_length=500)
+    text = models.CharField(pgettext_lazy("Delphi", "statement"), max_length=500)
     added_in_round = models.PositiveSmallIntegerField(default=1)
     # Who proposed it stays with staff: the panel sees statements without authors.
     proposed_by = models.ForeignKey(Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

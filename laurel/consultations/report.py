@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from laurel.consultations import panel
 from laurel.consultations.models import Consultation, Rating, Round
@@ -183,7 +183,7 @@ def report_data(consultation: Consultation) -> dict:
             "panel": _("The panel"),
             "field": _("Field"),
             "kind": _("Unit type"),
-            "count": _("Experts"),
+            "count": pgettext("report column", "Experts"),
             "results": _("Results of the final round"),
             "columns": [_("No."), _("Statement"), _("Median"), _("IQR"), _("7-9"), _("Feasibility"), _("Consensus")],
             "yes": _("yes"),

@@ -26,7 +26,8 @@ def test_report_holds_question_method_panel_consensus_comments_and_dissent(concl
     for name in ("吴越", "郑和", "冯远"):
         assert name not in text  # the others are not
     assert "建设海绵城市设施" in text
-    assert "Kendall" in text
+    w = concluded.rounds.get().results["kendall_w"]
+    assert f"{w:.3f}" in text  # Kendall's W, as the method section states it
     assert "投入大但见效快" in text  # a selected comment
     from django.utils.translation import override
 
