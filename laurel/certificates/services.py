@@ -33,7 +33,7 @@ TRANSITIONS = {
     Certificate.Status.REVOKED: set(),
     Certificate.Status.SUPERSEDED: set(),
 }
-KIND_PREFIX = {"honor": "H", "appointment": "A", "participation": "P"}
+KIND_PREFIX = {"honor": "H", "appointment": "A", "participation": "P", "service": "S"}
 
 
 def _sha256(data: bytes) -> str:

@@ -30,6 +30,11 @@ urlpatterns = [
         handoff_views.LectureBatchIssueView.as_view(),
         name="lecture_batch_issue",
     ),
+    path(
+        "staff/certificates/consultations/<int:pk>/",
+        handoff_views.ConsultationIssueView.as_view(),
+        name="consultation_issue",
+    ),
     path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
     path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
 ]

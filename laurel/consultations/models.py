@@ -49,7 +49,7 @@ class Consultation(models.Model):
     asking_body = models.ForeignKey(
         Organization, verbose_name=_("asking body"), on_delete=models.PROTECT, related_name="consultations"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("consultation", "title"), max_length=200)
     question = models.TextField(_("question"), max_length=4000)
     background = models.TextField(_("background"), max_length=10000, blank=True)
     expertise_wanted = models.CharField(_("expertise wanted"), max_length=500, blank=True)
