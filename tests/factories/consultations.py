@@ -89,5 +89,4 @@ def concluded_consultation(staff):
     delphi.close_round(delphi_round, actor=staff)
     consultation.refresh_from_db()
     assert consultation.stop_reason == "limit"
-    consultation.today = timezone.localdate()
     return consultation
