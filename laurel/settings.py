@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "laurel.honors",
     "laurel.outreach",
     "laurel.needs",
+    "laurel.consultations",
     "laurel.events",
     "laurel.certificates",
     "laurel.news",

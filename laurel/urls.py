@@ -18,6 +18,7 @@ urlpatterns = [
     path("campaigns/", include("laurel.honors.urls")),
     path("lecture-groups/", include("laurel.outreach.urls")),
     path("needs/", include("laurel.needs.urls")),
+    path("consultations/", include("laurel.consultations.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

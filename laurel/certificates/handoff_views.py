@@ -10,6 +10,7 @@ from laurel.certificates import handoffs, pdf
 from laurel.certificates.forms import HandoffForm
 from laurel.certificates.models import IssuanceBatch, Kind
 from laurel.certificates.views import ManageMixin
+from laurel.consultations.models import Consultation, Seat
 from laurel.honors.models import Campaign, Nomination, Stage
 from laurel.needs.queries import service_years
 from laurel.outreach.models import Batch
@@ -25,8 +26,15 @@ class HandoffListView(ManageMixin, TemplateView):
         batches = Batch.objects.select_related("group").annotate(
             members=Count("memberships", filter=Q(memberships__retired_on=None))
         )
+        consultations = Consultation.objects.filter(status__in=handoffs.CONSULTATION_DONE).annotate(
+            served=Count("seats", filter=Q(seats__status=Seat.Status.ACCEPTED))
+        )
         return super().get_context_data(
-            campaigns=campaigns, lecture_batches=batches, service_years=service_years(), **kwargs
+            campaigns=campaigns,
+            lecture_batches=batches,
+            service_years=service_years(),
+            consultations=consultations,
+            **kwargs,
         )
 
 
@@ -124,4 +132,27 @@ class ServiceIssueView(HandoffIssueView):
     def issue(self, template, *, issued_on):
         return handoffs.issue_service_certificates(
             self.year, template=template, actor=self.request.user, issued_on=issued_on
+        )
+
+
+class ConsultationIssueView(HandoffIssueView):
+    template_name = "certificates/consultation_issue.html"
+    kind = Kind.SERVICE
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consultation = get_object_or_404(Consultation.objects.select_related("asking_body"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(consultation=self.consultation, **kwargs)
+
+    def recipients(self):
+        return handoffs.consultation_recipients(self.consultation)
+
+    def batch_key(self):
+        return handoffs.consultation_batch_key(self.consultation)
+
+    def issue(self, template, *, issued_on):
+        return handoffs.issue_consultation_certificates(
+            self.consultation, template=template, actor=self.request.user, issued_on=issued_on
         )

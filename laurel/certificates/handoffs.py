@@ -1,5 +1,6 @@
 """Hand-offs into certificates: a published campaign's honor certificates, a lecture-group batch's appointment
-letters and a year's volunteer service certificates (technical needs), each issued as one background batch
+letters, a year's volunteer service certificates (technical needs) and a concluded consultation's service
+certificates, each issued as one background batch
 through `services.start_batch`."""
 
 import datetime
@@ -11,6 +12,7 @@ from django.utils.translation import override
 
 from laurel.certificates import services
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
+from laurel.consultations.models import Consultation, Seat
 from laurel.honors.models import Campaign, Stage
 from laurel.honors.publication import published_honorees
 from laurel.needs.queries import volunteers
@@ -205,6 +207,70 @@ def issue_appointment_letters(
         recipients=recipients,
         batch_key=key,
         title=_member_title(batch, "zh-hans"),
+        actor=actor,
+        issued_on=issued_on,
+    )
+
+
+CONSULTATION_DONE = (Consultation.Status.CONCLUDED, Consultation.Status.DELIVERED, Consultation.Status.RESPONDED)
+
+
+def consultation_batch_key(consultation: Consultation) -> str:
+    return f"consultation:{consultation.pk}"
+
+
+def _service_title(language: str) -> str:
+    return "Consultation expert panel service" if language == "en" else "决策咨询专家服务"
+
+
+def _service_citation(consultation: Consultation, rounds: int, language: str) -> str:
+    # The title of an internal consultation stays off a certificate anyone can verify: only the asking body.
+    body = consultation.asking_body
+    if language == "en":
+        subject = f"“{consultation.title}”" if consultation.is_public else "a consultation"
+        return f"Served on the expert panel of {subject} for {body.name_en or body.name} ({rounds} Delphi rounds)."
+    subject = f"“{consultation.title}”" if consultation.is_public else "决策咨询课题"
+    return f"参加{body.name}委托的{subject}专家组，完成{rounds}轮德尔菲咨询。"
+
+
+def consultation_recipients(consultation: Consultation) -> list[services.Recipient]:
+    """One recipient per expert who served (accepted the seat) on a concluded consultation."""
+    rounds = consultation.rounds.count()
+    seats = consultation.seats.filter(status=Seat.Status.ACCEPTED).select_related("person").order_by("pk")
+    return [
+        services.Recipient(
+            person=seat.person,
+            title=_service_title("zh-hans"),
+            title_en=_service_title("en"),
+            citation=_service_citation(consultation, rounds, "zh-hans"),
+            citation_en=_service_citation(consultation, rounds, "en"),
+            source=seat,
+        )
+        for seat in seats
+    ]
+
+
+def issue_consultation_certificates(
+    consultation: Consultation, *, template: CertificateTemplate, actor, issued_on: datetime.date | None = None
+) -> IssuanceBatch:
+    """Issue the service certificates of a concluded consultation's panel in one background batch."""
+    if consultation.status not in CONSULTATION_DONE:
+        raise ValidationError(
+            _("Service certificates can be issued once the consultation's rounds have concluded."), code="not_done"
+        )
+    _check_template(template, Kind.SERVICE)
+    recipients = consultation_recipients(consultation)
+    if not recipients:
+        raise ValidationError(_("Nobody served on this consultation's panel."), code="no_panel")
+    key = consultation_batch_key(consultation)
+    _refuse_second_issue(
+        key, Kind.SERVICE, recipients, _("The service certificates of this consultation are already issued.")
+    )
+    return services.start_batch(
+        template=template,
+        recipients=recipients,
+        batch_key=key,
+        title=f"{_service_title('zh-hans')} · {consultation.code}",
         actor=actor,
         issued_on=issued_on,
     )

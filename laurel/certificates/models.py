@@ -15,7 +15,7 @@ class Kind(models.TextChoices):
     HONOR = "honor", _("Honor certificate")
     APPOINTMENT = "appointment", _("Lecture group appointment letter")
     PARTICIPATION = "participation", _("Event participation certificate")
-    SERVICE = "service", _("Volunteer service certificate")
+    SERVICE = "service", _("Service certificate")
 
 
 class CertificateTemplate(models.Model):

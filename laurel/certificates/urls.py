@@ -31,6 +31,11 @@ urlpatterns = [
         name="lecture_batch_issue",
     ),
     path("staff/certificates/service/<int:year>/", handoff_views.ServiceIssueView.as_view(), name="service_issue"),
+    path(
+        "staff/certificates/consultations/<int:pk>/",
+        handoff_views.ConsultationIssueView.as_view(),
+        name="consultation_issue",
+    ),
     path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
     path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
 ]

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='certificate',
             name='kind',
-            field=models.CharField(choices=[('honor', 'Honor certificate'), ('appointment', 'Lecture group appointment letter'), ('participation', 'Event participation certificate'), ('service', 'Volunteer service certificate')], max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('honor', 'Honor certificate'), ('appointment', 'Lecture group appointment letter'), ('participation', 'Event participation certificate'), ('service', 'Service certificate')], max_length=20, verbose_name='kind'),
         ),
         migrations.AlterField(
             model_name='certificatetemplate',
             name='kind',
-            field=models.CharField(choices=[('honor', 'Honor certificate'), ('appointment', 'Lecture group appointment letter'), ('participation', 'Event participation certificate'), ('service', 'Volunteer service certificate')], max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('honor', 'Honor certificate'), ('appointment', 'Lecture group appointment letter'), ('participation', 'Event participation certificate'), ('service', 'Service certificate')], max_length=20, verbose_name='kind'),
         ),
     ]
