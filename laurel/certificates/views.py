@@ -303,18 +303,27 @@ def _rate_limited(request) -> bool:
 @require_POST
 def api_verify(request):
     if _rate_limited(request):
-        return JsonResponse({"verified": False, "checks": [], "errors": ["rate_limited"]}, status=429)
+        return JsonResponse({"verified": False, "checks": [], "warnings": [], "errors": ["rate_limited"]}, status=429)
     try:
         body = vc_api.read_json_body(request)
         if not isinstance(body.get("verifiableCredential"), dict):
             raise vc_api.Refused("malformed_request")
     except vc_api.Refused as refusal:
         return JsonResponse(
-            {"verified": False, "checks": [], "errors": [refusal.code], "problems": [refusal.as_json()]}, status=400
+            {
+                "verified": False,
+                "checks": [],
+                "warnings": [],
+                "errors": [refusal.code],
+                "problems": [refusal.as_json()],
+            },
+            status=400,
         )
     result = verification.verify_document(body["verifiableCredential"])
     errors = list(result.errors) or ([] if result.verified else [result.verdict])
-    response = {"verified": result.verified, "checks": result.checks, "errors": errors}
+    response = {"verified": result.verified, "checks": result.checks, "warnings": result.warnings, "errors": errors}
+    if result.proofs:  # each proof of the set, as checked
+        response["proofs"] = result.proofs
     if verification.refused(result):  # say which limit or which term, as for a refused request
         response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in result.errors]
     return JsonResponse(response, status=200 if result.verified else 400)

@@ -153,10 +153,17 @@ def _verify(client, credential, language="en"):
 
 
 def test_credential_of_another_did_web_issuer_verifies(client, other_issuer, site):
-    response = _verify(client, other_issuer.credential())
+    credential = other_issuer.credential()
+    response = _verify(client, credential)
     assert (response.status_code, response.json()) == (
         200,
-        {"verified": True, "checks": ["proof", "validity_period", "status"], "errors": []},
+        {
+            "verified": True,
+            "checks": ["proof", "validity_period", "status"],
+            "warnings": [],
+            "errors": [],
+            "proofs": [{**_proof_report(credential), "verified": True}],
+        },
     )
     assert site.requests == ["/.well-known/did.json", "/status/1"]
 
@@ -181,9 +188,20 @@ def test_revocation_by_another_issuer_shows(client, other_issuer):
     assert (response.status_code, response.json()["errors"]) == (400, ["revoked"])
 
 
+def _proof_report(credential) -> dict:
+    proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
+    return {"cryptosuite": proof["cryptosuite"], "verificationMethod": proof["verificationMethod"]}
+
+
 def test_tampered_credential_of_another_issuer_is_refused(client, other_issuer):
     tampered = json.loads(json.dumps(other_issuer.credential(), ensure_ascii=False).replace("王䶮", "王岩"))
-    assert _verify(client, tampered).json() == {"verified": False, "checks": [], "errors": ["invalid_signature"]}
+    assert _verify(client, tampered).json() == {
+        "verified": False,
+        "checks": [],
+        "warnings": [],
+        "errors": ["invalid_signature"],
+        "proofs": [{**_proof_report(tampered), "verified": False, "error": "invalid_signature"}],
+    }
 
 
 def test_a_key_the_issuer_does_not_publish_is_refused(client, other_issuer):

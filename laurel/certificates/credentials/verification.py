@@ -90,8 +90,13 @@ def data_model(document: dict) -> str:
     return {CREDENTIALS_V2: "2.0", CREDENTIALS_V1: "1.1"}.get(first, "") if isinstance(first, str) else ""
 
 
-# The names of the validity period's ends in each data model; 1.1 requires the start.
-_PERIOD = {"2.0": ("validFrom", "validUntil", False), "1.1": ("issuanceDate", "expirationDate", True)}
+# The names of the validity period's ends in each data model, and whether the start is required. The 1.1 context
+# also defines validFrom and validUntil (as the 2.0 names, announced early): where a 1.1 credential signs them,
+# they bound its period too.
+_PERIOD = {
+    "2.0": [("validFrom", "validUntil", False)],
+    "1.1": [("issuanceDate", "expirationDate", True), ("validFrom", "validUntil", False)],
+}
 
 
 def _check_proofs(document: dict, result: Result, resolve_key) -> Result | None:
@@ -142,18 +147,18 @@ def verify_credential(
     if not model:
         result.verdict, result.errors = Verdict.INVALID, ["unsupported_data_model"]
         return result
-    start_name, end_name, start_required = _PERIOD[model]
-    valid_from, valid_until = parse_time(document.get(start_name)), parse_time(document.get(end_name))
-    if (
-        (start_name in document or start_required) and valid_from is None
-        or end_name in document and valid_until is None
-    ):  # fmt: skip
-        result.verdict, result.errors = Verdict.INVALID, ["malformed_dates"]
-        return result
-    if valid_from and valid_from > now:
-        result.verdict = Verdict.NOT_YET_VALID
-    if valid_until and valid_until < now:
-        result.verdict = Verdict.EXPIRED
+    for start_name, end_name, start_required in _PERIOD[model]:
+        valid_from, valid_until = parse_time(document.get(start_name)), parse_time(document.get(end_name))
+        if (
+            (start_name in document or start_required) and valid_from is None
+            or end_name in document and valid_until is None
+        ):  # fmt: skip
+            result.verdict, result.errors = Verdict.INVALID, ["malformed_dates"]
+            return result
+        if valid_from and valid_from > now:
+            result.verdict = Verdict.NOT_YET_VALID
+        if valid_until and valid_until < now:
+            result.verdict = Verdict.EXPIRED
     result.checks.append("validity_period")
     status = document.get("credentialStatus")
     if status is not None:
