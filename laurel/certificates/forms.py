@@ -60,7 +60,17 @@ class BatchForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("reason for revocation"), max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("reason for revocation"),
+        max_length=500,
+        widget=forms.Textarea,
+        help_text=_("Kept in the certificate's record for staff. The public sees it only if you tick the box below."),
+    )
+    reason_public = forms.BooleanField(
+        label=_("Show the reason on the public verification page"),
+        required=False,
+        help_text=_("Unticked, the public page says only that the certificate was revoked."),
+    )
 
 
 class CorrectForm(forms.Form):

@@ -71,6 +71,8 @@ class Certificate(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
     revocation_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    # The reason is the staff's record; the public verification page shows it only when staff chose so.
+    revocation_reason_public = models.BooleanField(_("reason shown on the public verification page"), default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"

@@ -236,14 +236,25 @@ def _transition(certificate: Certificate, new: str, **fields) -> None:
         setattr(certificate, name, value)
 
 
-def revoke(certificate: Certificate, *, reason: str, actor) -> Certificate:
+def revoke(certificate: Certificate, *, reason: str, actor, reason_public: bool = False) -> Certificate:
+    """Revoke; the reason is recorded, and shown on the public verification page only if `reason_public`."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the revocation."))
     with transaction.atomic():
-        _transition(certificate, Certificate.Status.REVOKED, revocation_reason=reason[:500])
+        _transition(
+            certificate,
+            Certificate.Status.REVOKED,
+            revocation_reason=reason[:500],
+            revocation_reason_public=bool(reason_public),
+        )
         refresh_status_list()
-        log_action("certificates.certificate.revoked", actor=actor, obj=certificate, data={"reason": reason})
+        log_action(
+            "certificates.certificate.revoked",
+            actor=actor,
+            obj=certificate,
+            data={"reason": reason, "reason_public": bool(reason_public)},
+        )
     return certificate
 
 

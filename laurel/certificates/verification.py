@@ -199,6 +199,19 @@ def warnings_for(result: Result) -> list:
     return [str(WARNING_MESSAGES.get(code, code)) for code in result.warnings]
 
 
+def signatures_for(result: Result) -> list[dict]:
+    """Each proof of the credential as the page lists it: its suite, its key, and what its check found."""
+    return [
+        {
+            "cryptosuite": proof["cryptosuite"],
+            "key": proof["verificationMethod"],
+            "verified": proof["verified"],
+            "problem": "" if proof["verified"] else message(proof["error"]),
+        }
+        for proof in result.proofs
+    ]
+
+
 def checks_for(result: Result) -> list:
     return [CHECK_LABELS.get(code, code) for code in result.checks]
 

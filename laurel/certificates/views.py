@@ -127,6 +127,8 @@ def verify_upload(request):
             verdict=result.verdict,
             checks=verification.checks_for(result),
             errors=verification.messages_for(result),
+            warnings=verification.warnings_for(result),
+            signatures=verification.signatures_for(result),
             facts=_facts(document) if result.checks else None,
             checked_at=timezone.now(),
         )
@@ -146,7 +148,8 @@ def _facts(document: dict) -> dict:
         "issuer_id": issuer.get("id", "") if isinstance(issuer.get("id"), str) else "",
         "issuer_elsewhere": issuer.get("id") != keys.issuer_did(),
         "issuer_keys_url": issuers.document_url(issuer.get("id")),
-        "valid_from": document.get("validFrom", ""),
+        "valid_from": document.get("validFrom") or document.get("issuanceDate", ""),  # VC 2.0, else 1.1
+        "valid_until": document.get("validUntil") or document.get("expirationDate", ""),
     }
 
 
@@ -240,7 +243,12 @@ def revoke(request, pk):
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.revoke(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+            services.revoke(
+                certificate,
+                reason=form.cleaned_data["reason"],
+                reason_public=form.cleaned_data["reason_public"],
+                actor=request.user,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

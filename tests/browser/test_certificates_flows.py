@@ -26,13 +26,23 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     assert Certificate.objects.count() == 2
     first = Certificate.objects.get(recipient_name="王䶮")
     page.goto(f"/staff/certificates/{first.pk}/")
+    # The form says who will see the reason: unticked, only staff.
+    assert "仅在勾选下方选项时" in page.locator("main form").inner_text()
     page.fill("textarea[name=reason]", "事迹不实")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("[data-testid=status]").inner_text() == "已撤销"
     page.goto(first.get_absolute_url())
     assert "已撤销" in page.locator("[data-testid=verdict]").inner_text()
-    assert "事迹不实" in page.locator("[data-testid=verdict]").inner_text()
+    assert "事迹不实" not in page.locator("main").inner_text()
+    second = Certificate.objects.get(recipient_name="李明")
+    page.goto(f"/staff/certificates/{second.pk}/")
+    page.fill("textarea[name=reason]", "本人申请撤销")
+    page.check("input[name=reason_public]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(second.get_absolute_url())
+    assert "本人申请撤销" in page.locator("[data-testid=verdict]").inner_text()
 
 
 def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_path):

@@ -40,7 +40,7 @@ def test_revocation_is_logged_and_shows_in_the_signed_status_list(certificate, s
     result = verification.verify_document(certificate.credential)
     assert result.verdict == Verdict.REVOKED
     entry = AuditEntry.objects.get(action="certificates.certificate.revoked")
-    assert (entry.actor, entry.data) == (staff, {"reason": "事迹不实"})
+    assert (entry.actor, entry.data) == (staff, {"reason": "事迹不实", "reason_public": False})
 
 
 def test_revoking_twice_is_refused(certificate, staff):
