@@ -188,6 +188,17 @@ def test_revocation_by_another_issuer_shows(client, other_issuer):
     assert (response.status_code, response.json()["errors"]) == (400, ["revoked"])
 
 
+def test_vc_1_1_credential_of_another_did_web_issuer_verifies_and_shows_revocation(client, other_issuer):
+    credential = other_issuer.credential(model="1.1")
+    response = _verify(client, credential)
+    assert (response.status_code, response.json()["checks"]) == (200, ["proof", "validity_period", "status"])
+    other_issuer.publish_status({7})
+    from django.core.cache import cache
+
+    cache.clear()  # the status list is kept five minutes
+    assert _verify(client, credential).json()["errors"] == ["revoked"]
+
+
 def _proof_report(credential) -> dict:
     proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
     return {"cryptosuite": proof["cryptosuite"], "verificationMethod": proof["verificationMethod"]}
