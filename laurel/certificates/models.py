@@ -243,6 +243,31 @@ class SigningKey(models.Model):
         return self.fragment
 
 
+class ApiCredential(models.Model):
+    """A credential signed through the VC API's `/credentials/issue`: kept with its status list index, so that
+    `/credentials/status` (or staff) can revoke it like a certificate."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        REVOKED = "revoked", _("revoked")
+
+    credential_id = models.CharField(_("credential id"), max_length=500, unique=True)
+    credential = models.JSONField()
+    # From the same counter as certificates' (`services.allocate_status_indexes`): one status list serves both.
+    status_index = models.PositiveIntegerField(unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credential issued through the API")
+        verbose_name_plural = _("credentials issued through the API")
+
+    def __str__(self):
+        return self.credential_id
+
+
 class StatusList(models.Model):
     """The signed Bitstring Status List credential Laurel serves, rebuilt whenever a status changes."""
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from laurel.certificates import badges, pdf
-from laurel.certificates.models import BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
+from laurel.certificates.models import ApiCredential, BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
 from laurel.core.codes import make_token
 from laurel.core.services import log_action
 from laurel.people.models import Person
@@ -66,7 +66,10 @@ def _next_number(kind: str, year: int, index: int) -> str:
 
 
 def _highest_status_index() -> int:
-    return Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0
+    return max(
+        Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0,
+        ApiCredential.objects.aggregate(top=Max("status_index"))["top"] or 0,
+    )
 
 
 def allocate_status_indexes(count: int = 1) -> range:
@@ -320,6 +323,9 @@ def _check_correction(*, reason: str, fields: dict) -> None:
 def refresh_status_list() -> StatusList:
     """Re-sign the status list: superseded certificates count as revoked for outside verifiers."""
     revoked = set(Certificate.objects.exclude(status=Certificate.Status.VALID).values_list("status_index", flat=True))
+    revoked |= set(
+        ApiCredential.objects.filter(status=ApiCredential.Status.REVOKED).values_list("status_index", flat=True)
+    )
     status_list, _created = StatusList.objects.update_or_create(
         pk=badges.STATUS_LIST_ID, defaults={"credential": badges.build_status_list(revoked)}
     )

@@ -186,6 +186,25 @@ def message(code: str, term: str = "") -> str:
     return str(text)
 
 
+_VALIDITY_CODES = {"expired", "not_yet_valid", "malformed_dates"}
+
+
+def failed_check(code: str) -> str:
+    """The check a failure belongs to, as `checks` names them: "proof", "validity_period" or "status"; "request"
+    for a request refused before any check."""
+    if code in _VALIDITY_CODES:
+        return "validity_period"
+    if code == "revoked" or code.startswith("status_") or code in {"unsupported_status", "too_many_status_entries"}:
+        return "status"
+    if code in vc_api_request_codes():
+        return "request"
+    return "proof"
+
+
+def vc_api_request_codes() -> set[str]:
+    return {"malformed_request", "credential_too_large", "rate_limited", "not_json", "too_large"}
+
+
 def refused(result: Result) -> bool:
     """Whether the credential was refused unchecked (too costly, or not all of it signed): a 400, not a verdict."""
     return any(code in REFUSALS for code in result.errors)

@@ -78,10 +78,16 @@ def verify(request, token):
     )
 
 
+# The media type of a verifiable credential secured with an embedded proof (VC Data Model 2.0, section 6.3).
+CREDENTIAL_MEDIA_TYPE = "application/vc"
+# A JSON body holding credentials: plain JSON, in UTF-8.
+CREDENTIAL_MEDIA_TYPE_JSON = "application/json"
+
+
 @require_GET
 def credential_download(request, token):
     certificate = get_object_or_404(Certificate, token=token[:64])
-    response = HttpResponse(services.credential_bytes(certificate), content_type="application/vc+ld+json")
+    response = HttpResponse(services.credential_bytes(certificate), content_type=CREDENTIAL_MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
     return response
 
@@ -332,14 +338,13 @@ def api_verify(request):
     response = {"verified": result.verified, "checks": result.checks, "warnings": result.warnings, "errors": errors}
     if result.proofs:  # each proof of the set, as checked
         response["proofs"] = result.proofs
-    if verification.refused(result):  # say which limit or which term, as for a refused request
-        response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in result.errors]
+    if errors:  # problem details: each names its code, the check that failed, and says why in words
+        response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in errors]
     return JsonResponse(response, status=200 if result.verified else 400)
 
 
-@csrf_exempt
-@require_POST
-def api_issue(request):
+def _staff_by_token(request):
+    """(user, None) for a staff API token in the Authorization header, else (None, the JSON response to send)."""
     from laurel.core.api import CredentialRefused, TokenAuth
 
     header = request.headers.get("Authorization", "")
@@ -347,16 +352,41 @@ def api_issue(request):
     try:
         user = TokenAuth().authenticate(request, token) if token else None
     except CredentialRefused as refused:  # expired, read-only, or its owner lacks the required second factor
-        return JsonResponse({"detail": refused.message}, status=refused.status_code)
+        return None, JsonResponse({"detail": refused.message}, status=refused.status_code)
     if user is None:
-        return JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
+        return None, JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
     if not permissions.can_manage_certificates(user):
-        return JsonResponse({"detail": "Only association staff may issue credentials."}, status=403)
+        return None, JsonResponse({"detail": "Only association staff may issue or revoke credentials."}, status=403)
+    return user, None
+
+
+@csrf_exempt
+@require_POST
+def api_issue(request):
+    user, refusal_response = _staff_by_token(request)
+    if refusal_response is not None:
+        return refusal_response
     try:
-        signed = vc_api.issue(vc_api.read_json_body(request).get("credential"))
+        body = vc_api.read_json_body(request)
+        signed = vc_api.issue(body.get("credential"), body.get("options"), actor=user)
     except vc_api.Refused as refusal:
         return JsonResponse(refusal.as_json(), status=400)
-    from laurel.core.services import log_action
+    return JsonResponse({"verifiableCredential": signed}, status=201, content_type=CREDENTIAL_MEDIA_TYPE_JSON)
 
-    log_action("certificates.credential.issued_by_api", actor=user, data={"id": str(signed.get("id", ""))[:200]})
-    return JsonResponse({"verifiableCredential": signed}, status=201)
+
+@csrf_exempt
+@require_POST
+def api_status(request):
+    """VC API "update status": revoke a credential issued here (through the API, or a certificate) by its id."""
+    user, refusal_response = _staff_by_token(request)
+    if refusal_response is not None:
+        return refusal_response
+    try:
+        vc_api.update_status(vc_api.read_json_body(request), actor=user)
+    except vc_api.NotFound as refusal:
+        return JsonResponse(refusal.as_json(), status=404)
+    except vc_api.Conflict as refusal:
+        return JsonResponse(refusal.as_json(), status=409)
+    except vc_api.Refused as refusal:
+        return JsonResponse(refusal.as_json(), status=400)
+    return JsonResponse({}, status=200)

@@ -164,8 +164,22 @@ def test_credential_issued_through_the_vc_api_verifies_independently(client, tmp
     )
     assert response.status_code == 201
     signed = response.json()["verifiableCredential"]
-    result = verify_independently(tmp_path, signed, did_document=served(client)["did_document"])
-    assert result == {"verified": True, "proofVerified": True, "revoked": None, "errors": []}
+    assert signed["credentialStatus"]["statusListCredential"] == badges.status_list_url()
+    result = verify_independently(tmp_path, signed, **served(client))
+    assert result == {"verified": True, "proofVerified": True, "revoked": False, "errors": []}
+    # Stored with its status entry: revoked through the VC API, it is revoked for the reference verifier too.
+    response = client.post(
+        reverse("certificates:api_status"),
+        {
+            "credentialId": signed["id"],
+            "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}],
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    result = verify_independently(tmp_path, signed, **served(client))
+    assert (result["verified"], result["revoked"]) == (False, True)
 
 
 def test_reference_libraries_order_n_quads_by_utf16_units_unlike_rdfc_1_0(client, tmp_path, staff):
@@ -191,7 +205,7 @@ def test_reference_libraries_order_n_quads_by_utf16_units_unlike_rdfc_1_0(client
     canonical = jsonld.canonicalize({name: value for name, value in signed.items() if name != "proof"})
     assert canonical.index('"～"') < canonical.index('"𠮷"')  # U+FF5E before U+20BB7
     assert verification.verify_document(signed).verified
-    result = verify_independently(tmp_path, signed, did_document=served(client)["did_document"])
+    result = verify_independently(tmp_path, signed, **served(client))
     assert (result["verified"], result["errors"]) == (False, ["Verification error(s).", "Invalid signature."])
 
 
