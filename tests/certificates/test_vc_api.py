@@ -154,3 +154,17 @@ def test_verify_names_the_failing_check_in_its_problem_details(client, certifica
 def test_credential_download_is_served_as_application_vc(client, certificate):
     response = client.get(reverse("certificates:credential_download", kwargs={"token": certificate.token}))
     assert response["Content-Type"] == "application/vc"
+
+
+def test_openapi_schema_documents_the_three_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in ("/credentials/issue", "/credentials/verify", "/credentials/status"):
+        assert "post" in schema["paths"][path], path
+    issue = schema["paths"]["/credentials/issue"]["post"]
+    assert set(
+        issue["requestBody"]["content"]["application/json"]["schema"]["properties"]["options"]["properties"]
+    ) == {
+        "credentialId",
+        "created",
+    }
+    assert issue["security"] == [{"TokenAuth": []}]
