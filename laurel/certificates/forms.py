@@ -54,6 +54,15 @@ class BatchForm(forms.Form):
     citation = forms.CharField(label=_("citation"), max_length=600, required=False, widget=forms.Textarea)
     citation_en = forms.CharField(label=_("English citation"), max_length=1000, required=False, widget=forms.Textarea)
     issued_on = issue_date_field()
+    valid_until = forms.DateField(
+        label=_("valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "From this date on the certificates are no longer in force (the end of an appointment's term, say): "
+            "the verification page and every verifier then say “expired”. Empty: no end."
+        ),
+    )
     recipients = forms.ModelMultipleChoiceField(
         Person.objects.with_unit(), label=_("recipients"), widget=forms.CheckboxSelectMultiple
     )

@@ -137,6 +137,8 @@ class IssuanceBatch(models.Model):
     batch_key = models.CharField(_("batch key"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("date on the certificates"))
+    # The credentials' validUntil, unless an entry has its own (an appointment's term end, say).
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     # Entries looked at by the latest run (the progress bar).
     done = models.PositiveIntegerField(default=0)
@@ -193,6 +195,7 @@ class BatchEntry(models.Model):
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
     citation = models.TextField(_("citation"), max_length=600, blank=True)
     citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")

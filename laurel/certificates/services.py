@@ -348,6 +348,8 @@ class Recipient:
     title_en: str = ""
     citation_en: str = ""
     source: object = None
+    # This person's own end of validity (e.g. the end of an appointment's term); else the batch's.
+    valid_until: datetime.date | None = None
 
 
 def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
@@ -355,7 +357,14 @@ def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
     title = recipient.title.strip()
     if not title:
         raise ValidationError(_("Give the title of %(name)s's certificate.") % {"name": name})
+    valid_until = recipient.valid_until or batch.valid_until
+    if valid_until is not None and valid_until <= batch.issued_on:
+        raise ValidationError(
+            {"valid_until": _("%(name)s's certificate would expire on or before its date of issue.") % {"name": name}},
+            code="expires_before_issue",
+        )
     entry = BatchEntry(
+        valid_until=valid_until,
         batch=batch,
         person=recipient.person,
         title=title,
@@ -391,10 +400,12 @@ def start_batch(
     title: str,
     actor,
     issued_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
 ) -> IssuanceBatch:
     """Record a batch (each recipient with their own title and citation) and queue its issuance after commit.
     `title` names the batch on the staff pages; `issued_on` is the date printed on its certificates and the
-    credentials' validFrom (today if not given). Recipients already holding one are skipped when it runs."""
+    credentials' validFrom (today if not given); `valid_until` their end of validity, unless a recipient has their
+    own. Recipients already holding one are skipped when it runs."""
     issued_on = issued_on or timezone.localdate()
     _check_issue_date(issued_on)
     if not recipients:
@@ -410,6 +421,7 @@ def start_batch(
             batch_key=batch_key,
             title=title,
             issued_on=issued_on,
+            valid_until=valid_until,
             total=len(recipients),
             created_by=actor,
         )
@@ -463,6 +475,7 @@ def _issue_entry(batch: IssuanceBatch, entry: BatchEntry) -> dict | None:
             citation_en=entry.citation_en,
             batch_key=batch.batch_key,
             issued_on=batch.issued_on,
+            valid_until=entry.valid_until,
             actor=batch.created_by,
             source=entry.source,
             batch_entry=entry,

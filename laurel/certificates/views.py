@@ -225,6 +225,7 @@ class BatchCreateView(ManageMixin, FormView):
                 title=data["title"],
                 actor=self.request.user,
                 issued_on=data["issued_on"],
+                valid_until=data["valid_until"],
             )
         except (ValidationError, pdf.CertificateRenderError) as error:
             form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)

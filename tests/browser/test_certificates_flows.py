@@ -18,6 +18,7 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     page.select_option("select[name=template]", label="荣誉证书模板")
     page.fill("input[name=batch_key]", "2026-最美")
     page.fill("input[name=title]", "云州市最美科技工作者")
+    page.fill("input[name=valid_until]", "2031-05-30")  # the term: the credentials' validUntil
     for box in page.locator("input[name=recipients]").all():
         box.check()
     page.click("main form button[type=submit]")
@@ -25,6 +26,7 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     page.locator("[data-testid=batch-progress]").get_by_text("2 / 2").wait_for()
     assert Certificate.objects.count() == 2
     first = Certificate.objects.get(recipient_name="王䶮")
+    assert first.credential["validUntil"] == "2031-05-30T00:00:00Z"
     page.goto(f"/staff/certificates/{first.pk}/")
     # The form says who will see the reason: unticked, only staff.
     assert "仅在勾选下方选项时" in page.locator("main form").inner_text()
