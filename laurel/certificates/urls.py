@@ -33,4 +33,5 @@ urlpatterns = [
     ),
     path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
     path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
+    path("staff/certificates/batches/<int:pk>/certificates.zip", views.batch_download, name="batch_download"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from laurel.certificates import badges, issuers, keys, pdf, permissions, services, vc_api, verification
+from laurel.certificates import badges, delivery, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
 from laurel.core import ratelimit
@@ -74,6 +74,9 @@ def verify(request, token):
             "errors": verification.messages_for(result),
             "checked_at": timezone.now(),
             "successor": getattr(certificate, "superseded_by", None),
+            "linkedin_url": delivery.linkedin_url(certificate)
+            if certificate.status == Certificate.Status.VALID
+            else "",
         },
     )
 
@@ -240,6 +243,25 @@ class BatchDetailView(ManageMixin, DetailView):
         if self.request.htmx:
             return ["certificates/issuancebatch_detail.html#progress"]
         return ["certificates/issuancebatch_detail.html"]
+
+
+@require_GET
+def batch_download(request, pk):
+    """Staff download a batch's PDFs and credentials as one ZIP."""
+    if not permissions.can_manage_certificates(request.user):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    batch = get_object_or_404(IssuanceBatch, pk=pk)
+    from laurel.core.services import log_action
+
+    log_action("certificates.batch.downloaded", actor=request.user, obj=batch)
+    filename = f"certificates-{batch.batch_key}-{batch.pk}.zip".replace("/", "-").replace('"', "")
+    return FileResponse(
+        delivery.batch_archive(batch), as_attachment=True, filename=filename, content_type="application/zip"
+    )
 
 
 @require_POST

@@ -27,6 +27,9 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     assert Certificate.objects.count() == 2
     first = Certificate.objects.get(recipient_name="王䶮")
     assert first.credential["validUntil"] == "2031-05-30T00:00:00Z"
+    with page.expect_download() as download:
+        page.click("[data-testid=batch-download]")
+    assert download.value.suggested_filename.endswith(".zip")
     page.goto(f"/staff/certificates/{first.pk}/")
     # The form says who will see the reason: unticked, only staff.
     assert "仅在勾选下方选项时" in page.locator("main form").inner_text()
@@ -58,6 +61,11 @@ def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_pa
     page.goto(certificate.get_absolute_url())
     assert "有效" in page.locator("[data-testid=verdict]").inner_text()
     assert "王䶮" in page.content()
+    linkedin = page.locator("[data-testid=linkedin]").get_attribute("href")
+    assert linkedin.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+    with page.expect_download() as download:
+        page.click("[data-testid=credential-download]")
+    assert download.value.suggested_filename == f"{certificate.number}.json"
     credential = tmp_path / "credential.json"
     credential.write_bytes(services.credential_bytes(certificate))
     page.goto("/verify/")
