@@ -164,6 +164,10 @@ def _store(certificate: Certificate, rendered: bytes, *, actor) -> Certificate:
                     "supersedes": certificate.supersedes and certificate.supersedes.number,
                 },
             )
+            # The honoree hears of it once it is written (a rollback mails no one).
+            from laurel.certificates.tasks import mail_certificate
+
+            transaction.on_commit(lambda: mail_certificate.enqueue(certificate.pk))
     except IntegrityError:
         certificate.pdf.delete(save=False)
         if _holder(certificate.recipient, certificate.kind, certificate.batch_key) is not None:

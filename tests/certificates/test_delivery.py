@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from laurel.certificates import services
 from laurel.core.models import AuditEntry
-from tests.factories.people import PersonFactory
+from tests.factories.people import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,67 @@ def test_batch_download_is_for_staff_only(client, nominator, batch):
     client.force_login(nominator)
     assert client.get(url).status_code == 403
     assert not AuditEntry.objects.filter(action="certificates.batch.downloaded").exists()
+
+
+def _issue(template, staff, person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.issue_one(
+            template=template,
+            recipient=person,
+            title="云州市最美科技工作者",
+            title_en="Most Beautiful Sci-tech Worker of Yunzhou",
+            batch_key="2026",
+            actor=staff,
+        )
+
+
+def test_honoree_with_an_account_gets_the_mail_in_their_language_with_the_pdf(
+    template, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="wang@example.org", language="en")
+    person = PersonFactory(name="王䶮", name_en="Wang Yan", user=user)
+    certificate = _issue(template, staff, person, django_capture_on_commit_callbacks)
+    [message] = mailoutbox
+    assert (message.to, message.subject) == (
+        ["wang@example.org"],
+        "Your certificate: Most Beautiful Sci-tech Worker of Yunzhou",
+    )
+    assert message.body.startswith("Dear Wang Yan,")
+    assert f"http://127.0.0.1:8000{certificate.get_absolute_url()}" in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype, content) == (
+        f"{certificate.number}.pdf",
+        "application/pdf",
+        services.pdf_bytes(certificate),
+    )
+
+
+def test_honoree_without_an_account_gets_the_mail_in_chinese_at_their_own_address(
+    template, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(name="王䶮", email="wangyan@example.org")
+    _issue(template, staff, person, django_capture_on_commit_callbacks)
+    [message] = mailoutbox
+    assert (message.to, message.subject) == (["wangyan@example.org"], "您的证书：云州市最美科技工作者")
+    assert message.body.startswith("王䶮，您好：")
+
+
+def test_no_mail_without_an_address_or_once_revoked(template, staff, mailoutbox, django_capture_on_commit_callbacks):
+    _issue(template, staff, PersonFactory(name="王䶮", email=""), django_capture_on_commit_callbacks)
+    assert mailoutbox == []
+    certificate = _issue(template, staff, PersonFactory(name="李明", email="li@example.org"), lambda **kw: _Quiet())
+    services.revoke(certificate, reason="误发", actor=staff)
+    from laurel.certificates import mail
+
+    assert mail.send_issued(certificate.pk) is False
+    assert mailoutbox == []
+
+
+class _Quiet:
+    """A stand-in for django_capture_on_commit_callbacks that runs no callback (the mail is not sent at issue)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

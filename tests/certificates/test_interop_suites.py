@@ -63,7 +63,8 @@ def test_reference_signed_credential_verifies_and_its_tampered_copy_fails(client
     assert _verify(client, tampered) == (
         400,
         {**answer, "verified": False, "checks": [], "errors": ["invalid_signature"],
-         "proofs": [{**answer["proofs"][0], "verified": False, "error": "invalid_signature"}]},
+         "proofs": [{**answer["proofs"][0], "verified": False, "error": "invalid_signature"}],
+         "problems": [{"code": "invalid_signature", "check": "proof", "detail": "签名不匹配：凭证已被篡改。"}]},
     )  # fmt: skip
 
 

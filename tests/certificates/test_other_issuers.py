@@ -212,6 +212,13 @@ def test_tampered_credential_of_another_issuer_is_refused(client, other_issuer):
         "warnings": [],
         "errors": ["invalid_signature"],
         "proofs": [{**_proof_report(tampered), "verified": False, "error": "invalid_signature"}],
+        "problems": [
+            {
+                "code": "invalid_signature",
+                "check": "proof",
+                "detail": "The signature does not match: the credential has been altered.",
+            }
+        ],
     }
 
 
