@@ -80,11 +80,13 @@ def build_credential(certificate) -> dict:
     return credential
 
 
-def sign(document: dict) -> dict:
+def sign(document: dict, *, created=None) -> dict:
     """Sign with the current key. The proof is a one-element list: Data Integrity allows a single object too,
     but 1EdTech's Open Badges 3.0 JSON schema requires an array."""
     key = keys.current_key()
-    signed = proofs.sign(document, private_key=keys.private_key(key), verification_method=keys.verification_method(key))
+    signed = proofs.sign(
+        document, private_key=keys.private_key(key), verification_method=keys.verification_method(key), created=created
+    )
     return {**signed, "proof": [signed["proof"]]}
 
 

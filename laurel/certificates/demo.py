@@ -24,6 +24,9 @@ ASSOCIATION = {
 }
 
 
+EXPIRED_BATCH_KEY = "demo-2025-term"
+
+
 def _templates() -> tuple[CertificateTemplate, CertificateTemplate]:
     honor, _created = CertificateTemplate.objects.update_or_create(
         kind=Kind.HONOR,
@@ -100,5 +103,17 @@ def seed(*, stdout) -> list[Login]:
     last = Certificate.objects.current().filter(batch_key=BATCH_KEY).order_by("-recipient__code").first()
     if last and len(people) > 1 and last.status == Certificate.Status.VALID:
         services.revoke(last, reason="演示：推荐材料不实", actor=staff)
+    # A term that has ended: its page, /credentials/verify and any verifier say "expired".
+    if people and not Certificate.objects.filter(batch_key=EXPIRED_BATCH_KEY).exists():
+        services.issue_one(
+            template=appointment,
+            recipient=people[0],
+            title="云州市科普讲解员（2025年度）",
+            title_en="Yunzhou Science Communicator (2025)",
+            batch_key=EXPIRED_BATCH_KEY,
+            issued_on=datetime.date(2025, 5, 30),
+            valid_until=datetime.date(2026, 5, 30),
+            actor=staff,
+        )
     stdout.write(f"certificates: {Certificate.objects.count()} certificates")
     return [Login("honoree", "honoree@laurel.demo", "downloads own 2023 honor certificate from the desk")]

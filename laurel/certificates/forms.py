@@ -54,13 +54,32 @@ class BatchForm(forms.Form):
     citation = forms.CharField(label=_("citation"), max_length=600, required=False, widget=forms.Textarea)
     citation_en = forms.CharField(label=_("English citation"), max_length=1000, required=False, widget=forms.Textarea)
     issued_on = issue_date_field()
+    valid_until = forms.DateField(
+        label=_("valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "From this date on the certificates are no longer in force (the end of an appointment's term, say): "
+            "the verification page and every verifier then say “expired”. Empty: no end."
+        ),
+    )
     recipients = forms.ModelMultipleChoiceField(
         Person.objects.with_unit(), label=_("recipients"), widget=forms.CheckboxSelectMultiple
     )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("reason for revocation"), max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("reason for revocation"),
+        max_length=500,
+        widget=forms.Textarea,
+        help_text=_("Kept in the certificate's record for staff. The public sees it only if you tick the box below."),
+    )
+    reason_public = forms.BooleanField(
+        label=_("Show the reason on the public verification page"),
+        required=False,
+        help_text=_("Unticked, the public page says only that the certificate was revoked."),
+    )
 
 
 class CorrectForm(forms.Form):

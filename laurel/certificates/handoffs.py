@@ -108,13 +108,23 @@ def _member_title(batch: Batch, language: str) -> str:
 
 
 def _member_citation(membership: Membership, batch: Batch, language: str) -> str:
+    """The appointment letter's text: the appointee, the role and the term (聘期), as such letters word them."""
+    person = membership.person
     with override(language):
         role = str(Membership.Role(membership.role).label)
         if language == "en":
-            date = membership.term_start.strftime("%d %B %Y")
-            return f"Appointed {role.lower()} of {batch.group.name_en or batch.group.name} from {date}."
-        date = formats.date_format(membership.term_start, "Y年n月j日")
-        return f"兹聘请为{batch.group.name}{role}，聘期自{date}起。"
+            start = membership.term_start.strftime("%d %B %Y").lstrip("0")
+            group = batch.group.name_en or batch.group.name
+            name = person.name_en or person.name
+            if membership.term_end:
+                end = membership.term_end.strftime("%d %B %Y").lstrip("0")
+                return f"{name} is appointed {role.lower()} of {group} for the term from {start} to {end}."
+            return f"{name} is appointed {role.lower()} of {group} from {start}."
+        start = formats.date_format(membership.term_start, "Y年n月j日")
+        if membership.term_end:
+            end = formats.date_format(membership.term_end, "Y年n月j日")
+            return f"兹聘请{person.name}同志为{batch.group.name}{role}，聘期自{start}至{end}。"
+        return f"兹聘请{person.name}同志为{batch.group.name}{role}，聘期自{start}起。"
 
 
 def lecture_batch_recipients(batch: Batch) -> list[services.Recipient]:
@@ -128,6 +138,7 @@ def lecture_batch_recipients(batch: Batch) -> list[services.Recipient]:
             citation=_member_citation(membership, batch, "zh-hans"),
             citation_en=_member_citation(membership, batch, "en"),
             source=membership,
+            valid_until=membership.term_end,  # the letter is in force for the term
         )
         for membership in memberships
     ]

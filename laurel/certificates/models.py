@@ -72,6 +72,8 @@ class Certificate(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
     revocation_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    # The reason is the staff's record; the public verification page shows it only when staff chose so.
+    revocation_reason_public = models.BooleanField(_("reason shown on the public verification page"), default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -136,6 +138,8 @@ class IssuanceBatch(models.Model):
     batch_key = models.CharField(_("batch key"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("date on the certificates"))
+    # The credentials' validUntil, unless an entry has its own (an appointment's term end, say).
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     # Entries looked at by the latest run (the progress bar).
     done = models.PositiveIntegerField(default=0)
@@ -193,6 +197,7 @@ class BatchEntry(models.Model):
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
     citation = models.TextField(_("citation"), max_length=600, blank=True)
     citation_en = models.TextField(_("English citation"), max_length=1000, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")
@@ -241,6 +246,31 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.fragment
+
+
+class ApiCredential(models.Model):
+    """A credential signed through the VC API's `/credentials/issue`: kept with its status list index, so that
+    `/credentials/status` (or staff) can revoke it like a certificate."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        REVOKED = "revoked", _("revoked")
+
+    credential_id = models.CharField(_("credential id"), max_length=500, unique=True)
+    credential = models.JSONField()
+    # From the same counter as certificates' (`services.allocate_status_indexes`): one status list serves both.
+    status_index = models.PositiveIntegerField(unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credential issued through the API")
+        verbose_name_plural = _("credentials issued through the API")
+
+    def __str__(self):
+        return self.credential_id
 
 
 class StatusList(models.Model):

@@ -3,8 +3,9 @@ certificates a campaign already has, shown on its texts-for-publication page).""
 
 from django.utils.translation import gettext_lazy as _
 
-from laurel.certificates import handoffs, permissions
+from laurel.certificates import handoffs, openapi, permissions
 from laurel.certificates.models import Certificate
+from laurel.core.api import register_openapi_paths
 from laurel.core.registry import DeskSection, NavItem, register_desk, register_nav
 from laurel.honors.texts import register_issued_counter
 
@@ -40,3 +41,4 @@ register_nav(
 )
 register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))
 register_issued_counter(handoffs.issued_for_campaign)
+register_openapi_paths(openapi.PATHS)

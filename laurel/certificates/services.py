@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from laurel.certificates import badges, pdf
-from laurel.certificates.models import BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
+from laurel.certificates.models import ApiCredential, BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
 from laurel.core.codes import make_token
 from laurel.core.services import log_action
 from laurel.people.models import Person
@@ -66,7 +66,10 @@ def _next_number(kind: str, year: int, index: int) -> str:
 
 
 def _highest_status_index() -> int:
-    return Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0
+    return max(
+        Certificate.objects.aggregate(top=Max("status_index"))["top"] or 0,
+        ApiCredential.objects.aggregate(top=Max("status_index"))["top"] or 0,
+    )
 
 
 def allocate_status_indexes(count: int = 1) -> range:
@@ -161,6 +164,10 @@ def _store(certificate: Certificate, rendered: bytes, *, actor) -> Certificate:
                     "supersedes": certificate.supersedes and certificate.supersedes.number,
                 },
             )
+            # The honoree hears of it once it is written (a rollback mails no one).
+            from laurel.certificates.tasks import mail_certificate
+
+            transaction.on_commit(lambda: mail_certificate.enqueue(certificate.pk))
     except IntegrityError:
         certificate.pdf.delete(save=False)
         if _holder(certificate.recipient, certificate.kind, certificate.batch_key) is not None:
@@ -236,14 +243,25 @@ def _transition(certificate: Certificate, new: str, **fields) -> None:
         setattr(certificate, name, value)
 
 
-def revoke(certificate: Certificate, *, reason: str, actor) -> Certificate:
+def revoke(certificate: Certificate, *, reason: str, actor, reason_public: bool = False) -> Certificate:
+    """Revoke; the reason is recorded, and shown on the public verification page only if `reason_public`."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the revocation."))
     with transaction.atomic():
-        _transition(certificate, Certificate.Status.REVOKED, revocation_reason=reason[:500])
+        _transition(
+            certificate,
+            Certificate.Status.REVOKED,
+            revocation_reason=reason[:500],
+            revocation_reason_public=bool(reason_public),
+        )
         refresh_status_list()
-        log_action("certificates.certificate.revoked", actor=actor, obj=certificate, data={"reason": reason})
+        log_action(
+            "certificates.certificate.revoked",
+            actor=actor,
+            obj=certificate,
+            data={"reason": reason, "reason_public": bool(reason_public)},
+        )
     return certificate
 
 
@@ -309,6 +327,9 @@ def _check_correction(*, reason: str, fields: dict) -> None:
 def refresh_status_list() -> StatusList:
     """Re-sign the status list: superseded certificates count as revoked for outside verifiers."""
     revoked = set(Certificate.objects.exclude(status=Certificate.Status.VALID).values_list("status_index", flat=True))
+    revoked |= set(
+        ApiCredential.objects.filter(status=ApiCredential.Status.REVOKED).values_list("status_index", flat=True)
+    )
     status_list, _created = StatusList.objects.update_or_create(
         pk=badges.STATUS_LIST_ID, defaults={"credential": badges.build_status_list(revoked)}
     )
@@ -331,6 +352,8 @@ class Recipient:
     title_en: str = ""
     citation_en: str = ""
     source: object = None
+    # This person's own end of validity (e.g. the end of an appointment's term); else the batch's.
+    valid_until: datetime.date | None = None
 
 
 def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
@@ -338,7 +361,14 @@ def _entry(batch: IssuanceBatch, recipient: Recipient) -> BatchEntry:
     title = recipient.title.strip()
     if not title:
         raise ValidationError(_("Give the title of %(name)s's certificate.") % {"name": name})
+    valid_until = recipient.valid_until or batch.valid_until
+    if valid_until is not None and valid_until <= batch.issued_on:
+        raise ValidationError(
+            {"valid_until": _("%(name)s's certificate would expire on or before its date of issue.") % {"name": name}},
+            code="expires_before_issue",
+        )
     entry = BatchEntry(
+        valid_until=valid_until,
         batch=batch,
         person=recipient.person,
         title=title,
@@ -374,10 +404,12 @@ def start_batch(
     title: str,
     actor,
     issued_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
 ) -> IssuanceBatch:
     """Record a batch (each recipient with their own title and citation) and queue its issuance after commit.
     `title` names the batch on the staff pages; `issued_on` is the date printed on its certificates and the
-    credentials' validFrom (today if not given). Recipients already holding one are skipped when it runs."""
+    credentials' validFrom (today if not given); `valid_until` their end of validity, unless a recipient has their
+    own. Recipients already holding one are skipped when it runs."""
     issued_on = issued_on or timezone.localdate()
     _check_issue_date(issued_on)
     if not recipients:
@@ -393,6 +425,7 @@ def start_batch(
             batch_key=batch_key,
             title=title,
             issued_on=issued_on,
+            valid_until=valid_until,
             total=len(recipients),
             created_by=actor,
         )
@@ -446,6 +479,7 @@ def _issue_entry(batch: IssuanceBatch, entry: BatchEntry) -> dict | None:
             citation_en=entry.citation_en,
             batch_key=batch.batch_key,
             issued_on=batch.issued_on,
+            valid_until=entry.valid_until,
             actor=batch.created_by,
             source=entry.source,
             batch_entry=entry,

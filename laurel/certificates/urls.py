@@ -7,6 +7,7 @@ urlpatterns = [
     path(".well-known/did.json", views.did_document, name="did_document"),
     path("credentials/status/<int:pk>", views.status_list, name="status_list"),
     path("credentials/issue", views.api_issue, name="api_issue"),
+    path("credentials/status", views.api_status, name="api_status"),
     path("credentials/verify", views.api_verify, name="api_verify"),
     path("verify/", views.verify_upload, name="verify_upload"),
     path("verify/<str:token>/", views.verify, name="verify"),
@@ -38,4 +39,5 @@ urlpatterns = [
     ),
     path("staff/certificates/batches/new/", views.BatchCreateView.as_view(), name="batch_create"),
     path("staff/certificates/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
+    path("staff/certificates/batches/<int:pk>/certificates.zip", views.batch_download, name="batch_download"),
 ]

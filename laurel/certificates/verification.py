@@ -19,7 +19,25 @@ ERROR_MESSAGES = {
     "not_an_object": _("The file is not a JSON object."),
     "not_a_verifiable_credential": _("This is not a verifiable credential."),
     "missing_proof": _("The credential carries no signature."),
-    "unsupported_cryptosuite": _("The credential's signature uses a method Laurel does not check."),
+    "unsupported_cryptosuite": _(
+        "The credential's signature uses a method Laurel does not check (it checks eddsa-rdfc-2022, eddsa-jcs-2022 "
+        "and ecdsa-rdfc-2019)."
+    ),
+    "key_not_for_cryptosuite": _("The signature's key is not of the kind its signing method uses."),
+    "previous_proof_missing": _(
+        "A signature says it signs over another signature (“%(term)s”) that the credential does not carry."
+    ),
+    "malformed_previous_proof": _("A signature names the signatures it signs over in a malformed way."),
+    "proof_context_mismatch": _("A signature's contexts do not begin the credential's: the credential was altered."),
+    "unsupported_data_model": _(
+        "The credential follows neither version 1.1 nor version 2.0 of the W3C Verifiable Credentials Data Model "
+        "(its first context must name one)."
+    ),
+    "too_many_proofs": _("The credential carries more than %(limit)s signatures, the most this site checks."),
+    "unknown_context": _(
+        "The credential uses the context “%(term)s”, which this site does not hold; it never fetches contexts, so "
+        "it cannot check this credential."
+    ),
     "unsupported_proof_purpose": _("The signature was not made to assert a credential."),
     "missing_verification_method": _("The signature does not say which key made it."),
     "malformed_proof_value": _("The signature value is malformed."),
@@ -82,8 +100,13 @@ ERROR_MESSAGES = {
     "pdf_without_credential": _("This PDF carries no embedded credential."),
     "rate_limited": _("Too many verifications from your address in the last minute: please wait a minute."),
 }
+WARNING_MESSAGES = {
+    "proof_not_checked": _(
+        "One of the credential's signatures uses a method Laurel does not check; the others verified."
+    ),
+}
 CHECK_LABELS = {
-    "proof": _("Signature (eddsa-rdfc-2022) and the issuer's key"),
+    "proof": _("Signatures (W3C Data Integrity) and the issuer's key"),
     "validity_period": _("Validity period"),
     "status": _("Revocation status list, itself signed"),
 }
@@ -147,7 +170,10 @@ LIMIT_VALUES = {
     "too_many_blank_nodes": limits.MAX_BLANK_NODES,
     "canonicalization_too_costly": limits.MAX_CANONICALIZATION_WORK,
     "proof_value_too_long": limits.MAX_PROOF_VALUE_CHARS,
+    "too_many_proofs": limits.MAX_PROOFS,
 }
+# Codes whose message names what they are about (the term, the context, the proof).
+TERM_CODES = {"undefined_term", "unknown_context", "previous_proof_missing"}
 
 
 def message(code: str, term: str = "") -> str:
@@ -155,9 +181,28 @@ def message(code: str, term: str = "") -> str:
     text = ERROR_MESSAGES.get(code)
     if text is None:
         return code
-    if code in LIMIT_VALUES or code == "undefined_term":
+    if code in LIMIT_VALUES or code in TERM_CODES:
         return str(text) % {"limit": LIMIT_VALUES.get(code, ""), "term": term}
     return str(text)
+
+
+_VALIDITY_CODES = {"expired", "not_yet_valid", "malformed_dates"}
+
+
+def failed_check(code: str) -> str:
+    """The check a failure belongs to, as `checks` names them: "proof", "validity_period" or "status"; "request"
+    for a request refused before any check."""
+    if code in _VALIDITY_CODES:
+        return "validity_period"
+    if code == "revoked" or code.startswith("status_") or code in {"unsupported_status", "too_many_status_entries"}:
+        return "status"
+    if code in vc_api_request_codes():
+        return "request"
+    return "proof"
+
+
+def vc_api_request_codes() -> set[str]:
+    return {"malformed_request", "credential_too_large", "rate_limited", "not_json", "too_large"}
 
 
 def refused(result: Result) -> bool:
@@ -167,6 +212,23 @@ def refused(result: Result) -> bool:
 
 def messages_for(result: Result) -> list:
     return [message(code, result.details.get(code, "")) for code in result.errors]
+
+
+def warnings_for(result: Result) -> list:
+    return [str(WARNING_MESSAGES.get(code, code)) for code in result.warnings]
+
+
+def signatures_for(result: Result) -> list[dict]:
+    """Each proof of the credential as the page lists it: its suite, its key, and what its check found."""
+    return [
+        {
+            "cryptosuite": proof["cryptosuite"],
+            "key": proof["verificationMethod"],
+            "verified": proof["verified"],
+            "problem": "" if proof["verified"] else message(proof["error"]),
+        }
+        for proof in result.proofs
+    ]
 
 
 def checks_for(result: Result) -> list:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from laurel.certificates import badges, issuers, keys, pdf, permissions, services, vc_api, verification
+from laurel.certificates import badges, delivery, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
 from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
 from laurel.core import ratelimit
@@ -74,14 +74,23 @@ def verify(request, token):
             "errors": verification.messages_for(result),
             "checked_at": timezone.now(),
             "successor": getattr(certificate, "superseded_by", None),
+            "linkedin_url": delivery.linkedin_url(certificate)
+            if certificate.status == Certificate.Status.VALID
+            else "",
         },
     )
+
+
+# The media type of a verifiable credential secured with an embedded proof (VC Data Model 2.0, section 6.3).
+CREDENTIAL_MEDIA_TYPE = "application/vc"
+# A JSON body holding credentials: plain JSON, in UTF-8.
+CREDENTIAL_MEDIA_TYPE_JSON = "application/json"
 
 
 @require_GET
 def credential_download(request, token):
     certificate = get_object_or_404(Certificate, token=token[:64])
-    response = HttpResponse(services.credential_bytes(certificate), content_type="application/vc+ld+json")
+    response = HttpResponse(services.credential_bytes(certificate), content_type=CREDENTIAL_MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
     return response
 
@@ -127,6 +136,8 @@ def verify_upload(request):
             verdict=result.verdict,
             checks=verification.checks_for(result),
             errors=verification.messages_for(result),
+            warnings=verification.warnings_for(result),
+            signatures=verification.signatures_for(result),
             facts=_facts(document) if result.checks else None,
             checked_at=timezone.now(),
         )
@@ -146,7 +157,8 @@ def _facts(document: dict) -> dict:
         "issuer_id": issuer.get("id", "") if isinstance(issuer.get("id"), str) else "",
         "issuer_elsewhere": issuer.get("id") != keys.issuer_did(),
         "issuer_keys_url": issuers.document_url(issuer.get("id")),
-        "valid_from": document.get("validFrom", ""),
+        "valid_from": document.get("validFrom") or document.get("issuanceDate", ""),  # VC 2.0, else 1.1
+        "valid_until": document.get("validUntil") or document.get("expirationDate", ""),
     }
 
 
@@ -216,6 +228,7 @@ class BatchCreateView(ManageMixin, FormView):
                 title=data["title"],
                 actor=self.request.user,
                 issued_on=data["issued_on"],
+                valid_until=data["valid_until"],
             )
         except (ValidationError, pdf.CertificateRenderError) as error:
             form.add_error(None, str(error) if isinstance(error, pdf.CertificateRenderError) else error)
@@ -232,6 +245,25 @@ class BatchDetailView(ManageMixin, DetailView):
         return ["certificates/issuancebatch_detail.html"]
 
 
+@require_GET
+def batch_download(request, pk):
+    """Staff download a batch's PDFs and credentials as one ZIP."""
+    if not permissions.can_manage_certificates(request.user):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    batch = get_object_or_404(IssuanceBatch, pk=pk)
+    from laurel.core.services import log_action
+
+    log_action("certificates.batch.downloaded", actor=request.user, obj=batch)
+    filename = f"certificates-{batch.batch_key}-{batch.pk}.zip".replace("/", "-").replace('"', "")
+    return FileResponse(
+        delivery.batch_archive(batch), as_attachment=True, filename=filename, content_type="application/zip"
+    )
+
+
 @require_POST
 def revoke(request, pk):
     if not permissions.can_manage_certificates(request.user):
@@ -240,7 +272,12 @@ def revoke(request, pk):
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.revoke(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+            services.revoke(
+                certificate,
+                reason=form.cleaned_data["reason"],
+                reason_public=form.cleaned_data["reason_public"],
+                actor=request.user,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -303,26 +340,34 @@ def _rate_limited(request) -> bool:
 @require_POST
 def api_verify(request):
     if _rate_limited(request):
-        return JsonResponse({"verified": False, "checks": [], "errors": ["rate_limited"]}, status=429)
+        return JsonResponse({"verified": False, "checks": [], "warnings": [], "errors": ["rate_limited"]}, status=429)
     try:
         body = vc_api.read_json_body(request)
         if not isinstance(body.get("verifiableCredential"), dict):
             raise vc_api.Refused("malformed_request")
     except vc_api.Refused as refusal:
         return JsonResponse(
-            {"verified": False, "checks": [], "errors": [refusal.code], "problems": [refusal.as_json()]}, status=400
+            {
+                "verified": False,
+                "checks": [],
+                "warnings": [],
+                "errors": [refusal.code],
+                "problems": [refusal.as_json()],
+            },
+            status=400,
         )
     result = verification.verify_document(body["verifiableCredential"])
     errors = list(result.errors) or ([] if result.verified else [result.verdict])
-    response = {"verified": result.verified, "checks": result.checks, "errors": errors}
-    if verification.refused(result):  # say which limit or which term, as for a refused request
-        response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in result.errors]
+    response = {"verified": result.verified, "checks": result.checks, "warnings": result.warnings, "errors": errors}
+    if result.proofs:  # each proof of the set, as checked
+        response["proofs"] = result.proofs
+    if errors:  # problem details: each names its code, the check that failed, and says why in words
+        response["problems"] = [vc_api.Refused(code, result.details.get(code, "")).as_json() for code in errors]
     return JsonResponse(response, status=200 if result.verified else 400)
 
 
-@csrf_exempt
-@require_POST
-def api_issue(request):
+def _staff_by_token(request):
+    """(user, None) for a staff API token in the Authorization header, else (None, the JSON response to send)."""
     from laurel.core.api import CredentialRefused, TokenAuth
 
     header = request.headers.get("Authorization", "")
@@ -330,16 +375,41 @@ def api_issue(request):
     try:
         user = TokenAuth().authenticate(request, token) if token else None
     except CredentialRefused as refused:  # expired, read-only, or its owner lacks the required second factor
-        return JsonResponse({"detail": refused.message}, status=refused.status_code)
+        return None, JsonResponse({"detail": refused.message}, status=refused.status_code)
     if user is None:
-        return JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
+        return None, JsonResponse({"detail": "Send a staff API token as Authorization: Bearer."}, status=401)
     if not permissions.can_manage_certificates(user):
-        return JsonResponse({"detail": "Only association staff may issue credentials."}, status=403)
+        return None, JsonResponse({"detail": "Only association staff may issue or revoke credentials."}, status=403)
+    return user, None
+
+
+@csrf_exempt
+@require_POST
+def api_issue(request):
+    user, refusal_response = _staff_by_token(request)
+    if refusal_response is not None:
+        return refusal_response
     try:
-        signed = vc_api.issue(vc_api.read_json_body(request).get("credential"))
+        body = vc_api.read_json_body(request)
+        signed = vc_api.issue(body.get("credential"), body.get("options"), actor=user)
     except vc_api.Refused as refusal:
         return JsonResponse(refusal.as_json(), status=400)
-    from laurel.core.services import log_action
+    return JsonResponse({"verifiableCredential": signed}, status=201, content_type=CREDENTIAL_MEDIA_TYPE_JSON)
 
-    log_action("certificates.credential.issued_by_api", actor=user, data={"id": str(signed.get("id", ""))[:200]})
-    return JsonResponse({"verifiableCredential": signed}, status=201)
+
+@csrf_exempt
+@require_POST
+def api_status(request):
+    """VC API "update status": revoke a credential issued here (through the API, or a certificate) by its id."""
+    user, refusal_response = _staff_by_token(request)
+    if refusal_response is not None:
+        return refusal_response
+    try:
+        vc_api.update_status(vc_api.read_json_body(request), actor=user)
+    except vc_api.NotFound as refusal:
+        return JsonResponse(refusal.as_json(), status=404)
+    except vc_api.Conflict as refusal:
+        return JsonResponse(refusal.as_json(), status=409)
+    except vc_api.Refused as refusal:
+        return JsonResponse(refusal.as_json(), status=400)
+    return JsonResponse({}, status=200)

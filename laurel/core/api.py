@@ -49,7 +49,25 @@ def anonymous(request):
 AUTH = [TokenAuth(), SessionAuth(csrf=True)]
 OPTIONAL_AUTH = [TokenAuth(), SessionAuth(csrf=False), anonymous]
 
-api = NinjaAPI(
+
+class _Api(NinjaAPI):
+    """The NinjaAPI, whose schema also documents endpoints that apps serve outside it (the VC API's, whose paths
+    and bodies a W3C specification fixes): `register_openapi_paths`."""
+
+    external_paths: dict = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["paths"].update(self.external_paths)
+        return schema
+
+
+def register_openapi_paths(paths: dict) -> None:
+    """Add OpenAPI path items ({"/absolute/path": {...}}) for endpoints served outside the NinjaAPI."""
+    _Api.external_paths = {**_Api.external_paths, **paths}
+
+
+api = _Api(
     title="Laurel API",
     version="1",
     urls_namespace="api",

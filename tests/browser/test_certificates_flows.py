@@ -18,6 +18,7 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     page.select_option("select[name=template]", label="荣誉证书模板")
     page.fill("input[name=batch_key]", "2026-最美")
     page.fill("input[name=title]", "云州市最美科技工作者")
+    page.fill("input[name=valid_until]", "2031-05-30")  # the term: the credentials' validUntil
     for box in page.locator("input[name=recipients]").all():
         box.check()
     page.click("main form button[type=submit]")
@@ -25,14 +26,28 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     page.locator("[data-testid=batch-progress]").get_by_text("2 / 2").wait_for()
     assert Certificate.objects.count() == 2
     first = Certificate.objects.get(recipient_name="王䶮")
+    assert first.credential["validUntil"] == "2031-05-30T00:00:00Z"
+    with page.expect_download() as download:
+        page.click("[data-testid=batch-download]")
+    assert download.value.suggested_filename.endswith(".zip")
     page.goto(f"/staff/certificates/{first.pk}/")
+    # The form says who will see the reason: unticked, only staff.
+    assert "仅在勾选下方选项时" in page.locator("main form").inner_text()
     page.fill("textarea[name=reason]", "事迹不实")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("[data-testid=status]").inner_text() == "已撤销"
     page.goto(first.get_absolute_url())
     assert "已撤销" in page.locator("[data-testid=verdict]").inner_text()
-    assert "事迹不实" in page.locator("[data-testid=verdict]").inner_text()
+    assert "事迹不实" not in page.locator("main").inner_text()
+    second = Certificate.objects.get(recipient_name="李明")
+    page.goto(f"/staff/certificates/{second.pk}/")
+    page.fill("textarea[name=reason]", "本人申请撤销")
+    page.check("input[name=reason_public]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(second.get_absolute_url())
+    assert "本人申请撤销" in page.locator("[data-testid=verdict]").inner_text()
 
 
 def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_path):
@@ -46,6 +61,11 @@ def test_public_opens_the_qr_link_and_uploads_the_credential(page, staff, tmp_pa
     page.goto(certificate.get_absolute_url())
     assert "有效" in page.locator("[data-testid=verdict]").inner_text()
     assert "王䶮" in page.content()
+    linkedin = page.locator("[data-testid=linkedin]").get_attribute("href")
+    assert linkedin.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+    with page.expect_download() as download:
+        page.click("[data-testid=credential-download]")
+    assert download.value.suggested_filename == f"{certificate.number}.json"
     credential = tmp_path / "credential.json"
     credential.write_bytes(services.credential_bytes(certificate))
     page.goto("/verify/")

@@ -159,14 +159,26 @@ class OtherIssuer:
         }
         self.site.serve_json("/status/1", proofs.sign(listed, private_key=self.key, verification_method=self.method))
 
-    def credential(self, name="王䶮", *, index=7, key=None):
+    def credential(self, name="王䶮", *, index=7, key=None, model="2.0"):
+        """An Open Badge with a status entry, in VC 2.0 or (as most issuers still sign) VC 1.1."""
+        if model == "1.1":
+            contexts = [
+                jsonld.CREDENTIALS_V1,
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+                jsonld.DATA_INTEGRITY_V2,
+                "https://www.w3.org/ns/credentials/status/v1",
+            ]
+            dated = {"issuanceDate": "2025-05-30T00:00:00Z"}
+        else:
+            contexts = [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3]
+            dated = {"validFrom": "2025-05-30T00:00:00Z"}
         document = {
-            "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
+            "@context": contexts,
             "id": "urn:uuid:6f1f3a52-8c1e-4f43-9a0e-3c1e0f6b2a11",
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "name": "省级优秀科技工作者",
             "issuer": {"id": self.did, "type": ["Profile"], "name": "云岭省科学技术协会"},
-            "validFrom": "2025-05-30T00:00:00Z",
+            **dated,
             "credentialSubject": {
                 "type": ["AchievementSubject"],
                 "name": name,

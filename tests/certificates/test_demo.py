@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from laurel.certificates import demo
+from laurel.certificates import demo, verification
 from laurel.certificates.models import Certificate, IssuanceBatch, Kind
 from laurel.events import demo as events_demo
 from laurel.honors import demo as honors_demo
@@ -20,9 +20,11 @@ def test_demo_seed_is_idempotent_and_links_the_honoree():
     people_demo.seed(stdout=io.StringIO())
     demo.seed(stdout=io.StringIO())
     demo.seed(stdout=io.StringIO())
-    assert Certificate.objects.count() == 4
+    assert Certificate.objects.count() == 5  # four honor certificates and one letter whose term has ended
     assert Certificate.objects.filter(status="revoked").count() == 1
     assert Certificate.objects.filter(recipient__user__email="honoree@laurel.demo").exists()
+    expired = Certificate.objects.get(batch_key=demo.EXPIRED_BATCH_KEY)
+    assert verification.verify_document(expired.credential).verdict == "expired"
 
 
 def test_demo_seed_issues_the_2023_honor_certificates_and_first_batch_letters():

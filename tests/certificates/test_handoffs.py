@@ -41,8 +41,13 @@ def published_campaign():
 @pytest.fixture
 def lecture_batch():
     batch = BatchFactory(group=LectureGroupFactory(name="科学家精神宣讲团", name_en="Scientist Spirit Lecture Group"))
-    MembershipFactory(batch=batch, person=PersonFactory(name="周雅"), role=Membership.Role.HEAD)
-    MembershipFactory(batch=batch, person=PersonFactory(name="陈立"))
+    MembershipFactory(
+        batch=batch,
+        person=PersonFactory(name="周雅", name_en=""),
+        role=Membership.Role.HEAD,
+        term_end=datetime.date(2030, 5, 29),
+    )
+    MembershipFactory(batch=batch, person=PersonFactory(name="陈立", name_en="Chen Li"))
     MembershipFactory(batch=batch, person=PersonFactory(name="退休者"), retired_on=batch.announced_on)
     return batch
 
@@ -180,8 +185,28 @@ def test_appointment_letters_name_the_role_for_current_members(
     number = lecture_batch.number
     assert letters["周雅"].title == f"科学家精神宣讲团第{number}批成员"
     assert letters["周雅"].title_en == f"Scientist Spirit Lecture Group member, batch {number}"
-    assert letters["周雅"].citation == "兹聘请为科学家精神宣讲团团长，聘期自2025年5月30日起。"
-    assert letters["陈立"].citation_en == "Appointed member of Scientist Spirit Lecture Group from 30 May 2025."
+    # The appointee and the term, as 聘书 word them; the term's end is the letter's validUntil.
+    assert letters["周雅"].citation == "兹聘请周雅同志为科学家精神宣讲团团长，聘期自2025年5月30日至2030年5月29日。"
+    assert letters["周雅"].citation_en == (
+        "周雅 is appointed head of Scientist Spirit Lecture Group for the term from 30 May 2025 to 29 May 2030."
+    )
+    assert (letters["周雅"].valid_until, letters["周雅"].credential["validUntil"]) == (
+        datetime.date(2030, 5, 29), "2030-05-29T00:00:00Z"
+    )  # fmt: skip
+    assert letters["陈立"].citation == "兹聘请陈立同志为科学家精神宣讲团成员，聘期自2025年5月30日起。"
+    assert (
+        letters["陈立"].citation_en == "Chen Li is appointed member of Scientist Spirit Lecture Group from 30 May 2025."
+    )
+    assert letters["陈立"].valid_until is None and "validUntil" not in letters["陈立"].credential
+
+
+def test_appointment_letter_whose_term_ended_before_its_date_is_refused_naming_the_person(lecture_batch, staff):
+    lecture_batch.memberships.filter(person__name="陈立").update(term_end=datetime.date(2025, 12, 31))
+    template = CertificateTemplateFactory(kind=Kind.APPOINTMENT)
+    with pytest.raises(ValidationError) as error:
+        handoffs.issue_appointment_letters(lecture_batch, template=template, actor=staff)
+    assert error.value.message_dict == {"valid_until": ["陈立的证书将在颁发日期当天或之前失效。"]}
+    assert not IssuanceBatch.objects.exists()
 
 
 def test_appointment_letters_issued_twice_are_refused(lecture_batch, staff):
@@ -259,7 +284,7 @@ def test_staff_issues_appointment_letters_from_the_page(
 ):
     template = CertificateTemplateFactory(kind=Kind.APPOINTMENT)
     url = reverse("certificates:lecture_batch_issue", kwargs={"pk": lecture_batch.pk})
-    assert "兹聘请为科学家精神宣讲团团长" in staff_client.get(url).content.decode()
+    assert "兹聘请周雅同志为科学家精神宣讲团团长" in staff_client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(url, {"template": template.pk})
     assert response.status_code == 302

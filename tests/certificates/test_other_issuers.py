@@ -153,10 +153,17 @@ def _verify(client, credential, language="en"):
 
 
 def test_credential_of_another_did_web_issuer_verifies(client, other_issuer, site):
-    response = _verify(client, other_issuer.credential())
+    credential = other_issuer.credential()
+    response = _verify(client, credential)
     assert (response.status_code, response.json()) == (
         200,
-        {"verified": True, "checks": ["proof", "validity_period", "status"], "errors": []},
+        {
+            "verified": True,
+            "checks": ["proof", "validity_period", "status"],
+            "warnings": [],
+            "errors": [],
+            "proofs": [{**_proof_report(credential), "verified": True}],
+        },
     )
     assert site.requests == ["/.well-known/did.json", "/status/1"]
 
@@ -181,9 +188,38 @@ def test_revocation_by_another_issuer_shows(client, other_issuer):
     assert (response.status_code, response.json()["errors"]) == (400, ["revoked"])
 
 
+def test_vc_1_1_credential_of_another_did_web_issuer_verifies_and_shows_revocation(client, other_issuer):
+    credential = other_issuer.credential(model="1.1")
+    response = _verify(client, credential)
+    assert (response.status_code, response.json()["checks"]) == (200, ["proof", "validity_period", "status"])
+    other_issuer.publish_status({7})
+    from django.core.cache import cache
+
+    cache.clear()  # the status list is kept five minutes
+    assert _verify(client, credential).json()["errors"] == ["revoked"]
+
+
+def _proof_report(credential) -> dict:
+    proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
+    return {"cryptosuite": proof["cryptosuite"], "verificationMethod": proof["verificationMethod"]}
+
+
 def test_tampered_credential_of_another_issuer_is_refused(client, other_issuer):
     tampered = json.loads(json.dumps(other_issuer.credential(), ensure_ascii=False).replace("王䶮", "王岩"))
-    assert _verify(client, tampered).json() == {"verified": False, "checks": [], "errors": ["invalid_signature"]}
+    assert _verify(client, tampered).json() == {
+        "verified": False,
+        "checks": [],
+        "warnings": [],
+        "errors": ["invalid_signature"],
+        "proofs": [{**_proof_report(tampered), "verified": False, "error": "invalid_signature"}],
+        "problems": [
+            {
+                "code": "invalid_signature",
+                "check": "proof",
+                "detail": "The signature does not match: the credential has been altered.",
+            }
+        ],
+    }
 
 
 def test_a_key_the_issuer_does_not_publish_is_refused(client, other_issuer):

@@ -40,7 +40,7 @@ def test_revocation_is_logged_and_shows_in_the_signed_status_list(certificate, s
     result = verification.verify_document(certificate.credential)
     assert result.verdict == Verdict.REVOKED
     entry = AuditEntry.objects.get(action="certificates.certificate.revoked")
-    assert (entry.actor, entry.data) == (staff, {"reason": "事迹不实"})
+    assert (entry.actor, entry.data) == (staff, {"reason": "事迹不实", "reason_public": False})
 
 
 def test_revoking_twice_is_refused(certificate, staff):
@@ -199,3 +199,57 @@ def test_batch_naming_a_person_twice_is_refused(template, staff):
 def test_empty_batch_is_refused(template, staff):
     with pytest.raises(ValidationError):
         services.start_batch(template=template, recipients=[], batch_key="k", title="b", actor=staff)
+
+
+def test_batch_valid_until_applies_unless_a_recipient_has_their_own(
+    template, staff, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    first, second = PersonFactory(name="王䶮"), PersonFactory(name="李明")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_batch(
+            template=template,
+            recipients=[
+                services.Recipient(person=first, title="聘书"),
+                services.Recipient(person=second, title="聘书", valid_until=today + datetime.timedelta(days=30)),
+            ],
+            batch_key="term",
+            title="聘书",
+            actor=staff,
+            valid_until=today + datetime.timedelta(days=365),
+        )
+    until = {c.recipient_name: c.valid_until for c in Certificate.objects.all()}
+    assert until == {"王䶮": today + datetime.timedelta(days=365), "李明": today + datetime.timedelta(days=30)}
+
+
+def test_batch_that_would_expire_on_its_date_of_issue_is_refused(template, staff):
+    with pytest.raises(ValidationError) as error:
+        services.start_batch(
+            template=template,
+            recipients=[services.Recipient(person=PersonFactory(name="王䶮"), title="聘书")],
+            batch_key="term",
+            title="聘书",
+            actor=staff,
+            valid_until=timezone.localdate(),
+        )
+    assert error.value.message_dict == {"valid_until": ["王䶮的证书将在颁发日期当天或之前失效。"]}
+    assert not IssuanceBatch.objects.exists()
+
+
+def test_expired_certificate_says_expired_on_the_page_and_in_the_vc_api(client, template, staff):
+    today = timezone.localdate()
+    certificate = services.issue_one(
+        template=template,
+        recipient=PersonFactory(name="王䶮"),
+        title="聘书",
+        batch_key="term",
+        actor=staff,
+        issued_on=today - datetime.timedelta(days=10),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    content = client.get(certificate.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Expired: this certificate is no longer in force." in content
+    answer = client.post(
+        "/credentials/verify", {"verifiableCredential": certificate.credential}, content_type="application/json"
+    ).json()
+    assert (answer["errors"], answer["problems"][0]["check"]) == (["expired"], "validity_period")

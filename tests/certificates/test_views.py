@@ -20,10 +20,37 @@ def test_verification_page_shows_valid_banner_and_facts(client, certificate):
     assert "王䶮" in content and certificate.pdf_sha256 in content and certificate.credential_sha256 in content
 
 
-def test_verification_page_shows_revocation_with_reason_at_once(client, certificate, staff):
+def test_verification_page_shows_revocation_at_once_and_keeps_the_reason_private(client, certificate, staff):
     services.revoke(certificate, reason="事迹不实", actor=staff)
     content = client.get(certificate.get_absolute_url()).content.decode()
-    assert "已撤销" in content and "Revoked" in content and "事迹不实" in content
+    assert "已撤销" in content and "Revoked" in content and "事迹不实" not in content
+
+
+def test_verification_page_shows_the_reason_staff_made_public(client, certificate, staff):
+    services.revoke(certificate, reason="本人申请撤销", reason_public=True, actor=staff)
+    content = client.get(certificate.get_absolute_url()).content.decode()
+    assert "已撤销" in content and "本人申请撤销" in content
+
+
+def test_revoke_form_records_whether_the_reason_is_public(client, certificate, staff):
+    client.force_login(staff)
+    url = reverse("certificates:revoke", kwargs={"pk": certificate.pk})
+    client.post(url, {"reason": "事迹不实", "reason_public": "on"})
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.revocation_reason_public) == ("revoked", True)
+    detail = client.get(reverse("certificates:certificate_detail", kwargs={"pk": certificate.pk})).content.decode()
+    assert "事迹不实" in detail
+
+
+def test_credential_with_several_proofs_is_not_called_unsigned(client, certificate):
+    """A proof set is checked proof by proof, each listed; it used to be "carries no signature"."""
+    document = json.loads(services.credential_bytes(certificate))
+    document["proof"] = [document["proof"][0], {**document["proof"][0], "cryptosuite": "bbs-2023"}]
+    content = _upload(client, "c.json", json.dumps(document).encode())
+    assert "carries no signature" not in content
+    assert "Valid: this certificate" in content
+    assert "eddsa-rdfc-2022: verified" in content and "bbs-2023: not verified" in content
+    assert "uses a method Laurel does not check; the others verified" in content
 
 
 def test_unknown_token_is_a_clear_not_found(client, db):
@@ -90,7 +117,17 @@ def test_api_verify(client, certificate, staff):
     body = {"verifiableCredential": certificate.credential, "options": {}}
     response = client.post(url, body, content_type="application/json")
     assert response.status_code == 200
-    assert response.json() == {"verified": True, "checks": ["proof", "validity_period", "status"], "errors": []}
+    proof = certificate.credential["proof"]
+    proof = proof[0] if isinstance(proof, list) else proof
+    assert response.json() == {
+        "verified": True,
+        "checks": ["proof", "validity_period", "status"],
+        "warnings": [],
+        "errors": [],
+        "proofs": [
+            {"cryptosuite": "eddsa-rdfc-2022", "verificationMethod": proof["verificationMethod"], "verified": True}
+        ],
+    }
     services.revoke(certificate, reason="x", actor=staff)
     response = client.post(url, body, content_type="application/json")
     assert (response.status_code, response.json()["errors"]) == (400, ["revoked"])

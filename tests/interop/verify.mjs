@@ -17,6 +17,8 @@
 import {readFileSync} from 'node:fs';
 
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {createVerifyCryptosuite as eddsaJcs2022} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
@@ -60,7 +62,8 @@ async function main() {
   const documentLoader = makeDocumentLoader(input);
   // Also jsonld.js's default loader, so no code path can reach the network.
   jsonld.documentLoader = documentLoader;
-  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  // Every suite Laurel verifies; each proof is checked by the one its `cryptosuite` names.
+  const suite = [eddsaRdfc2022, eddsaJcs2022(), ecdsaRdfc2019].map(cryptosuite => new DataIntegrityProof({cryptosuite}));
   const options = {credential: input.credential, suite, documentLoader};
   if(input.now) {
     options.now = new Date(input.now);

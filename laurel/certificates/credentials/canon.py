@@ -7,6 +7,7 @@ graphs" and tells implementations to bound them). A step here is one call of the
 it will try: the permutations of each group are counted before any is tried, so the limit holds before the
 work is done, not after."""
 
+import hashlib
 from math import factorial
 
 from pyld.canon import URDNA2015
@@ -15,10 +16,15 @@ from laurel.certificates.credentials.limits import LimitExceeded
 
 
 class BoundedURDNA2015(URDNA2015):
-    def __init__(self, *, max_work: int):
+    def __init__(self, *, max_work: int, hash_name: str = "sha256"):
         super().__init__()
         self.max_work = max_work
         self.work = 0
+        self.hash_name = hash_name
+
+    def create_hash(self):
+        """RDFC-1.0's hash parameter: SHA-256 by default, SHA-384 where a cryptosuite asks for it."""
+        return hashlib.new(self.hash_name)
 
     def _spend(self, steps: int) -> None:
         self.work += steps

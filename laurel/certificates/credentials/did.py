@@ -3,9 +3,10 @@
 import base64
 from urllib.parse import quote, urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from laurel.certificates.credentials.multikey import KeyError_, multikey_to_public_key
+from laurel.certificates.credentials.multikey import KeyError_, PublicKey, multikey_to_public_key
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
@@ -34,9 +35,20 @@ def did_document(did: str, keys: list[tuple[str, str]]) -> dict:
     }
 
 
-# Verification method types whose `publicKeyMultibase` is an Ed25519 Multikey (z6Mk...).
+# Verification method types whose `publicKeyMultibase` is a Multikey (Ed25519 z6Mk..., P-256 zDn..., P-384 z82...).
 MULTIBASE_TYPES = {"Multikey", "Ed25519VerificationKey2020"}
 JWK_TYPES = {"JsonWebKey", "JsonWebKey2020"}
+# JWK curves of the ecdsa cryptosuites and the length of one coordinate.
+JWK_EC_CURVES = {"P-256": (ec.SECP256R1, 32), "P-384": (ec.SECP384R1, 48)}
+
+
+def _b64url(value) -> bytes:
+    if not isinstance(value, str) or len(value) > 128:
+        return b""
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError:
+        return b""
 
 
 def _absolute(document_id: str, method_id) -> str:
@@ -46,29 +58,30 @@ def _absolute(document_id: str, method_id) -> str:
     return method_id if isinstance(method_id, str) else ""
 
 
-def _public_key(method: dict) -> Ed25519PublicKey:
+def _public_key(method: dict) -> PublicKey:
     if method.get("type") in MULTIBASE_TYPES:
         return multikey_to_public_key(method.get("publicKeyMultibase", ""))
     jwk = method.get("publicKeyJwk")
-    if (
-        method.get("type") in JWK_TYPES
-        and isinstance(jwk, dict)
-        and jwk.get("kty") == "OKP"
-        and jwk.get("crv") == "Ed25519"
-    ):
-        x = jwk.get("x")
-        try:
-            raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)) if isinstance(x, str) else b""
-        except ValueError:
-            raw = b""
-        if len(raw) == 32:
-            return Ed25519PublicKey.from_public_bytes(raw)
-    raise KeyError_("the key is not an Ed25519 key Laurel can read")
+    if method.get("type") in JWK_TYPES and isinstance(jwk, dict):
+        if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+            raw = _b64url(jwk.get("x"))
+            if len(raw) == 32:
+                return Ed25519PublicKey.from_public_bytes(raw)
+        curve_and_length = JWK_EC_CURVES.get(jwk.get("crv")) if jwk.get("kty") == "EC" else None
+        if curve_and_length is not None:
+            curve, length = curve_and_length
+            x, y = _b64url(jwk.get("x")), _b64url(jwk.get("y"))
+            if len(x) == length and len(y) == length:
+                try:
+                    return ec.EllipticCurvePublicKey.from_encoded_point(curve(), b"\x04" + x + y)
+                except ValueError as error:
+                    raise KeyError_("the key is not a point on its curve") from error
+    raise KeyError_("the key is not an Ed25519, P-256 or P-384 key Laurel can read")
 
 
-def resolve_in_document(document: dict, verification_method: str) -> Ed25519PublicKey:
+def resolve_in_document(document: dict, verification_method: str) -> PublicKey:
     """The public key a DID document lists for `verification_method` under assertionMethod: referenced by id
-    (absolute or relative) or embedded there, as a Multikey, an Ed25519VerificationKey2020 or an Ed25519 JWK."""
+    (absolute or relative) or embedded there, as a Multikey, an Ed25519VerificationKey2020 or a JWK."""
     document_id = document.get("id", "")
     methods = {}
     for method in document.get("verificationMethod", []) or []:

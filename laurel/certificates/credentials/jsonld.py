@@ -29,19 +29,66 @@ from laurel.certificates.credentials.canon import BoundedURDNA2015
 
 CONTEXT_DIR = Path(__file__).resolve().parent.parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+# VC Data Model 1.1: most issuers in the world still sign with it (Blockcerts v3, most Open Badges 3.0 issuers).
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+# Each file is the published document, byte for byte (the credentials and data integrity ones are the copies the
+# reference libraries ship, compared in tests/certificates/test_independent_verifier.py).
 BUNDLED = {
     CREDENTIALS_V2: "credentials-v2.jsonld",
+    CREDENTIALS_V1: "credentials-v1.jsonld",
     "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
     OPEN_BADGES_V3: "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
+    "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
     "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
 }
 
 
 class UnknownContext(ValueError):
-    """A document names a JSON-LD context that is not bundled; we never fetch one."""
+    """A document names a JSON-LD context that is not bundled; we never fetch one. `url` is the context named."""
+
+    def __init__(self, url):
+        super().__init__(f"this context is not bundled: {url}")
+        self.url = url if isinstance(url, str) else repr(url)[:200]
+
+
+def check_contexts(document) -> None:
+    """Raise UnknownContext naming the first context the document (or any object in it) names that is not
+    bundled. Run after limits.check_structure (so the walk is bounded) and before any expansion: a suite that
+    never expands (JCS) refuses the same credentials, and the refusal names the context, not a loader error."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if key == "@context":
+                    _check_context_value(child)
+                else:
+                    stack.append(child)
+
+
+def _check_context_value(context) -> None:
+    stack = [context]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if value not in BUNDLED:
+                raise UnknownContext(value)
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            # An inline context may import one (`@import`) or scope one to a term or type (`@context`).
+            for key, child in value.items():
+                if key in ("@import", "@context"):
+                    stack.append(child)
+                elif isinstance(child, dict) and "@context" in child:
+                    stack.append(child["@context"])
 
 
 class UndefinedTerm(ValueError):
@@ -223,10 +270,12 @@ def _ours(error: BaseException) -> BaseException | None:
     return None
 
 
-def canonicalize(document: dict) -> str:
+def canonicalize(document: dict, *, hash_name: str = "sha256") -> str:
     """The document's canonical N-Quads. Raises LimitExceeded, UndefinedTerm, UnknownContext or
-    jsonld.JsonLdError on bad input, each before the work grows past the limits."""
+    jsonld.JsonLdError on bad input, each before the work grows past the limits. `hash_name` is the hash RDFC-1.0
+    labels blank nodes with: SHA-384 for ecdsa-rdfc-2019 with P-384 keys, as that suite specifies."""
     limits.check_structure(document)
+    check_contexts(document)
     resolved, processed = _caches()
     options = {
         "base": "",
@@ -242,4 +291,5 @@ def canonicalize(document: dict) -> str:
             raise ours from error
         raise
     _check_dataset(dataset)
-    return BoundedURDNA2015(max_work=limits.MAX_CANONICALIZATION_WORK).main(dataset, {"format": "application/n-quads"})
+    canonicalizer = BoundedURDNA2015(max_work=limits.MAX_CANONICALIZATION_WORK, hash_name=hash_name)
+    return canonicalizer.main(dataset, {"format": "application/n-quads"})

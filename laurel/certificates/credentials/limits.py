@@ -55,11 +55,30 @@ MAX_QUADS = 2000
 # Bazaar's rdf-canonize, which the reference verifiers use, allows by default as many deep iterations as there are
 # blank nodes sharing a hash (at most MAX_BLANK_NODES here).
 MAX_CANONICALIZATION_WORK = 100
-# A proofValue is "z" + base58 of a 64-byte Ed25519 signature: at most 89 characters.
-MAX_PROOF_VALUE_CHARS = 128
+# A proofValue is "z" + base58 of a signature: 64 bytes (Ed25519, P-256) take at most 89 characters, 96 (P-384)
+# at most 133.
+MAX_PROOF_VALUE_CHARS = 136
+# Proofs of one credential (a proof set or chain): each costs a signature check, and its key may have to be read
+# from its signer's site. Honest credentials carry one; an endorsed or countersigned one two or three.
+MAX_PROOFS = 4
 # Status entries of one credential: each may make the verifier read a status list from another site, under its own
 # deadline. An honest credential has one (revocation), at most two (revocation and suspension).
 MAX_STATUS_ENTRIES = 2
+
+
+# The codes of the refusals above (and of the caller's own body cap), each naming its limit.
+CODES = (
+    "too_many_values",
+    "too_many_objects",
+    "inline_context_too_large",
+    "array_too_long",
+    "lists_too_long",
+    "too_deep",
+    "too_many_blank_node_labels",
+    "too_many_quads",
+    "too_many_blank_nodes",
+    "canonicalization_too_costly",
+)
 
 
 class LimitExceeded(ValueError):

@@ -1,4 +1,9 @@
-"""Verify a credential: its proof, its issuer's key, its validity period and its status list entry."""
+"""Verify a credential: its proofs, its issuer's key, its validity period and its status list entry.
+
+Both data models are read: VC 2.0 (`validFrom`/`validUntil`) and VC 1.1 (`issuanceDate`, required, and
+`expirationDate`), told apart by the first context as each specifies. Every proof of a proof set is checked and
+reported; proofs of a suite Laurel does not know are reported unchecked (a warning), any checked proof that fails
+makes the credential invalid, and at least one verified proof must be the issuer's."""
 
 import hashlib
 import json
@@ -8,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cachetools import LRUCache
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from laurel.certificates.credentials import limits, proofs, status_list
+from laurel.certificates.credentials.jsonld import CREDENTIALS_V1, CREDENTIALS_V2
+from laurel.certificates.credentials.multikey import PublicKey, public_key_bytes
 
 
 class Verdict:
@@ -29,8 +34,11 @@ class Result:
     errors: list[str] = field(default_factory=list)
     issuer: str = ""
     credential: dict | None = None
-    # What an error is about, by its code: the undefined term, the value of the limit exceeded.
+    # What an error is about, by its code: the undefined term, the value of the limit exceeded, the context.
     details: dict[str, str] = field(default_factory=dict)
+    # Each proof as checked (proofs.ProofOutcome.as_json), and what did not stop the verdict but should be said.
+    proofs: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -52,7 +60,9 @@ REFUSALS = {
     "canonicalization_too_costly",
     "proof_value_too_long",
     "too_many_status_entries",
+    "too_many_proofs",
     "undefined_term",
+    "unknown_context",
 }
 
 
@@ -73,10 +83,53 @@ def parse_time(value) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
+def data_model(document: dict) -> str:
+    """ "2.0", "1.1", or "" when the first context is neither (both models require theirs first)."""
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    return {CREDENTIALS_V2: "2.0", CREDENTIALS_V1: "1.1"}.get(first, "") if isinstance(first, str) else ""
+
+
+# The names of the validity period's ends in each data model, and whether the start is required. The 1.1 context
+# also defines validFrom and validUntil (as the 2.0 names, announced early): where a 1.1 credential signs them,
+# they bound its period too.
+_PERIOD = {
+    "2.0": [("validFrom", "validUntil", False)],
+    "1.1": [("issuanceDate", "expirationDate", True), ("validFrom", "validUntil", False)],
+}
+
+
+def _check_proofs(document: dict, result: Result, resolve_key) -> Result | None:
+    """Check every proof into `result`; a Result to return at once when the credential fails or is refused."""
+    try:
+        outcomes = proofs.verify_proofs(document, resolve_key=resolve_key)
+    except proofs.ProofError as error:
+        details = {error.code: error.detail} if error.code in REFUSALS else {}
+        return Result(Verdict.INVALID, errors=[error.code], issuer=result.issuer, details=details)
+    result.proofs = [outcome.as_json() for outcome in outcomes]
+    refused = next((outcome for outcome in outcomes if outcome.error in REFUSALS), None)
+    if refused is not None:
+        result.verdict, result.errors = Verdict.INVALID, [refused.error]
+        result.details = {refused.error: refused.detail}
+        return result
+    checked = [outcome for outcome in outcomes if outcome.error != "unsupported_cryptosuite"]
+    failed = list(dict.fromkeys(outcome.error for outcome in checked if not outcome.verified))
+    if not checked or failed:
+        result.verdict, result.errors = Verdict.INVALID, failed or ["unsupported_cryptosuite"]
+        return result
+    if not any(outcome.verification_method.split("#")[0] == result.issuer for outcome in checked):
+        result.verdict, result.errors = Verdict.INVALID, ["key_not_issuers"]
+        return result
+    if len(checked) < len(outcomes):
+        result.warnings.append("proof_not_checked")
+    result.checks.append("proof")
+    return None
+
+
 def verify_credential(
     document,
     *,
-    resolve_key: Callable[[str], Ed25519PublicKey],
+    resolve_key: Callable[[str], PublicKey],
     load_status_list: Callable[[str], dict],
     now: datetime,
 ) -> Result:
@@ -87,21 +140,25 @@ def verify_credential(
     types = document.get("type")
     if not isinstance(types, list) or "VerifiableCredential" not in types:
         return Result(Verdict.INVALID, errors=["not_a_verifiable_credential"], issuer=result.issuer)
-    try:
-        proof = proofs.verify(document, resolve_key=resolve_key)
-    except proofs.ProofError as error:
-        details = {error.code: error.detail} if error.code in REFUSALS else {}
-        return Result(Verdict.INVALID, checks=[], errors=[error.code], issuer=result.issuer, details=details)
-    if proof["verificationMethod"].split("#")[0] != result.issuer:
-        return Result(Verdict.INVALID, errors=["key_not_issuers"], issuer=result.issuer)
-    result.checks.append("proof")
-    valid_from, valid_until = parse_time(document.get("validFrom")), parse_time(document.get("validUntil"))
-    if "validFrom" in document and valid_from is None or "validUntil" in document and valid_until is None:
-        return Result(Verdict.INVALID, checks=result.checks, errors=["malformed_dates"], issuer=result.issuer)
-    if valid_from and valid_from > now:
-        result.verdict = Verdict.NOT_YET_VALID
-    if valid_until and valid_until < now:
-        result.verdict = Verdict.EXPIRED
+    failed = _check_proofs(document, result, resolve_key)
+    if failed is not None:
+        return failed
+    model = data_model(document)
+    if not model:
+        result.verdict, result.errors = Verdict.INVALID, ["unsupported_data_model"]
+        return result
+    for start_name, end_name, start_required in _PERIOD[model]:
+        valid_from, valid_until = parse_time(document.get(start_name)), parse_time(document.get(end_name))
+        if (
+            (start_name in document or start_required) and valid_from is None
+            or end_name in document and valid_until is None
+        ):  # fmt: skip
+            result.verdict, result.errors = Verdict.INVALID, ["malformed_dates"]
+            return result
+        if valid_from and valid_from > now:
+            result.verdict = Verdict.NOT_YET_VALID
+        if valid_until and valid_until < now:
+            result.verdict = Verdict.EXPIRED
     result.checks.append("validity_period")
     status = document.get("credentialStatus")
     if status is not None:
@@ -139,7 +196,7 @@ def _verify_status_list(list_credential, resolve_key) -> None:
     except ValueError as error:
         raise proofs.ProofError(getattr(error, "code", "unresolvable_key"), str(error)) from error
     digest = hashlib.sha256(json.dumps(list_credential, sort_keys=True, ensure_ascii=False).encode()).digest()
-    cache_key = (digest, method, public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    cache_key = (digest, method, public_key_bytes(public_key))
     with _VERIFIED_STATUS_LISTS_LOCK:
         verified = _VERIFIED_STATUS_LISTS.get(cache_key, False)
     if not verified:

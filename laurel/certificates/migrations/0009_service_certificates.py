@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0005_files_in_private_storage'),
+        ('certificates', '0008_batch_valid_until'),
     ]
 
     operations = [
