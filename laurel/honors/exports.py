@@ -2,13 +2,15 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.models import AuditEntry
 from laurel.honors import ranking
-from laurel.honors.models import Campaign, CriterionScore, Nomination
+from laurel.honors.models import Campaign, CommitteeDecision, CriterionScore, Nomination
 
 
 def _number(value: float):
@@ -44,20 +46,81 @@ def campaign_workbook(campaign: Campaign) -> bytes:
             score.criterion.name, score.value, score.comment,
         ])  # fmt: skip
 
-    results = workbook.create_sheet(_("Results")[:31])
-    exports.append(results, [
-        _("rank"), _("code"), _("name"), _("unit"), _("reviews"), _("Mean"), _("Median"),
-        _("Mean without highest and lowest"), _("Per-expert normalized (z-score)"), _("spread"), _("public votes"),
-        _("score"), _("status"),
-    ])  # fmt: skip
+    decision = campaign.decisions.order_by("-created_at", "-pk").first()
+    if decision is None:
+        _live_results(workbook.create_sheet(_("Results")[:31]), campaign)
+    else:
+        _decided_results(workbook.create_sheet(_("Results")[:31]), decision)
+        _decisions(workbook.create_sheet(_("Committee decisions")[:31]), campaign)
+    return exports.workbook_bytes(workbook)
+
+
+SCORE_HEADER = (
+    _lazy("rank"), _lazy("code"), _lazy("name"), _lazy("unit"), _lazy("reviews"), _lazy("Mean"), _lazy("Median"),
+    _lazy("Mean without highest and lowest"), _lazy("Per-expert normalized (z-score)"), _lazy("spread"),
+    _lazy("public votes"), _lazy("score"),
+)  # fmt: skip
+
+
+def _live_results(sheet, campaign: Campaign) -> None:
+    """Before the committee decides, the ranking as it stands."""
+    exports.append(sheet, [str(title) for title in SCORE_HEADER] + [_("status")])
     for row in ranking.score_table(campaign):
         nomination = row.nomination
-        exports.append(results, [
+        exports.append(sheet, [
             row.rank, nomination.code, nomination.person.name, nomination.unit.name, row.count, _number(row.mean),
             _number(row.median), _number(row.trimmed), _number(row.zscore), _number(row.spread), row.votes,
             _number(row.score), nomination.get_status_display(),
         ])  # fmt: skip
-    return exports.workbook_bytes(workbook)
+
+
+def _decided_results(sheet, decision: CommitteeDecision) -> None:
+    """The list of the committee's last decision as it was decided on: the scores it ranked by, who was selected,
+    and the candidates removed before it with the cause and the reason of their removal."""
+    exports.append(sheet, [
+        _("As decided on %(time)s (%(decision)s)") % {
+            "time": formats.date_format(timezone.localtime(decision.created_at), "Y-m-d H:i"),
+            "decision": decision.get_kind_display(),
+        }
+    ])  # fmt: skip
+    exports.append(sheet, [str(title) for title in SCORE_HEADER] + [_("selected"), _("status"), _("removal")])
+    statuses = dict(Nomination.Status.choices)
+    causes = dict(CommitteeDecision.Cause.choices)
+    for row in decision.rows:
+        removal = row.get("removal")
+        removal_text = f"{causes.get(removal['cause'], '')}: {removal['reason']}" if removal else ""
+        exports.append(sheet, [
+            row["rank"], row["code"], row["name"], row["unit"], row["count"], row["mean"], row["median"],
+            row["trimmed"], row["zscore"], row["spread"], row["votes"], row["score"],
+            _("yes") if row["selected"] else "", statuses.get(row["status"], row["status"]), removal_text,
+        ])  # fmt: skip
+    exports.append(sheet, [])
+    exports.append(sheet, [_("rule"), _("hard rule"), _("count"), _("total"), _("holds"), _("groups")])
+    for outcome in decision.outcomes:
+        exports.append(sheet, _outcome_cells(outcome))
+
+
+def _outcome_cells(outcome: dict) -> list:
+    groups = "; ".join(f"{group['group']}: {group['count']}" for group in outcome.get("groups", []))
+    return [
+        outcome["rule"], _("yes") if outcome["hard"] else _("no"), outcome["count"], outcome["total"],
+        _("yes") if outcome["holds"] else _("no"), groups,
+    ]  # fmt: skip
+
+
+def _decisions(sheet, campaign: Campaign) -> None:
+    """Every decision in order, with the selection it left and that selection's rule outcomes."""
+    exports.append(sheet, [
+        _("time"), _("decision"), _("cause"), _("by"), _("reason"), _("selected"), _("added"), _("removed"),
+        _("rules missed"),
+    ])  # fmt: skip
+    for decision in campaign.decisions.select_related("actor"):
+        missed = [outcome["rule"] for outcome in decision.outcomes if not outcome["holds"]]
+        exports.append(sheet, [
+            timezone.localtime(decision.created_at).replace(tzinfo=None), decision.get_kind_display(),
+            decision.get_cause_display(), str(decision.actor or ""), decision.reason, ", ".join(decision.selected),
+            ", ".join(decision.added), ", ".join(decision.removed), "; ".join(missed),
+        ])  # fmt: skip
 
 
 def campaign_audit(campaign: Campaign):

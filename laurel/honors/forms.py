@@ -100,7 +100,7 @@ class ReasonForm(forms.Form):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = RepresentationRule
-        fields = ["trait", "scope", "bound", "measure", "value", "hard"]
+        fields = ["trait", "per", "scope", "bound", "measure", "value", "hard"]
 
 
 class ObjectionForm(forms.Form):

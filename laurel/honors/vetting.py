@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from laurel.core import exports
 from laurel.core.services import log_action
 from laurel.honors import notices, permissions
-from laurel.honors.models import Campaign, Nomination, Stage, VettingBody, VettingResult
+from laurel.honors.models import Campaign, CommitteeDecision, Nomination, Stage, VettingBody, VettingResult
 
 Outcome = VettingResult.Outcome
 # Bodies are set up until the public notice starts; answers are recorded at the committee decision, and during the
@@ -191,11 +191,12 @@ def record_result(
             )
         if outcome != Outcome.VETOED:
             return Recorded(result=result)
-        # The body's reason is confidential: it stays in the vetting record (staff only); the nominator is told only
-        # that the candidate did not pass the vetting.
+        # The body's reason is confidential: it stays in the vetting record and the committee's decision record
+        # (staff only); the nominator is told only that the candidate did not pass the vetting.
         added = notices.remove_and_replace(
-            nomination, reason=_("Not cleared in the joint vetting."), actor=actor, data={"vetting": True}
-        )
+            nomination, reason=f"{body.name}: {reason}", cause=CommitteeDecision.Cause.VETTING, actor=actor,
+            data={"vetting": True, "body": body.name},
+        )  # fmt: skip
     return Recorded(result=result, removed=True, replacements=tuple(added))
 
 
