@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
-from laurel.honors import files, notifications, permissions, rules
+from laurel.honors import disclosure, files, notifications, permissions, rules
 from laurel.honors.models import Campaign, EligibilityRule, Nomination, NominationPhoto, Stage, UnitQuota
 
 Status = Nomination.Status
@@ -63,7 +63,7 @@ def move_nomination(nomination: Nomination, *, to: str, actor, reason: str = "",
         log_action(
             ACTIONS[to], actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})}
         )
-        if to in {Status.RETURNED, Status.ELIGIBLE, Status.REJECTED, Status.REMOVED}:
+        if disclosure.mail_nominator_on_move(nomination, old=old, new=to):
             notifications.nomination_status_changed(nomination)
     return nomination
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.honors import nominations, permissions, reviews
+from laurel.honors import disclosure, nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
 from laurel.honors.models import Campaign, Nomination, NominationPhoto, Stage
 
@@ -29,6 +29,11 @@ class MyNominationsView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return Nomination.objects.for_list().filter(unit_id__in=permissions.nominator_units(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = disclosure.with_shown(context["object_list"])
+        return context
 
 
 class NominationFormView(PermissionRequiredMixin, FormView):
@@ -108,6 +113,10 @@ class NominationDetailView(PermissionRequiredMixin, DetailView):
             editable=is_nominator and nomination.status in nominations.EDITABLE,
             photo_form=PhotoForm(),
             assignment=None if is_staff or is_nominator else reviews.active_assignment(nomination, user),
+            # Staff read the real status and reason; everyone else what the committee's confidence allows.
+            shown=disclosure.Shown(nomination.status, nomination.get_status_display(), nomination.status_reason)
+            if is_staff
+            else disclosure.shown_status(nomination),
         )
         if is_staff:
             from laurel.honors.forms import EligibilityForm
