@@ -59,7 +59,8 @@ class NominationForm(forms.ModelForm):
         model = Nomination
         fields = [
             "person", "category", "story", "citation", "citation_en", "years_in_city", "in_post", "titles_held",
-            "video_url", "id_photo", "evidence", "unit_opinion", "integrity_certificate", "consent",
+            "video_url", "id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence",
+            "consent",
         ]  # fmt: skip
         widgets = {
             "story": forms.Textarea(attrs={"rows": 10}),
@@ -67,15 +68,17 @@ class NominationForm(forms.ModelForm):
             "titles_held": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, units=(), user=None, **kwargs):
+    def __init__(self, *args, units=(), user=None, blind=False, **kwargs):
         super().__init__(*args, **kwargs)
         people = Q(organization__in=units) | Q(user=user) if user is not None else Q(organization__in=units)
         self.fields["person"].queryset = Person.objects.filter(people).order_by("name")
         if self.instance.pk:
             del self.fields["person"]
-        for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate"):
+        for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence"):
             self.fields[name].widget = forms.FileInput()
             self.fields[name].required = False
+        if not blind:
+            del self.fields["anonymized_evidence"]
 
     def _post_clean(self):
         """The services validate and save; the model form only parses."""

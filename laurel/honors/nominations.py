@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
-from laurel.honors import disclosure, files, notifications, permissions, rules
+from laurel.honors import blind, disclosure, files, notifications, permissions, rules
 from laurel.honors.models import Campaign, EligibilityRule, Nomination, NominationPhoto, Stage, UnitQuota
 
 Status = Nomination.Status
@@ -80,7 +80,7 @@ def _judge_files(uploads: dict[str, Any]) -> dict[str, Any]:
     """Each upload judged by its content; the judged files (not the uploads) are what the nomination keeps."""
     judged, errors = {}, {}
     for name, upload in uploads.items():
-        if upload is None or name not in (*files.PDF_FIELDS, *files.IMAGE_FIELDS):
+        if upload is None or name not in (*files.PDF_FIELDS, *files.BLIND_PDF_FIELDS, *files.IMAGE_FIELDS):
             continue
         try:
             judged[name] = files.judge_nomination_file(name, upload)
@@ -177,7 +177,8 @@ def _completeness_problems(nomination: Nomination) -> dict[str, str]:
             "max": files.MAX_PHOTOS,
             "count": photo_count,
         }
-    for name in files.PDF_FIELDS:
+    required = files.PDF_FIELDS + (files.BLIND_PDF_FIELDS if nomination.campaign.blind_review else ())
+    for name in required:
         if not getattr(nomination, name):
             problems[name] = _("Upload the %(document)s.") % {"document": Nomination._meta.get_field(name).verbose_name}
     return problems
@@ -200,8 +201,10 @@ def used_quota(nomination: Nomination) -> int:
     )
 
 
-def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
-    """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota."""
+def submit_nomination(nomination: Nomination, *, actor, names_confirmed: bool = False) -> Nomination:
+    """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota. In a
+    blind campaign a story that names the nominee or the unit is submitted only once the nominator has seen the
+    warning (`names_confirmed`): the experts will read it masked, which reads worse than a story written blind."""
     if not permissions.can_edit_nomination(actor, nomination):
         raise PermissionDenied
     campaign = nomination.campaign
@@ -214,6 +217,15 @@ def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
     problems = _completeness_problems(nomination)
     if problems:
         raise ValidationError(problems)
+    if campaign.blind_review and not names_confirmed and (named := blind.names_in(nomination.story, nomination)):
+        raise ValidationError(
+            _(
+                "This campaign is reviewed blind, but the story names %(names)s. The experts will read it with "
+                "these names masked; rewrite it without them, or submit it as it is."
+            )
+            % {"names": "、".join(named)},
+            code="blind_names",
+        )
     with transaction.atomic():
         # Inside the transaction: a submission refused for the quota does not leave a new quota row behind.
         quota = quota_for(campaign, nomination.unit)

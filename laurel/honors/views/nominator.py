@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.honors import disclosure, nominations, permissions, reviews
+from laurel.honors import blind, disclosure, nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
 from laurel.honors.models import Campaign, Nomination, NominationPhoto, Stage
 
-UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate")
+UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence")
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -59,6 +59,7 @@ class NominationFormView(PermissionRequiredMixin, FormView):
             "instance": self.nomination,
             "units": units,
             "user": self.request.user if self_nomination else None,
+            "blind": self.campaign.blind_review,
         }
 
     def get_context_data(self, **kwargs):
@@ -106,10 +107,16 @@ class NominationDetailView(PermissionRequiredMixin, DetailView):
         is_staff = permissions.can_manage_campaigns(user)
         is_nominator = permissions.can_edit_nomination(user, nomination)
         context = super().get_context_data(**kwargs)
+        is_blind = blind.blind_for(is_staff, is_nominator, nomination)
         context.update(
             is_staff=is_staff,
             is_nominator=is_nominator,
-            blind=nomination.campaign.blind_review and not is_staff and not is_nominator,
+            blind=is_blind,
+            # Masked on the server: the page never carries the names for a blind reader, hidden or not.
+            story=blind.mask(nomination.story, nomination) if is_blind else nomination.story,
+            blind_names=blind.names_in(nomination.story, nomination)
+            if is_nominator and nomination.campaign.blind_review
+            else [],
             editable=is_nominator and nomination.status in nominations.EDITABLE,
             photo_form=PhotoForm(),
             assignment=None if is_staff or is_nominator else reviews.active_assignment(nomination, user),
@@ -159,7 +166,9 @@ def remove_photo(request, code, photo):
 def submit(request, code):
     nomination = _editable(request, code)
     try:
-        nominations.submit_nomination(nomination, actor=request.user)
+        nominations.submit_nomination(
+            nomination, actor=request.user, names_confirmed=request.POST.get("names_confirmed") == "1"
+        )
         messages.success(request, _("Submitted. The association will check it."))
     except ValidationError as error:
         report_errors(request, error)
