@@ -24,8 +24,12 @@ def _names(nomination: Nomination) -> tuple[list[str], list[str]]:
         while unit is not None:
             units += [unit.name, unit.name_en]
             unit = unit.parent
-    keep = lambda names: sorted({n.strip() for n in names if len(n.strip()) >= MIN_NAME_LENGTH}, key=len, reverse=True)  # noqa: E731
-    return keep(people), keep(units)
+    return _longest_first(people), _longest_first(units)
+
+
+def _longest_first(names: list[str]) -> list[str]:
+    kept = {name.strip() for name in names if len(name.strip()) >= MIN_NAME_LENGTH}
+    return sorted(kept, key=lambda name: (-len(name), name))
 
 
 def _pattern(names: list[str]) -> re.Pattern | None:
