@@ -1,5 +1,7 @@
 """Shared view helpers (permission mixins), the dashboard and the audit log pages."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
@@ -7,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
@@ -107,14 +110,15 @@ def audit_rows(queryset):
     for entry in queryset.iterator(chunk_size=2000):
         yield writer.writerow(
             [
-                entry.created_at.isoformat(),
+                # The association's own time zone, as everywhere else staff read a time.
+                timezone.localtime(entry.created_at).isoformat(),
                 entry.actor_email,
                 entry.actor_name,
                 entry.action,
                 entry.content_type.model if entry.content_type else "",
                 entry.object_id,
                 entry.object_repr,
-                entry.data,
+                json.dumps(entry.data, ensure_ascii=False, sort_keys=True),
             ]
         )
 

@@ -124,13 +124,30 @@ def _decisions(sheet, campaign: Campaign) -> None:
 
 
 def campaign_audit(campaign: Campaign):
-    """Every audit entry about the campaign itself or any of its nominations, oldest first."""
-    nomination_ids = [str(pk) for pk in Nomination.objects.filter(campaign=campaign).values_list("pk", flat=True)]
+    """Every audit entry about the campaign, its nominations, its honorees becoming public and its certificates
+    (issued, corrected, revoked), oldest first."""
+    nominations = Nomination.objects.filter(campaign=campaign)
+    nomination_ids = [str(pk) for pk in nominations.values_list("pk", flat=True)]
+    person_ids = [str(pk) for pk in nominations.values_list("person_id", flat=True)]
+    # Certificates are a higher app: their entries are found by the batch key their hand-off gives a campaign's
+    # certificates (`certificates.handoffs.campaign_batch_key`), then every entry about those certificates.
+    issued = AuditEntry.objects.filter(
+        action="certificates.certificate.issued", data__batch_key=f"campaign:{campaign.pk}"
+    ).values_list("content_type_id", "object_id")
+    by_type: dict[int, list[str]] = {}
+    for content_type_id, object_id in issued:
+        by_type.setdefault(content_type_id, []).append(object_id)
+    certificates = Q(pk__in=[])
+    for content_type_id, object_ids in by_type.items():
+        certificates |= Q(content_type_id=content_type_id, object_id__in=object_ids)
     return (
         AuditEntry.objects.filter(
             Q(content_type=ContentType.objects.get_for_model(Campaign), object_id=str(campaign.pk))
             | Q(content_type=ContentType.objects.get_for_model(Nomination), object_id__in=nomination_ids)
+            | Q(action="people.person.made_public", data__reason=f"honors.campaign:{campaign.code}",
+                object_id__in=person_ids)
+            | certificates
         )
         .select_related("content_type")
         .order_by("created_at", "pk")
-    )
+    )  # fmt: skip

@@ -60,9 +60,9 @@ def move_nomination(nomination: Nomination, *, to: str, actor, reason: str = "",
             raise ValidationError(_("Someone else changed this nomination first; reload the page."), code="conflict")
         for key, value in changes.items():
             setattr(nomination, key, value)
-        log_action(
-            ACTIONS[to], actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})}
-        )
+        # Back from selected to eligible is the committee taking someone off its list, not an eligibility check.
+        action = "honors.nomination.deselected" if (old, to) == (Status.SELECTED, Status.ELIGIBLE) else ACTIONS[to]
+        log_action(action, actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})})
         if disclosure.mail_nominator_on_move(nomination, old=old, new=to):
             notifications.nomination_status_changed(nomination)
     return nomination
