@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook
 
 from laurel.core import exports
@@ -22,7 +23,7 @@ def campaign_workbook(campaign: Campaign) -> bytes:
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]
     exports.append(sheet, [
-        _("code"), _("name"), _("unit"), _("category"), _("status"), _("eligibility problems"), _("reason"),
+        _("code"), pgettext("of a person", "name"), _("unit"), _("category"), _("status"), _("eligibility problems"), _("reason"),
         _("own public notice starts"), _("own public notice ends"),
     ])  # fmt: skip
     for nomination in campaign.nominations.for_list().order_by("unit__name", "pk"):
@@ -33,7 +34,10 @@ def campaign_workbook(campaign: Campaign) -> bytes:
         ])  # fmt: skip
 
     scores = workbook.create_sheet(_("Scores")[:31])
-    exports.append(scores, [_("code"), _("name"), _("expert"), _("round"), _("criterion"), _("score"), _("comment")])
+    exports.append(
+        scores,
+        [_("code"), pgettext("of a person", "name"), _("expert"), _("round"), _("criterion"), _("score"), _("comment")],
+    )
     rows = (
         CriterionScore.objects.filter(review__assignment__nomination__campaign=campaign)
         .select_related("criterion", "review__assignment__expert", "review__assignment__nomination__person")
@@ -56,7 +60,7 @@ def campaign_workbook(campaign: Campaign) -> bytes:
 
 
 SCORE_HEADER = (
-    _lazy("rank"), _lazy("code"), _lazy("name"), _lazy("unit"), _lazy("reviews"), _lazy("Mean"), _lazy("Median"),
+    _lazy("rank"), _lazy("code"), pgettext_lazy("of a person", "name"), _lazy("unit"), _lazy("reviews"), _lazy("Mean"), _lazy("Median"),
     _lazy("Mean without highest and lowest"), _lazy("Per-expert normalized (z-score)"), _lazy("spread"),
     _lazy("public votes"), _lazy("score"),
 )  # fmt: skip

@@ -99,7 +99,7 @@ def file_objection(
     judged = []
     for upload in evidence:
         try:
-            judged.append(files.judge_evidence(upload))
+            judged.append((files.judge_evidence(upload), files.display_name(upload)))
         except ValidationError as error:
             raise ValidationError({"evidence": error.error_list}) from None
     with transaction.atomic():
@@ -112,7 +112,7 @@ def file_objection(
             language=get_language() or "zh-hans",
         )
         ObjectionEvidence.objects.bulk_create(
-            ObjectionEvidence(objection=objection, file=judged_file) for judged_file in judged
+            ObjectionEvidence(objection=objection, file=judged_file, original_name=name) for judged_file, name in judged
         )
         log_action(
             "honors.objection.filed", obj=nomination, data={"objection": objection.pk, "name": objection.full_name}

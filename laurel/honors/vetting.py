@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from laurel.core import exports
@@ -240,11 +241,13 @@ def vetting_workbook(campaign: Campaign) -> bytes:
     sheet = workbook.active
     sheet.title = _("Vetting list")[:31]
     exports.append(sheet, [_("%(campaign)s: joint vetting list") % {"campaign": campaign.display_name()}])
-    exports.append(sheet, [_("No."), _("name"), _("gender"), _("date of birth"), _("unit"), _("position")])
+    exports.append(
+        sheet, [_("No."), pgettext("of a person", "name"), _("gender"), _("date of birth"), _("unit"), _("position")]
+    )
     selected = campaign.nominations.selected().select_related("person", "unit").order_by("rank", "person__name")
     for number, nomination in enumerate(selected, start=1):
         person = nomination.person
-        position = " ".join(part for part in (person.position, person.title) if part)
+        position = person.position_and_title()
         exports.append(sheet, [
             number, person.name, person.get_gender_display(), person.date_of_birth, nomination.unit.name, position,
         ])  # fmt: skip

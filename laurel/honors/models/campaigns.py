@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -62,7 +62,7 @@ class Campaign(models.Model):
     series = models.CharField(
         _("series"), max_length=50, help_text=_("The same for every edition, e.g. most-beautiful.")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing, not a person", "name"), max_length=200)
     name_en = models.CharField(
         _("English name"), max_length=300, blank=True, help_text=_("Shown on English pages and certificates.")
     )
@@ -299,7 +299,7 @@ class RepresentationRule(models.Model):
 
 class Criterion(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a thing, not a person", "name"), max_length=100)
     weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField(default=0)
 
