@@ -108,7 +108,10 @@ class RuleForm(forms.ModelForm):
 
 class ObjectionForm(forms.Form):
     full_name = forms.CharField(label=_("your real name"), max_length=100, required=False)
-    contact = forms.CharField(label=_("phone or address"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("phone number"), max_length=200, required=False,
+        help_text=_("May be left empty when you are signed in with a confirmed email address."),
+    )  # fmt: skip
     email = forms.EmailField(label=_("email for the answer"), required=False)
     statement = forms.CharField(
         label=_("statement"),

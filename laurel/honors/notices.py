@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import ratelimit
 from laurel.core.services import log_action
-from laurel.honors import committee, files, notifications, permissions
+from laurel.honors import committee, files, notifications, objectors, permissions
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, CommitteeDecision, Nomination, Objection, ObjectionEvidence, Stage
 from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
@@ -60,10 +60,20 @@ def start_own_notice(nomination: Nomination, *, replaces: Nomination, actor) -> 
 
 
 def file_objection(
-    nomination: Nomination, *, full_name: str, contact: str, email: str, statement: str, address: str, evidence=()
+    nomination: Nomination,
+    *,
+    full_name: str,
+    contact: str,
+    email: str,
+    statement: str,
+    address: str,
+    evidence=(),
+    verified_email: str = "",
 ):
-    """Anyone may object during the window, with a real name, contact details and a statement; `address` is the
-    client's network address (`laurel.core.net.client_address`), for the per-address limit."""
+    """Anyone may object during the window, with a real name (`objectors.name_problem`), a way to reach them (a
+    valid phone number, or `verified_email`: the confirmed address of the account they are signed in with) and a
+    statement; `address` is the client's network address (`laurel.core.net.client_address`), for the per-address
+    limit."""
     if not window_is_open(nomination):
         start, end = nomination.notice_window()
         raise ValidationError(
@@ -80,10 +90,10 @@ def file_objection(
             _("Too many objections from your network in the last hour. Please try again later."), code="rate_limited"
         )
     errors = {}
-    if len(full_name.strip()) < 2:
-        errors["full_name"] = _("Anonymous objections are not accepted: give your real name.")
-    if len(contact.strip()) < 5:
-        errors["contact"] = _("Give a phone number or address where the association can reach you.")
+    if problem := objectors.name_problem(full_name):
+        errors["full_name"] = problem
+    if problem := objectors.contact_problem(contact, verified_email=verified_email):
+        errors["contact"] = problem
     if len(statement.strip()) < 10:
         errors["statement"] = _("Explain the objection in at least a sentence.")
     elif len(statement.strip()) > MAX_STATEMENT_LENGTH:
@@ -106,8 +116,8 @@ def file_objection(
         objection = Objection.objects.create(
             nomination=nomination,
             full_name=full_name.strip(),
-            contact=contact.strip(),
-            email=email.strip(),
+            contact=contact.strip() or verified_email,
+            email=email.strip() or verified_email,
             statement=statement.strip(),
             language=get_language() or "zh-hans",
         )
