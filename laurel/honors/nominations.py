@@ -107,11 +107,20 @@ def _apply(nomination: Nomination, data: dict[str, Any], judged: dict[str, Any])
         )
 
 
+def accepts_nominations(campaign: Campaign, now=None) -> bool:
+    return campaign.stage == Stage.OPEN and (now or timezone.now()) < campaign.nomination_deadline
+
+
+def current_problems(nomination: Nomination) -> list[str]:
+    """The eligibility rules the nomination breaks as it stands (what submission will record)."""
+    return rules.eligibility_problems(nomination, EligibilityRule.objects.filter(campaign=nomination.campaign).first())
+
+
 def create_nomination(
     *, campaign: Campaign, unit, person, actor, data: dict[str, Any], uploads: dict[str, Any] | None = None
 ) -> Nomination:
     channel = _check_can_nominate(campaign, unit, person, actor)
-    if campaign.stage != Stage.OPEN or timezone.now() >= campaign.nomination_deadline:
+    if not accepts_nominations(campaign):
         raise ValidationError(_("This campaign is not open for nominations."), code="closed")
     judged = _judge_files(uploads or {})
     nomination = Nomination(campaign=campaign, unit=unit, person=person, nominated_by=actor, channel=channel)
@@ -201,10 +210,17 @@ def used_quota(nomination: Nomination) -> int:
     )
 
 
-def submit_nomination(nomination: Nomination, *, actor, names_confirmed: bool = False) -> Nomination:
+EXPLANATION_LIMIT = 1000
+
+
+def submit_nomination(
+    nomination: Nomination, *, actor, names_confirmed: bool = False, explanation: str = ""
+) -> Nomination:
     """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota. In a
     blind campaign a story that names the nominee or the unit is submitted only once the nominator has seen the
-    warning (`names_confirmed`): the experts will read it masked, which reads worse than a story written blind."""
+    warning (`names_confirmed`): the experts will read it masked, which reads worse than a story written blind.
+    A nomination that breaks an eligibility rule is submitted only with the nominator's `explanation` of it, so that
+    the nominator learns of the problem now rather than at the check."""
     if not permissions.can_edit_nomination(actor, nomination):
         raise PermissionDenied
     campaign = nomination.campaign
@@ -226,6 +242,20 @@ def submit_nomination(nomination: Nomination, *, actor, names_confirmed: bool = 
             % {"names": "、".join(named)},
             code="blind_names",
         )
+    rule = EligibilityRule.objects.filter(campaign=campaign).first()
+    reasons = rules.eligibility_problems(nomination, rule)
+    explanation = explanation.strip()
+    if reasons and not explanation:
+        raise ValidationError(
+            {"explanation": _("This nomination breaks these eligibility rules: %(problems)s Explain why it should be "
+                              "considered, or correct it before submitting.") % {"problems": " ".join(reasons)}},
+            code="eligibility",
+        )  # fmt: skip
+    if len(explanation) > EXPLANATION_LIMIT:
+        raise ValidationError(
+            {"explanation": _("The explanation has %(length)d characters; the limit is %(limit)d.")
+             % {"length": len(explanation), "limit": EXPLANATION_LIMIT}}
+        )  # fmt: skip
     with transaction.atomic():
         # Inside the transaction: a submission refused for the quota does not leave a new quota row behind.
         quota = quota_for(campaign, nomination.unit)
@@ -237,13 +267,13 @@ def submit_nomination(nomination: Nomination, *, actor, names_confirmed: bool = 
                 % {"unit": nomination.unit.name, "quota": quota.quota},
                 code="quota",
             )
-        reasons = rules.eligibility_problems(nomination, EligibilityRule.objects.filter(campaign=campaign).first())
         move_nomination(
             nomination,
             to=Status.SUBMITTED,
             actor=actor,
-            data={"eligibility_problems": reasons},
+            data={"eligibility_problems": reasons, "explanation": explanation if reasons else ""},
             eligibility_problems=reasons,
+            eligibility_explanation=explanation if reasons else "",
             submitted_at=now,
         )
     return nomination

@@ -79,6 +79,10 @@ class Nomination(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(_("reason"), blank=True)
     eligibility_problems = models.JSONField(_("eligibility problems"), default=list, blank=True)
+    eligibility_explanation = models.TextField(
+        _("explanation of the eligibility problems"), blank=True,
+        help_text=_("The nominator's explanation, given at submission, of the rules the nomination breaks."),
+    )  # fmt: skip
     public_votes = models.PositiveIntegerField(_("public votes"), default=0)
     score = models.FloatField(_("score"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
