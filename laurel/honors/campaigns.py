@@ -105,6 +105,7 @@ def copy_campaign(source: Campaign, *, actor, edition: int, nomination_deadline)
             RepresentationRule(
                 campaign=campaign,
                 trait=r.trait,
+                per=r.per,
                 scope=r.scope,
                 bound=r.bound,
                 measure=r.measure,

@@ -19,6 +19,7 @@ from laurel.honors.campaigns import copy_campaign
 from laurel.honors.models import (
     Assignment,
     Campaign,
+    CommitteeDecision,
     Criterion,
     CriterionScore,
     EligibilityRule,
@@ -109,6 +110,9 @@ def _setup_2023(staff) -> Campaign:
     for order, (name, weight) in enumerate(CRITERIA):
         Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
     RepresentationRule.objects.create(campaign=campaign, trait=Trait.FRONT_LINE, bound="min", measure="share", value=50)
+    # Group rules: one honoree at most from each unit, and every district and county on the list.
+    RepresentationRule.objects.create(campaign=campaign, per="unit", bound="max", measure="count", value=1)
+    RepresentationRule.objects.create(campaign=campaign, per="region", bound="min", measure="count", value=1)
     for order, (name, name_en) in enumerate(VETTING_BODIES):
         VettingBody.objects.create(campaign=campaign, name=name, name_en=name_en, order=order)
     RepresentationRule.objects.create(
@@ -189,6 +193,7 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
     Nomination.objects.filter(pk__in=[nomination.pk for nomination in proposal.chosen]).update(
         status=Nomination.Status.SELECTED
     )
+    committee.record_decision(campaign, kind=CommitteeDecision.Kind.ACCEPTED, actor=staff)
     _vetting_2023(campaign, proposal.chosen, staff)
     Campaign.objects.filter(pk=campaign.pk).update(
         stage=Stage.PUBLISHED, stage_changed_at=_aware(2023, 5, 29, 10), published_at=_aware(2023, 5, 29, 10)

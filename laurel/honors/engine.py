@@ -25,7 +25,7 @@ from laurel.assignment.affinity import Vectorizer, expert_text, explain, nominat
 from laurel.assignment.problem import AssignmentError, GroupConstraint, Problem, Reason, Solution
 from laurel.assignment.solver import reassign, solve
 from laurel.assignment.texts import translate_reason
-from laurel.core.services import log_action
+from laurel.core.services import log_action, log_actions
 from laurel.honors import notifications, permissions, reviews
 from laurel.honors.models import (
     Assignment,
@@ -413,7 +413,7 @@ def _solve_run(run: AssignmentRun) -> None:
             nomination__campaign=campaign, round=round_number, draft=True, recused_at__isnull=True
         ).delete()
         keep = set(released)
-        Assignment.objects.bulk_create(
+        created = Assignment.objects.bulk_create(
             Assignment(
                 nomination=context.nominations[item],
                 expert=context.members[expert].expert,
@@ -431,12 +431,26 @@ def _solve_run(run: AssignmentRun) -> None:
             finished_at=timezone.now(),
             report=report,
         )
+        log_pairs("honors.assignment.created", created, actor=actor, by="run")
         log_action(
             "honors.assignment.proposed",
             actor=actor,
             obj=campaign,
             data={**settings, "method": solution.method, "exact": solution.exact, "objective": solution.objective},
         )
+
+
+def log_pairs(action: str, assignments, *, actor, **data) -> None:
+    """One audit entry per pair, on its nomination, naming the expert and the round: the campaign's record shows
+    who was asked to review what, and when that changed, pair by pair."""
+    log_actions(
+        action,
+        actor=actor,
+        entries=[
+            (assignment.nomination, {"expert": assignment.expert.email, "round": assignment.round, **data})
+            for assignment in assignments
+        ],
+    )
 
 
 def latest_run(campaign: Campaign, round_number: int | None = None) -> AssignmentRun | None:
@@ -513,7 +527,8 @@ def release(campaign: Campaign, *, actor) -> int:
     with transaction.atomic():
         drafts = Assignment.objects.active().filter(nomination__campaign=campaign, round=round_number, draft=True)
         per_expert: dict = {}
-        for assignment in drafts.select_related("expert"):
+        released = list(drafts.select_related("expert", "nomination__person", "nomination__campaign"))
+        for assignment in released:
             per_expert.setdefault(assignment.expert, []).append(assignment.pk)
         count = drafts.update(draft=False)
         if not count:
@@ -527,6 +542,7 @@ def release(campaign: Campaign, *, actor) -> int:
             obj=campaign,
             data={"round": round_number, "assignments": count, "experts": len(per_expert)},
         )
+        log_pairs("honors.assignment.pair_released", released, actor=actor)
         for expert, pks in per_expert.items():
             notifications.assignments_released(expert, campaign, len(pks))
     return count
@@ -581,6 +597,8 @@ def reassign_open(campaign: Campaign, *, round_number: int, actor, dropped=()) -
                     affinity_terms=context.why(item, column),
                 )  # fmt: skip
             )
+        log_pairs("honors.assignment.created", added, actor=actor, by="reassignment")
+        log_pairs("honors.assignment.ended", removed, actor=actor, by="reassignment")
         log_action(
             "honors.assignment.reassigned",
             actor=actor,
@@ -610,7 +628,7 @@ def drop_expert(campaign: Campaign, *, expert, reason: str, actor) -> int:
         open_pairs = Assignment.objects.active().filter(
             nomination__campaign=campaign, round=round_number, expert=expert, review__isnull=True
         )
-        ended = list(open_pairs)
+        ended = list(open_pairs.select_related("expert", "nomination__person", "nomination__campaign"))
         open_pairs.update(recused_at=timezone.now(), recusal_reason=reason[:300])
         log_action(
             "honors.assignment.dropped",
@@ -618,6 +636,7 @@ def drop_expert(campaign: Campaign, *, expert, reason: str, actor) -> int:
             obj=campaign,
             data={"expert": expert.email, "reason": reason, "ended": len(ended)},
         )
+        log_pairs("honors.assignment.ended", ended, actor=actor, by="drop-out")
         if latest_run(campaign, round_number) is not None:
             reassign_open(campaign, round_number=round_number, actor=actor, dropped=[expert.pk])
         else:

@@ -59,7 +59,8 @@ class NominationForm(forms.ModelForm):
         model = Nomination
         fields = [
             "person", "category", "story", "citation", "citation_en", "years_in_city", "in_post", "titles_held",
-            "video_url", "id_photo", "evidence", "unit_opinion", "integrity_certificate", "consent",
+            "video_url", "id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence",
+            "consent",
         ]  # fmt: skip
         widgets = {
             "story": forms.Textarea(attrs={"rows": 10}),
@@ -67,15 +68,17 @@ class NominationForm(forms.ModelForm):
             "titles_held": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, units=(), user=None, **kwargs):
+    def __init__(self, *args, units=(), user=None, blind=False, **kwargs):
         super().__init__(*args, **kwargs)
         people = Q(organization__in=units) | Q(user=user) if user is not None else Q(organization__in=units)
         self.fields["person"].queryset = Person.objects.filter(people).order_by("name")
         if self.instance.pk:
             del self.fields["person"]
-        for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate"):
+        for name in ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence"):
             self.fields[name].widget = forms.FileInput()
             self.fields[name].required = False
+        if not blind:
+            del self.fields["anonymized_evidence"]
 
     def _post_clean(self):
         """The services validate and save; the model form only parses."""
@@ -100,12 +103,15 @@ class ReasonForm(forms.Form):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = RepresentationRule
-        fields = ["trait", "scope", "bound", "measure", "value", "hard"]
+        fields = ["trait", "per", "scope", "bound", "measure", "value", "hard"]
 
 
 class ObjectionForm(forms.Form):
     full_name = forms.CharField(label=_("your real name"), max_length=100, required=False)
-    contact = forms.CharField(label=_("phone or address"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("phone number"), max_length=200, required=False,
+        help_text=_("May be left empty when you are signed in with a confirmed email address."),
+    )  # fmt: skip
     email = forms.EmailField(label=_("email for the answer"), required=False)
     statement = forms.CharField(
         label=_("statement"),

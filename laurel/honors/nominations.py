@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
-from laurel.honors import files, notifications, permissions, rules
+from laurel.honors import blind, disclosure, files, notifications, permissions, rules
 from laurel.honors.models import Campaign, EligibilityRule, Nomination, NominationPhoto, Stage, UnitQuota
 
 Status = Nomination.Status
@@ -60,10 +60,10 @@ def move_nomination(nomination: Nomination, *, to: str, actor, reason: str = "",
             raise ValidationError(_("Someone else changed this nomination first; reload the page."), code="conflict")
         for key, value in changes.items():
             setattr(nomination, key, value)
-        log_action(
-            ACTIONS[to], actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})}
-        )
-        if to in {Status.RETURNED, Status.ELIGIBLE, Status.REJECTED, Status.REMOVED}:
+        # Back from selected to eligible is the committee taking someone off its list, not an eligibility check.
+        action = "honors.nomination.deselected" if (old, to) == (Status.SELECTED, Status.ELIGIBLE) else ACTIONS[to]
+        log_action(action, actor=actor, obj=nomination, data={"from": old, "to": to, "reason": reason, **(data or {})})
+        if disclosure.mail_nominator_on_move(nomination, old=old, new=to):
             notifications.nomination_status_changed(nomination)
     return nomination
 
@@ -80,7 +80,7 @@ def _judge_files(uploads: dict[str, Any]) -> dict[str, Any]:
     """Each upload judged by its content; the judged files (not the uploads) are what the nomination keeps."""
     judged, errors = {}, {}
     for name, upload in uploads.items():
-        if upload is None or name not in (*files.PDF_FIELDS, *files.IMAGE_FIELDS):
+        if upload is None or name not in (*files.PDF_FIELDS, *files.BLIND_PDF_FIELDS, *files.IMAGE_FIELDS):
             continue
         try:
             judged[name] = files.judge_nomination_file(name, upload)
@@ -107,11 +107,20 @@ def _apply(nomination: Nomination, data: dict[str, Any], judged: dict[str, Any])
         )
 
 
+def accepts_nominations(campaign: Campaign, now=None) -> bool:
+    return campaign.stage == Stage.OPEN and (now or timezone.now()) < campaign.nomination_deadline
+
+
+def current_problems(nomination: Nomination) -> list[str]:
+    """The eligibility rules the nomination breaks as it stands (what submission will record)."""
+    return rules.eligibility_problems(nomination, EligibilityRule.objects.filter(campaign=nomination.campaign).first())
+
+
 def create_nomination(
     *, campaign: Campaign, unit, person, actor, data: dict[str, Any], uploads: dict[str, Any] | None = None
 ) -> Nomination:
     channel = _check_can_nominate(campaign, unit, person, actor)
-    if campaign.stage != Stage.OPEN or timezone.now() >= campaign.nomination_deadline:
+    if not accepts_nominations(campaign):
         raise ValidationError(_("This campaign is not open for nominations."), code="closed")
     judged = _judge_files(uploads or {})
     nomination = Nomination(campaign=campaign, unit=unit, person=person, nominated_by=actor, channel=channel)
@@ -177,7 +186,8 @@ def _completeness_problems(nomination: Nomination) -> dict[str, str]:
             "max": files.MAX_PHOTOS,
             "count": photo_count,
         }
-    for name in files.PDF_FIELDS:
+    required = files.PDF_FIELDS + (files.BLIND_PDF_FIELDS if nomination.campaign.blind_review else ())
+    for name in required:
         if not getattr(nomination, name):
             problems[name] = _("Upload the %(document)s.") % {"document": Nomination._meta.get_field(name).verbose_name}
     return problems
@@ -200,8 +210,17 @@ def used_quota(nomination: Nomination) -> int:
     )
 
 
-def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
-    """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota."""
+EXPLANATION_LIMIT = 1000
+
+
+def submit_nomination(
+    nomination: Nomination, *, actor, names_confirmed: bool = False, explanation: str = ""
+) -> Nomination:
+    """Submit before the deadline (or resubmit a returned one during the check), within the unit's quota. In a
+    blind campaign a story that names the nominee or the unit is submitted only once the nominator has seen the
+    warning (`names_confirmed`): the experts will read it masked, which reads worse than a story written blind.
+    A nomination that breaks an eligibility rule is submitted only with the nominator's `explanation` of it, so that
+    the nominator learns of the problem now rather than at the check."""
     if not permissions.can_edit_nomination(actor, nomination):
         raise PermissionDenied
     campaign = nomination.campaign
@@ -214,6 +233,29 @@ def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
     problems = _completeness_problems(nomination)
     if problems:
         raise ValidationError(problems)
+    if campaign.blind_review and not names_confirmed and (named := blind.names_in(nomination.story, nomination)):
+        raise ValidationError(
+            _(
+                "This campaign is reviewed blind, but the story names %(names)s. The experts will read it with "
+                "these names masked; rewrite it without them, or submit it as it is."
+            )
+            % {"names": "、".join(named)},
+            code="blind_names",
+        )
+    rule = EligibilityRule.objects.filter(campaign=campaign).first()
+    reasons = rules.eligibility_problems(nomination, rule)
+    explanation = explanation.strip()
+    if reasons and not explanation:
+        raise ValidationError(
+            {"explanation": _("This nomination breaks these eligibility rules: %(problems)s Explain why it should be "
+                              "considered, or correct it before submitting.") % {"problems": " ".join(reasons)}},
+            code="eligibility",
+        )  # fmt: skip
+    if len(explanation) > EXPLANATION_LIMIT:
+        raise ValidationError(
+            {"explanation": _("The explanation has %(length)d characters; the limit is %(limit)d.")
+             % {"length": len(explanation), "limit": EXPLANATION_LIMIT}}
+        )  # fmt: skip
     with transaction.atomic():
         # Inside the transaction: a submission refused for the quota does not leave a new quota row behind.
         quota = quota_for(campaign, nomination.unit)
@@ -225,13 +267,13 @@ def submit_nomination(nomination: Nomination, *, actor) -> Nomination:
                 % {"unit": nomination.unit.name, "quota": quota.quota},
                 code="quota",
             )
-        reasons = rules.eligibility_problems(nomination, EligibilityRule.objects.filter(campaign=campaign).first())
         move_nomination(
             nomination,
             to=Status.SUBMITTED,
             actor=actor,
-            data={"eligibility_problems": reasons},
+            data={"eligibility_problems": reasons, "explanation": explanation if reasons else ""},
             eligibility_problems=reasons,
+            eligibility_explanation=explanation if reasons else "",
             submitted_at=now,
         )
     return nomination

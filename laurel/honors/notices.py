@@ -4,14 +4,14 @@ selected after an upheld objection is noticed on its own, for the campaign's num
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from laurel.core import ratelimit
 from laurel.core.services import log_action
-from laurel.honors import committee, files, notifications, permissions
+from laurel.honors import committee, files, notifications, objectors, permissions
 from laurel.honors.calendar import notice_end
-from laurel.honors.models import Campaign, Nomination, Objection, ObjectionEvidence, Stage
+from laurel.honors.models import Campaign, CommitteeDecision, Nomination, Objection, ObjectionEvidence, Stage
 from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
 from laurel.honors.nominations import move_nomination
 
@@ -60,10 +60,20 @@ def start_own_notice(nomination: Nomination, *, replaces: Nomination, actor) -> 
 
 
 def file_objection(
-    nomination: Nomination, *, full_name: str, contact: str, email: str, statement: str, address: str, evidence=()
+    nomination: Nomination,
+    *,
+    full_name: str,
+    contact: str,
+    email: str,
+    statement: str,
+    address: str,
+    evidence=(),
+    verified_email: str = "",
 ):
-    """Anyone may object during the window, with a real name, contact details and a statement; `address` is the
-    client's network address (`laurel.core.net.client_address`), for the per-address limit."""
+    """Anyone may object during the window, with a real name (`objectors.name_problem`), a way to reach them (a
+    valid phone number, or `verified_email`: the confirmed address of the account they are signed in with) and a
+    statement; `address` is the client's network address (`laurel.core.net.client_address`), for the per-address
+    limit."""
     if not window_is_open(nomination):
         start, end = nomination.notice_window()
         raise ValidationError(
@@ -80,10 +90,10 @@ def file_objection(
             _("Too many objections from your network in the last hour. Please try again later."), code="rate_limited"
         )
     errors = {}
-    if len(full_name.strip()) < 2:
-        errors["full_name"] = _("Anonymous objections are not accepted: give your real name.")
-    if len(contact.strip()) < 5:
-        errors["contact"] = _("Give a phone number or address where the association can reach you.")
+    if problem := objectors.name_problem(full_name):
+        errors["full_name"] = problem
+    if problem := objectors.contact_problem(contact, verified_email=verified_email):
+        errors["contact"] = problem
     if len(statement.strip()) < 10:
         errors["statement"] = _("Explain the objection in at least a sentence.")
     elif len(statement.strip()) > MAX_STATEMENT_LENGTH:
@@ -99,20 +109,20 @@ def file_objection(
     judged = []
     for upload in evidence:
         try:
-            judged.append(files.judge_evidence(upload))
+            judged.append((files.judge_evidence(upload), files.display_name(upload)))
         except ValidationError as error:
             raise ValidationError({"evidence": error.error_list}) from None
     with transaction.atomic():
         objection = Objection.objects.create(
             nomination=nomination,
             full_name=full_name.strip(),
-            contact=contact.strip(),
-            email=email.strip(),
+            contact=contact.strip() or verified_email,
+            email=email.strip() or verified_email,
             statement=statement.strip(),
             language=get_language() or "zh-hans",
         )
         ObjectionEvidence.objects.bulk_create(
-            ObjectionEvidence(objection=objection, file=judged_file) for judged_file in judged
+            ObjectionEvidence(objection=objection, file=judged_file, original_name=name) for judged_file, name in judged
         )
         log_action(
             "honors.objection.filed", obj=nomination, data={"objection": objection.pk, "name": objection.full_name}
@@ -120,24 +130,47 @@ def file_objection(
     return objection
 
 
-def _replace(removed: Nomination, *, actor) -> list[Nomination]:
-    """The replacements for a removed candidate. An upheld objection removes the candidate even when no eligible
-    nomination keeps every hard rule in their place: the place then stays empty (logged) for the committee."""
+def _replace(removed: Nomination, *, reason: str, cause: str, actor) -> list[Nomination]:
+    """The replacements for a removed candidate, recorded as a committee decision. An upheld objection or a veto
+    removes the candidate even when no eligible nomination keeps every hard rule (group rules too) in their place:
+    the place then stays empty (logged and recorded) for the committee."""
+    campaign = removed.campaign
     try:
         with transaction.atomic():
-            return committee.propose_replacement(removed.campaign, actor=actor)
+            added = committee.propose_replacement(campaign, actor=actor)
+            committee.record_decision(
+                campaign, kind=CommitteeDecision.Kind.REPLACED, actor=actor, reason=reason, cause=cause,
+                removed=[removed.code], added=[nomination.code for nomination in added],
+            )  # fmt: skip
+            return added
     except ValidationError as error:
         if getattr(error, "code", None) != "infeasible":
             raise
-    log_action("honors.nomination.not_replaced", actor=actor, obj=removed.campaign, data={"removed": removed.code})
+    committee.record_decision(
+        campaign, kind=CommitteeDecision.Kind.NOT_REPLACED, actor=actor, reason=reason, cause=cause,
+        removed=[removed.code],
+    )  # fmt: skip
+    log_action("honors.nomination.not_replaced", actor=actor, obj=campaign, data={"removed": removed.code})
     return []
 
 
-def remove_and_replace(nomination: Nomination, *, reason: str, actor, data=None) -> list[Nomination]:
+# What the nominator reads about a removal: the cause, never the staff's reason (it may name the objector, another
+# unit's candidate or a vetting body's finding).
+REMOVAL_NOTES = {
+    CommitteeDecision.Cause.VETTING: gettext_lazy("Not cleared in the joint vetting."),
+    CommitteeDecision.Cause.OBJECTION: gettext_lazy("Removed after an objection was upheld in the public notice."),
+}
+
+
+def remove_and_replace(nomination: Nomination, *, reason: str, cause: str, actor, data=None) -> list[Nomination]:
     """Remove a selected candidate (an upheld objection, a veto in the joint vetting) and select the best eligible
-    replacements that keep every hard rule; during the public notice each is noticed on its own from today."""
-    move_nomination(nomination, to=Nomination.Status.REMOVED, actor=actor, reason=reason, data=data)
-    added = _replace(nomination, actor=actor)
+    replacements that keep every hard rule; during the public notice each is noticed on its own from today.
+    `reason` is the staff's (kept in the decision record and the audit log); the nominator reads only the cause."""
+    move_nomination(
+        nomination, to=Nomination.Status.REMOVED, actor=actor, reason=str(REMOVAL_NOTES[cause]),
+        data={**(data or {}), "cause": cause, "staff_reason": reason},
+    )  # fmt: skip
+    added = _replace(nomination, reason=reason, cause=cause, actor=actor)
     if nomination.campaign.stage == Stage.NOTICE:
         for replacement in added:
             start_own_notice(replacement, replaces=nomination, actor=actor)
@@ -169,7 +202,10 @@ def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor) 
         )
         nomination = objection.nomination
         if upheld and nomination.status == Nomination.Status.SELECTED:
-            added = remove_and_replace(nomination, reason=reason, actor=actor)
+            added = remove_and_replace(
+                nomination, reason=reason, cause=CommitteeDecision.Cause.OBJECTION, actor=actor,
+                data={"objection": objection.pk},
+            )  # fmt: skip
             replacement = added[0] if added else None
         notifications.objection_decided(objection)
     return replacement

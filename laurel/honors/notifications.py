@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from laurel.core import identity
+from laurel.honors import disclosure
 from laurel.honors.permissions import nomination_editors
 
 
@@ -28,22 +29,23 @@ def _campaign_name(campaign) -> str:
 
 
 def nomination_status_changed(nomination) -> None:
-    """Mail whoever may act on the nomination now (the unit's current nominators), not whoever created it."""
+    """Mail whoever may act on the nomination now (the unit's current nominators), not whoever created it, with
+    the status and reason a nominator may read (`disclosure.shown_status`), never a committee's reason."""
     for user in nomination_editors(nomination):
         _send_after_commit(
             email=user.email,
             language=user.language,
             subject=lambda: (
                 _("Nomination of %(name)s: %(status)s")
-                % {"name": nomination.person.name, "status": nomination.get_status_display()}
+                % {"name": nomination.person.name, "status": disclosure.shown_status(nomination).label}
             ),
             body=lambda: (
                 _("The nomination of %(name)s for %(campaign)s is now “%(status)s”.\n\n%(reason)s\n\n%(url)s")
                 % {
                     "name": nomination.person.name,
                     "campaign": _campaign_name(nomination.campaign),
-                    "status": nomination.get_status_display(),
-                    "reason": nomination.status_reason,
+                    "status": disclosure.shown_status(nomination).label,
+                    "reason": disclosure.shown_status(nomination).reason,
                     "url": settings.SITE_URL + nomination.get_absolute_url(),
                 }
             ),

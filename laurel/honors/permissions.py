@@ -84,12 +84,15 @@ def is_vote_candidate(nomination) -> bool:
     )
 
 
-DOCUMENTS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "photo")
-IDENTIFYING = ("id_photo", "photo")
+DOCUMENTS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence", "photo")
+# What an expert of a blind campaign may open: the anonymized evidence only; the full documents name the nominee
+# and the unit (the unit's opinion is on its letterhead, with its seal).
+BLIND_DOCUMENTS = ("anonymized_evidence",)
 
 
 def can_download(user, nomination, kind: str) -> bool:
-    """Staff and the unit's nominators; an assigned expert without conflict, never photos in blind review;
+    """Staff and the unit's nominators; an assigned expert without conflict, in blind review only the anonymized
+    evidence;
     anyone for the ID photo of a published honoree (the results page shows it) or of a candidate during the
     public vote (the vote page shows it)."""
     if kind not in DOCUMENTS:
@@ -105,4 +108,4 @@ def can_download(user, nomination, kind: str) -> bool:
 
     if active_assignment(nomination, user) is None:
         return False
-    return not (campaign.blind_review and kind in IDENTIFYING)
+    return kind in BLIND_DOCUMENTS if campaign.blind_review else True

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from laurel.honors.models import EligibilityRule, Nomination, Trait
+from laurel.honors.models import EligibilityRule, Nomination, RepresentationRule, Trait
 
 ACADEMICIAN_WORDS = ("院士", "academician")
 
@@ -31,6 +31,34 @@ def traits_of(nomination: Nomination) -> set[str]:
     if nomination.category == Nomination.Category.GRASSROOTS:
         traits.add(Trait.GRASSROOTS)
     return traits
+
+
+def group_of(nomination: Nomination, per: str) -> str:
+    """The group a group rule puts the nominee in: the nominating unit, the nominee's field (as written, spaces and
+    case ignored), the unit's region or its type. Empty when unknown: such a nominee is in no group, so a cap does
+    not count them and a floor does not ask for their (unknown) group."""
+    Per = RepresentationRule.Per
+    if per == Per.UNIT:
+        return str(nomination.unit_id)
+    if per == Per.FIELD:
+        return " ".join(nomination.person.field.split()).casefold()
+    if per == Per.REGION:
+        return " ".join(nomination.unit.region.split()).casefold()
+    if per == Per.UNIT_TYPE:
+        return nomination.unit.kind
+    raise ValueError(per)
+
+
+def group_label(nomination: Nomination, per: str) -> str:
+    """The group as people read it."""
+    Per = RepresentationRule.Per
+    if per == Per.UNIT:
+        return nomination.unit.name
+    if per == Per.FIELD:
+        return nomination.person.field.strip()
+    if per == Per.REGION:
+        return nomination.unit.region.strip()
+    return nomination.unit.get_kind_display()
 
 
 def eligibility_problems(nomination: Nomination, rule: EligibilityRule | None) -> list[str]:

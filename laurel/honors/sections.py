@@ -6,14 +6,16 @@ from laurel.core import registry
 
 
 def nominator_desk(request):
-    from laurel.honors import permissions
+    from laurel.honors import disclosure, permissions
     from laurel.honors.models import Campaign, Nomination
 
     units = permissions.nominator_units(request.user)
     if not units:
         return None
     return {
-        "nominations": Nomination.objects.for_list().filter(unit_id__in=units).order_by("-updated_at")[:10],
+        "nominations": disclosure.with_shown(
+            Nomination.objects.for_list().filter(unit_id__in=units).order_by("-updated_at")[:10]
+        ),
         "open_campaigns": Campaign.objects.filter(stage="open"),
     }
 

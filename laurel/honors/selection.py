@@ -8,7 +8,8 @@ that the programme then satisfies by swapping the weakest unneeded pick for the 
 Before solving, candidates are grouped by which rules count them; within a group any chosen member can be
 exchanged for a better-scoring one without changing a rule's count, so only each group's best N (plus the
 fixed candidates) can appear in an optimal choice. The programme is solved over those few, which keeps it
-exact and fast (2,000 candidates and three rules leave at most 8 x N variables).
+exact and fast (2,000 candidates and three rules leave at most 8 x N variables). A group rule ("at most 3 from
+one unit") is one constraint per group; the groups are disjoint, so they add few distinct memberships.
 """
 
 from collections.abc import Sequence
@@ -56,9 +57,14 @@ def _contenders(scores: np.ndarray, count: int, constraints, fixed) -> np.ndarra
     """The fixed candidates and, in each group of candidates the rules treat alike, the best `count`."""
     is_fixed = np.zeros(scores.size, dtype=bool)
     is_fixed[list(fixed)] = True
-    signature = np.zeros(scores.size, dtype=np.int64)
-    for bit, constraint in enumerate(constraints):
-        signature |= np.asarray(constraint.members, dtype=np.int64) << bit
+    # Candidates are alike when every rule counts them the same way. A rule per unit adds one constraint per unit,
+    # so there can be more rules than bits in an integer: the membership rows are compared whole.
+    if constraints:
+        membership = np.column_stack([np.asarray(constraint.members, dtype=bool) for constraint in constraints])
+        _rows, signature = np.unique(membership, axis=0, return_inverse=True)
+        signature = signature.ravel()
+    else:
+        signature = np.zeros(scores.size, dtype=np.int64)
     order = np.lexsort((np.arange(scores.size), -scores, signature))
     ordered_signature = signature[order]
     starts = np.searchsorted(ordered_signature, ordered_signature, side="left")

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.services import log_action
 from laurel.honors import notices, permissions
-from laurel.honors.models import Campaign, Nomination, Stage, VettingBody, VettingResult
+from laurel.honors.models import Campaign, CommitteeDecision, Nomination, Stage, VettingBody, VettingResult
 
 Outcome = VettingResult.Outcome
 # Bodies are set up until the public notice starts; answers are recorded at the committee decision, and during the
@@ -191,11 +192,12 @@ def record_result(
             )
         if outcome != Outcome.VETOED:
             return Recorded(result=result)
-        # The body's reason is confidential: it stays in the vetting record (staff only); the nominator is told only
-        # that the candidate did not pass the vetting.
+        # The body's reason is confidential: it stays in the vetting record and the committee's decision record
+        # (staff only); the nominator is told only that the candidate did not pass the vetting.
         added = notices.remove_and_replace(
-            nomination, reason=_("Not cleared in the joint vetting."), actor=actor, data={"vetting": True}
-        )
+            nomination, reason=f"{body.name}: {reason}", cause=CommitteeDecision.Cause.VETTING, actor=actor,
+            data={"vetting": True, "body": body.name},
+        )  # fmt: skip
     return Recorded(result=result, removed=True, replacements=tuple(added))
 
 
@@ -239,11 +241,13 @@ def vetting_workbook(campaign: Campaign) -> bytes:
     sheet = workbook.active
     sheet.title = _("Vetting list")[:31]
     exports.append(sheet, [_("%(campaign)s: joint vetting list") % {"campaign": campaign.display_name()}])
-    exports.append(sheet, [_("No."), _("name"), _("gender"), _("date of birth"), _("unit"), _("position")])
+    exports.append(
+        sheet, [_("No."), pgettext("of a person", "name"), _("gender"), _("date of birth"), _("unit"), _("position")]
+    )
     selected = campaign.nominations.selected().select_related("person", "unit").order_by("rank", "person__name")
     for number, nomination in enumerate(selected, start=1):
         person = nomination.person
-        position = " ".join(part for part in (person.position, person.title) if part)
+        position = person.position_and_title()
         exports.append(sheet, [
             number, person.name, person.get_gender_display(), person.date_of_birth, nomination.unit.name, position,
         ])  # fmt: skip

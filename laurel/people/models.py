@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -126,8 +127,9 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("people:organization_detail", kwargs={"code": self.code})
 
-    def display_name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+    def display_name(self, language: str | None = None) -> str:
+        """The English name on English pages when there is one; templates call it for the page's language."""
+        return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
 
 
 class PersonQuerySet(models.QuerySet):
@@ -189,8 +191,14 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("people:person_detail", kwargs={"code": self.code})
 
-    def display_name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+    def position_and_title(self) -> str:
+        """Position and professional title as printed, once when they are the same (教授, not 教授 · 教授)."""
+        parts = [part.strip() for part in (self.position, self.title) if part.strip()]
+        return " · ".join(dict.fromkeys(parts))
+
+    def display_name(self, language: str | None = None) -> str:
+        """The English name on English pages when there is one; templates call it for the page's language."""
+        return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
 
 
 class Role(models.Model):

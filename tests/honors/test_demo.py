@@ -66,3 +66,28 @@ def test_demo_expert_profiles_make_meaningful_affinities():
         top = context.affinity[item].argsort()[::-1][:3]
         matched += any(nomination.person.field in engine.split(context.members[int(j)].fields) for j in top)
     assert matched >= 0.9 * len(context.nominations)
+
+
+def test_demo_2023_list_keeps_its_group_rules_and_its_decision_is_recorded():
+    from laurel.honors import committee
+
+    people_demo.seed(stdout=io.StringIO())
+    honors_demo.seed(stdout=io.StringIO())
+    finished = Campaign.objects.get(edition=2023)
+    current = committee.current_selection(finished)
+    group_outcomes = [outcome for outcome in current.outcomes if outcome.rule.per]
+    assert [(outcome.rule.per, outcome.holds) for outcome in group_outcomes] == [("unit", True), ("region", True)]
+    assert len({nomination.unit_id for nomination in current.chosen}) == 20
+    assert [decision.kind for decision in current.decisions] == ["accepted"]
+
+
+def test_demo_2023_is_blind_and_its_stories_reach_the_experts_masked():
+    from laurel.honors import blind
+
+    people_demo.seed(stdout=io.StringIO())
+    honors_demo.seed(stdout=io.StringIO())
+    finished = Campaign.objects.get(edition=2023)
+    nomination = finished.nominations.for_list().order_by("pk").first()
+    assert finished.blind_review and nomination.person.name in nomination.story
+    masked = blind.mask(nomination.story, nomination)
+    assert nomination.person.name not in masked and masked.startswith("[nominee]")

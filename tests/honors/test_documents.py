@@ -4,7 +4,7 @@ from django.urls import reverse
 from laurel.honors import reviews
 from laurel.honors.models import Nomination, Stage
 from laurel.people.roles import RoleKind
-from tests.factories.honors import CampaignFactory, NominationFactory
+from tests.factories.honors import CampaignFactory, NominationFactory, pdf
 from tests.factories.people import OrganizationFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +53,23 @@ def test_outsiders_never_get_a_document(client, stranger, other_expert, nominati
         assert client.get(photo_url(nomination)).status_code == 403
 
 
-def test_blind_review_hides_photos_but_not_pdfs_from_the_expert(client, expert, nomination):
+def test_blind_review_gives_the_expert_only_the_anonymized_evidence(client, expert, nominator, staff, nomination):
     nomination.campaign.blind_review = True
     nomination.campaign.save()
+    nomination.anonymized_evidence = pdf("anonymized.pdf")
+    nomination.save()
     client.force_login(expert)
-    assert client.get(file_url(nomination, "id_photo")).status_code == 403
+    for kind in KINDS:
+        assert client.get(file_url(nomination, kind)).status_code == 403, kind
     assert client.get(photo_url(nomination)).status_code == 403
-    response = client.get(file_url(nomination, "evidence"))
+    response = client.get(file_url(nomination, "anonymized_evidence"))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")  # consuming it closes the file
+    for user in (staff, nominator):  # the full documents stay with the staff and the unit
+        client.force_login(user)
+        response = client.get(file_url(nomination, "evidence"))
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
 
 
 def test_conflicted_or_draft_expert_gets_nothing(client, staff, expert, other_expert, nomination):

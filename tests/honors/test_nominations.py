@@ -21,9 +21,14 @@ def test_submit_stores_eligibility_reasons_and_logs(draft, nominator):
     )
     draft.titles_held = "全国劳动模范（2019）"
     draft.save()
-    nominations.submit_nomination(draft, actor=nominator)
+    with pytest.raises(ValidationError) as error:  # told now, not at the check
+        nominations.submit_nomination(draft, actor=nominator)
+    assert list(error.value.message_dict) == ["explanation"]
+    assert "Born on 1985-05-30, before 1990-01-01." in error.value.message_dict["explanation"][0]
+    nominations.submit_nomination(draft, actor=nominator, explanation="年龄超限系出生日期登记有误，已附户籍证明。")
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
+    assert draft.eligibility_explanation == "年龄超限系出生日期登记有误，已附户籍证明。"
     assert draft.eligibility_problems == [
         "Born on 1985-05-30, before 1990-01-01.",
         "Has worked in the city for fewer than 15 years.",
@@ -37,7 +42,7 @@ def test_past_honoree_of_the_series_is_flagged(nominator, unit):
     person = PersonFactory(organization=unit)
     NominationFactory(campaign=earlier, person=person, unit=unit, status=Status.SELECTED)
     draft = NominationFactory(campaign=CampaignFactory(edition=2021), person=person, unit=unit, nominated_by=nominator)
-    nominations.submit_nomination(draft, actor=nominator)
+    nominations.submit_nomination(draft, actor=nominator, explanation="此次为不同类别的推荐。")
     assert draft.eligibility_problems == ["Already honored in 2020."]
 
 

@@ -271,7 +271,7 @@ def test_the_vetting_list_names_the_selected_candidates_without_identity_numbers
     assert rows[1] == ("No.", "name", "gender", "date of birth", "unit", "position")
     assert [row[1] for row in rows[2:]] == ["候选人1", "候选人2"]
     assert rows[2][3].date() == datetime.date(1980, 2, 3)
-    assert rows[2][4:] == (made[0].unit.name, "总工程师 正高级工程师")
+    assert rows[2][4:] == (made[0].unit.name, "总工程师 · 正高级工程师")
 
 
 def test_nothing_of_the_vetting_is_public(client, committee, staff):

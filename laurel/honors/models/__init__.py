@@ -9,6 +9,7 @@ from laurel.honors.models.campaigns import (
     Trait,
     UnitQuota,
 )
+from laurel.honors.models.decisions import CommitteeDecision
 from laurel.honors.models.nominations import Nomination, NominationPhoto
 from laurel.honors.models.notices import Objection, ObjectionEvidence
 from laurel.honors.models.reviews import (
@@ -27,6 +28,7 @@ __all__ = [
     "Assignment",
     "AssignmentRun",
     "Campaign",
+    "CommitteeDecision",
     "Conflict",
     "Criterion",
     "CriterionScore",

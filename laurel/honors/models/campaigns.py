@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -62,7 +62,7 @@ class Campaign(models.Model):
     series = models.CharField(
         _("series"), max_length=50, help_text=_("The same for every edition, e.g. most-beautiful.")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing, not a person", "name"), max_length=200)
     name_en = models.CharField(
         _("English name"), max_length=300, blank=True, help_text=_("Shown on English pages and certificates.")
     )
@@ -230,8 +230,24 @@ class RepresentationRule(models.Model):
         SHARE = "share", _("Percent")
         COUNT = "count", _("Count")
 
+    class Per(models.TextChoices):
+        """A group rule bounds the count in each group of this kind (at most 3 from one unit); `rules.group_of`
+        says which group a nomination is in."""
+
+        UNIT = "unit", _("nominating unit")
+        FIELD = "field", _("field")
+        REGION = "region", _("region")
+        UNIT_TYPE = "unit_type", _("type of unit")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="representation_rules")
-    trait = models.CharField(_("who"), max_length=20, choices=Trait.choices)
+    trait = models.CharField(_("who"), max_length=20, choices=Trait.choices, blank=True)
+    per = models.CharField(
+        _("in each"),
+        max_length=20,
+        choices=Per.choices,
+        blank=True,
+        help_text=_("Leave empty for a rule on who (women, front-line...); choose a group for a rule per group."),
+    )
     scope = models.CharField(_("among"), max_length=20, choices=Scope.choices, default=Scope.HONOREES)
     bound = models.CharField(_("bound"), max_length=10, choices=Bound.choices)
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
@@ -243,12 +259,30 @@ class RepresentationRule(models.Model):
         verbose_name = _("representation rule")
         verbose_name_plural = _("representation rules")
         constraints = [
-            models.CheckConstraint(condition=~Q(measure="share") | Q(value__lte=100), name="rule_share_is_percent")
+            models.CheckConstraint(condition=~Q(measure="share") | Q(value__lte=100), name="rule_share_is_percent"),
+            # A rule counts either people with a trait or people per group, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(per="") & ~Q(trait="")) | (~Q(per="") & Q(trait="")), name="rule_trait_or_group"
+            ),
         ]
 
     def __str__(self):
         unit = "%" if self.measure == self.Measure.SHARE else ""
+        if self.per:
+            return _("%(bound)s %(value)s%(unit)s from each %(group)s (%(scope)s)") % {
+                "bound": self.get_bound_display(),
+                "value": self.value,
+                "unit": unit,
+                "group": self.get_per_display(),
+                "scope": self.get_scope_display(),
+            }
         return f"{self.get_trait_display()} {self.get_bound_display()} {self.value}{unit} ({self.get_scope_display()})"
+
+    def clean(self):
+        if bool(self.per) == bool(self.trait):
+            raise ValidationError(
+                {"per": _("Choose either who the rule counts or the group it applies to in each, not both.")}
+            )
 
     def limit(self, total: int) -> int:
         """The bound as a count for `total` people: a minimum share rounds up, a maximum share rounds down."""
@@ -265,7 +299,7 @@ class RepresentationRule(models.Model):
 
 class Criterion(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a thing, not a person", "name"), max_length=100)
     weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -67,6 +67,11 @@ class Nomination(models.Model):
     integrity_certificate = models.FileField(
         _("integrity certificate (PDF)"), upload_to="honors/integrity/", blank=True
     )
+    anonymized_evidence = models.FileField(
+        _("anonymized evidence for blind review (PDF)"), upload_to="honors/anonymized/", blank=True,
+        help_text=_("Blind campaigns: the evidence without the nominee's name, the unit's name or photos. The experts "
+                    "read only this; the full documents stay with the association's staff."),
+    )  # fmt: skip
     years_in_city = models.PositiveSmallIntegerField(_("years worked in the city"), null=True, blank=True)
     in_post = models.BooleanField(_("in post"), default=True)
     titles_held = models.TextField(_("honors and titles held"), blank=True)
@@ -74,6 +79,10 @@ class Nomination(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(_("reason"), blank=True)
     eligibility_problems = models.JSONField(_("eligibility problems"), default=list, blank=True)
+    eligibility_explanation = models.TextField(
+        _("explanation of the eligibility problems"), blank=True,
+        help_text=_("The nominator's explanation, given at submission, of the rules the nomination breaks."),
+    )  # fmt: skip
     public_votes = models.PositiveIntegerField(_("public votes"), default=0)
     score = models.FloatField(_("score"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)

@@ -41,10 +41,12 @@ class Objection(models.Model):
 class ObjectionEvidence(models.Model):
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("evidence"), upload_to="honors/objections/")
+    # The name the objector's file had, as staff recognise it; the stored file has a random name.
+    original_name = models.CharField(_("file name"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("objection evidence")
         verbose_name_plural = _("objection evidence")
 
     def __str__(self):
-        return self.file.name
+        return self.original_name or _("objection evidence")

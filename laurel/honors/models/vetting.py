@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +11,7 @@ class VettingBody(models.Model):
     """A body asked about every selected candidate, e.g. the discipline inspection or the tax office."""
 
     campaign = models.ForeignKey("honors.Campaign", on_delete=models.CASCADE, related_name="vetting_bodies")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a thing, not a person", "name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

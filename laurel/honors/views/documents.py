@@ -10,7 +10,7 @@ from laurel.core.storage import serve_file
 from laurel.honors import permissions
 from laurel.honors.models import Nomination, NominationPhoto, ObjectionEvidence
 
-FIELDS = {"id_photo", "evidence", "unit_opinion", "integrity_certificate"}
+FIELDS = {"id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence"}
 
 
 def nomination_file(request, code, kind):

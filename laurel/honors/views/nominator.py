@@ -2,17 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.honors import nominations, permissions, reviews
+from laurel.honors import blind, disclosure, nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
-from laurel.honors.models import Campaign, Nomination, NominationPhoto, Stage
+from laurel.honors.models import Campaign, Nomination, NominationPhoto
 
-UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate")
+UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence")
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -30,6 +30,11 @@ class MyNominationsView(PermissionRequiredMixin, ListView):
     def get_queryset(self):
         return Nomination.objects.for_list().filter(unit_id__in=permissions.nominator_units(self.request.user))
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = disclosure.with_shown(context["object_list"])
+        return context
+
 
 class NominationFormView(PermissionRequiredMixin, FormView):
     form_class = NominationForm
@@ -41,10 +46,22 @@ class NominationFormView(PermissionRequiredMixin, FormView):
             self.campaign = self.nomination.campaign
             return permissions.can_edit_nomination(self.request.user, self.nomination)
         self.nomination = None
-        self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.OPEN)
+        self.campaign = get_object_or_404(Campaign.objects.public(), code=self.kwargs["code"])
         return bool(permissions.nominator_units(self.request.user)) or permissions.can_nominate_self(
             self.request.user, self.campaign
         )
+
+    def get(self, request, *args, **kwargs):
+        return self._closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._closed() or super().post(request, *args, **kwargs)
+
+    def _closed(self):
+        """A new nomination after the deadline: the page says nominations closed, and when (not a 404)."""
+        if self.nomination is not None or nominations.accepts_nominations(self.campaign):
+            return None
+        return render(self.request, "honors/nominations_closed.html", {"campaign": self.campaign}, status=410)
 
     def get_form_kwargs(self):
         units = permissions.nominator_units(self.request.user)
@@ -54,6 +71,7 @@ class NominationFormView(PermissionRequiredMixin, FormView):
             "instance": self.nomination,
             "units": units,
             "user": self.request.user if self_nomination else None,
+            "blind": self.campaign.blind_review,
         }
 
     def get_context_data(self, **kwargs):
@@ -100,14 +118,30 @@ class NominationDetailView(PermissionRequiredMixin, DetailView):
         nomination = self.object
         is_staff = permissions.can_manage_campaigns(user)
         is_nominator = permissions.can_edit_nomination(user, nomination)
+        editable = is_nominator and nomination.status in nominations.EDITABLE
         context = super().get_context_data(**kwargs)
+        is_blind = blind.blind_for(is_staff, is_nominator, nomination)
         context.update(
             is_staff=is_staff,
             is_nominator=is_nominator,
-            blind=nomination.campaign.blind_review and not is_staff and not is_nominator,
-            editable=is_nominator and nomination.status in nominations.EDITABLE,
+            blind=is_blind,
+            # Masked on the server: the page never carries the names for a blind reader, hidden or not.
+            story=blind.mask(nomination.story, nomination) if is_blind else nomination.story,
+            blind_names=blind.names_in(nomination.story, nomination)
+            if is_nominator and nomination.campaign.blind_review
+            else [],
+            # Told before submission, not at the check: the rules this draft breaks as it stands.
+            rule_problems=nominations.current_problems(nomination) if is_nominator and editable else [],
+            submission_closed=is_nominator
+            and nomination.status == Nomination.Status.DRAFT
+            and not nominations.accepts_nominations(nomination.campaign),
+            editable=editable,
             photo_form=PhotoForm(),
             assignment=None if is_staff or is_nominator else reviews.active_assignment(nomination, user),
+            # Staff read the real status and reason; everyone else what the committee's confidence allows.
+            shown=disclosure.Shown(nomination.status, nomination.get_status_display(), nomination.status_reason)
+            if is_staff
+            else disclosure.shown_status(nomination),
         )
         if is_staff:
             from laurel.honors.forms import EligibilityForm
@@ -150,7 +184,12 @@ def remove_photo(request, code, photo):
 def submit(request, code):
     nomination = _editable(request, code)
     try:
-        nominations.submit_nomination(nomination, actor=request.user)
+        nominations.submit_nomination(
+            nomination,
+            actor=request.user,
+            names_confirmed=request.POST.get("names_confirmed") == "1",
+            explanation=request.POST.get("explanation", "")[: nominations.EXPLANATION_LIMIT + 1],
+        )
         messages.success(request, _("Submitted. The association will check it."))
     except ValidationError as error:
         report_errors(request, error)

@@ -111,6 +111,7 @@ class ObjectionView(FormView):
                 self.nomination,
                 evidence=self.request.FILES.getlist("evidence"),
                 address=client_address(self.request),
+                verified_email=self.request.user.email if permissions.has_verified_email(self.request.user) else "",
                 **form.cleaned_data,
             )
         except ValidationError as error:

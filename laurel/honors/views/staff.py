@@ -35,7 +35,7 @@ from laurel.honors.forms import (
     RuleForm,
     TextsForm,
 )
-from laurel.honors.models import Campaign, Nomination, Objection
+from laurel.honors.models import Campaign, Nomination, Objection, Stage
 from laurel.honors.views.nominator import add_errors
 from laurel.people.models import User
 
@@ -208,18 +208,24 @@ def add_panel_member(request, code):
 
 
 class RankingView(StaffRequiredMixin, TemplateView):
+    """Before the committee decides: the exact proposal. From its first decision on: the selection as it stands
+    (after overrides, vetoes, objections, publication) with its rule outcomes, never a recomputed proposal."""
+
     template_name = "honors/ranking.html"
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         context = super().get_context_data(campaign=campaign, **kwargs)
-        try:
-            context["proposal"] = committee.propose(campaign)
-            context["table"] = context["proposal"].table
-            context["proposed"] = {nomination.pk for nomination in context["proposal"].chosen}
-        except ValidationError as error:
-            context["table"] = ranking.score_table(campaign)
-            context["infeasible"] = error.messages[0]
+        context["current"] = committee.current_selection(campaign)
+        context["table"] = ranking.score_table(campaign)
+        context["can_decide"] = campaign.stage == Stage.COMMITTEE
+        if context["current"] is None:
+            try:
+                context["proposal"] = committee.propose(campaign)
+                context["table"] = context["proposal"].table
+                context["proposed"] = {nomination.pk for nomination in context["proposal"].chosen}
+            except ValidationError as error:
+                context["infeasible"] = error.messages[0]
         context["reason_form"] = ReasonForm()
         return context
 

@@ -12,7 +12,7 @@ def earlier_runs_are_done(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('honors', '0008_files_in_private_storage'),
+        ('honors', '0012_eligibility_explanation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
