@@ -1,6 +1,7 @@
 """Staff: campaign setup, stages, eligibility check, assignments, ranking, committee, objections, exports."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -37,7 +39,7 @@ from laurel.honors.forms import (
 )
 from laurel.honors.models import Campaign, Nomination, Objection
 from laurel.honors.views.nominator import add_errors
-from laurel.people.models import User
+from laurel.people.models import Organization, User
 
 
 def _staff(request):
@@ -157,8 +159,15 @@ def set_eligibility(request, code):
 
 
 class StaffNominationListView(StaffRequiredMixin, ListView):
+    """A campaign's nominations, 50 a page, filtered in the database by status, unit, category and eligibility (a
+    campaign of thousands is one indexed page of rows, never the whole list rendered)."""
+
     template_name = "honors/staff_nominations.html"
-    paginate_by = 1000
+    paginate_by = 50
+    ELIGIBILITY = {
+        "problems": gettext_lazy("With eligibility problems"),
+        "clean": gettext_lazy("Without eligibility problems"),
+    }
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
@@ -166,13 +175,43 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
             review_count=Count("assignments__review"),
             assignment_count=Count("assignments", filter=Q(assignments__recused_at__isnull=True)),
         )
+        self.filters = {}
         status = self.request.GET.get("status", "")
         if status in Nomination.Status.values:
             queryset = queryset.filter(status=status)
+            self.filters["status"] = status
+        category = self.request.GET.get("category", "")
+        if category in Nomination.Category.values:
+            queryset = queryset.filter(category=category)
+            self.filters["category"] = category
+        unit = self.request.GET.get("unit", "")[:12]
+        if unit:
+            queryset = queryset.filter(unit__code=unit)
+            self.filters["unit"] = unit
+        eligibility = self.request.GET.get("eligibility", "")
+        if eligibility in self.ELIGIBILITY:
+            # An empty JSON list is the one value without problems; both sides are one comparison in SQL.
+            clean = Q(eligibility_problems=[])
+            queryset = queryset.filter(clean if eligibility == "clean" else ~clean)
+            self.filters["eligibility"] = eligibility
         return queryset.order_by("rank", "unit__name", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaign=self.campaign, statuses=Nomination.Status.choices, **kwargs)
+        units = (
+            Organization.objects.filter(pk__in=self.campaign.nominations.values("unit"))
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        return super().get_context_data(
+            campaign=self.campaign,
+            statuses=Nomination.Status.choices,
+            categories=Nomination.Category.choices,
+            eligibility_choices=list(self.ELIGIBILITY.items()),
+            units=units,
+            filters=self.filters,
+            filter_query=urlencode(self.filters),
+            **kwargs,
+        )
 
 
 @require_POST
