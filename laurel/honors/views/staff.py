@@ -37,7 +37,7 @@ from laurel.honors.forms import (
     RuleForm,
     TextsForm,
 )
-from laurel.honors.models import Campaign, Nomination, Objection
+from laurel.honors.models import Assignment, Campaign, Nomination, Objection
 from laurel.honors.views.nominator import add_errors
 from laurel.people.models import Organization, User
 
@@ -171,10 +171,9 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
-        queryset = self.campaign.nominations.for_list().annotate(
-            review_count=Count("assignments__review"),
-            assignment_count=Count("assignments", filter=Q(assignments__recused_at__isnull=True)),
-        )
+        # The review counts are read for the page's rows only (get_context_data): counted in the list's query they
+        # would group every nomination of the campaign before the page is cut.
+        queryset = self.campaign.nominations.for_list()
         self.filters = {}
         status = self.request.GET.get("status", "")
         if status in Nomination.Status.values:
@@ -202,16 +201,32 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
             .order_by("name")
             .values_list("code", "name")
         )
-        return super().get_context_data(
-            campaign=self.campaign,
-            statuses=Nomination.Status.choices,
-            categories=Nomination.Category.choices,
-            eligibility_choices=list(self.ELIGIBILITY.items()),
-            units=units,
-            filters=self.filters,
-            filter_query=urlencode(self.filters),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        counts = {
+            row["nomination_id"]: row
+            for row in Assignment.objects.filter(nomination__in=rows)
+            .values("nomination_id")
+            .annotate(reviews=Count("review"), active=Count("pk", filter=Q(recused_at__isnull=True)))
+        }
+        statuses, categories = dict(Nomination.Status.choices), dict(Nomination.Category.choices)
+        for nomination in rows:
+            count = counts.get(nomination.pk, {})
+            nomination.review_count = count.get("reviews", 0)
+            nomination.assignment_count = count.get("active", 0)
+            # Labels looked up once per page: get_FOO_display() rebuilds the choices for every call.
+            nomination.status_label = statuses.get(nomination.status, nomination.status)
+            nomination.category_label = categories.get(nomination.category, nomination.category)
+        context["object_list"] = rows
+        return context | {
+            "campaign": self.campaign,
+            "statuses": Nomination.Status.choices,
+            "categories": Nomination.Category.choices,
+            "eligibility_choices": list(self.ELIGIBILITY.items()),
+            "units": units,
+            "filters": self.filters,
+            "filter_query": urlencode(self.filters),
+        }
 
 
 @require_POST
