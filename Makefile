@@ -53,8 +53,17 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark script (not the WSGI entry points nor the shared helpers `_*.py`), each bounded by BENCH_TIMEOUT
+# seconds; all temporary files go to one folder removed at the end, even when a script fails or is killed.
+BENCH_TIMEOUT ?= 1200
 bench: $(VENV)/.installed
-	@for script in bench/*.py; do echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
+	@scratch=$$(mktemp -d -t laurel-bench-XXXXXX); trap 'rm -rf "$$scratch"' EXIT INT TERM; failed=""; \
+	  for script in bench/*.py; do \
+	    case $$script in *_wsgi.py|bench/_*) continue;; esac; \
+	    echo "== $$script"; \
+	    TMPDIR=$$scratch LAUREL_DEBUG=1 timeout --kill-after=30 $(BENCH_TIMEOUT) $(PY) $$script || failed="$$failed $$script"; \
+	  done; \
+	  if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 # The production topology on this machine (scripts/cluster.py): Caddy on https://127.0.0.1:8443, two gunicorn app
 # processes, two workers and the scheduler on PostgreSQL and the cluster's own Redis, all supervised.

@@ -1,21 +1,6 @@
-"""The benchmark's WSGI entry point: Laurel's own URLs plus a bare hello-world view, for this benchmark only."""
+"""The public-site benchmark's WSGI entry point: the same as bench/bare_hello_wsgi.py (Laurel, and at /bench/hello/
+a bare Django view outside Laurel's middleware, the honest reference)."""
 
-import os
+from bench.bare_hello_wsgi import HELLO, application
 
-from django.core.wsgi import get_wsgi_application
-from django.http import HttpResponse
-from django.urls import include, path
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
-application = get_wsgi_application()
-
-
-def hello(request):
-    return HttpResponse("Hello, world", content_type="text/plain")
-
-
-urlpatterns = [path("bench/hello/", hello), path("", include("laurel.urls"))]
-
-from django.conf import settings  # noqa: E402
-
-settings.ROOT_URLCONF = __name__
+__all__ = ["HELLO", "application"]

@@ -1,7 +1,9 @@
 """Verify a credential the way an outside verifier would: signature, issuer key, dates, status list."""
 
+import datetime
 import json
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +127,37 @@ def verify_document(document) -> Result:
     return verify_credential(
         document, resolve_key=keys.resolve_key, load_status_list=load_status_list, now=timezone.now()
     )
+
+
+# A certificate of our own that verified is verified again only when something it depends on changes.
+VERIFIED_SECONDS = 600
+
+
+def verified_key(certificate) -> str:
+    """The cache key of a certificate's verified result. It names what the result depends on: the credential (its
+    hash) and the certificate's status with the time it changed, so a revocation or a correction (which supersedes
+    the certificate) is a new key that every process reads at once: the old result is never read again."""
+    changed = certificate.status_changed_at.timestamp() if certificate.status_changed_at else 0
+    return f"certificates:verified:{certificate.pk}:{certificate.status}:{changed}:{certificate.credential_sha256[:16]}"
+
+
+def verify_certificate(certificate) -> Result:
+    """`verify_document` for one of our certificates, the verified result cached until its status changes (a key
+    rotation reaches the page within VERIFIED_SECONDS; a certificate past its last valid day is checked again).
+    Results that did not verify are never cached: a passing failure must not stick."""
+    key = verified_key(certificate)
+    result = cache.get(key)
+    if result is not None:
+        return result
+    result = verify_document(certificate.credential)
+    if result.verified:
+        timeout = VERIFIED_SECONDS
+        if certificate.valid_until is not None:
+            end = timezone.make_aware(datetime.datetime.combine(certificate.valid_until, datetime.time.max))
+            timeout = int(min(timeout, (end - timezone.now()).total_seconds()))
+        if timeout > 0:
+            cache.set(key, result, timeout=timeout)
+    return result
 
 
 def upload_too_large(request) -> bool:

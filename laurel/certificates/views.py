@@ -62,7 +62,7 @@ def verify(request, token):
     certificate = Certificate.objects.select_related("template", "supersedes").filter(token=token[:64]).first()
     if certificate is None:
         return render(request, "certificates/verify.html", {"verdict": "not_found"}, status=404)
-    result = verification.verify_document(certificate.credential)
+    result = verification.verify_certificate(certificate)
     return render(
         request,
         "certificates/verify.html",

@@ -9,6 +9,7 @@ shows bump (`invalidate()`); the front page also expires after a minute, since i
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.middleware.csrf import get_token
 
 PLACEHOLDER = "csrf-placeholder-7d1f0c"
@@ -37,6 +38,15 @@ def invalidate() -> None:
         cache.set(VERSION_KEY, 2, timeout=None)
         _remembered["version"] = 2
     _remembered["at"] = time.monotonic()
+
+
+def invalidate_on_commit() -> None:
+    """Bump the version once the writer's transaction has committed (at once outside a transaction). Bumped
+    before the commit, a reader in between would render the old rows under the new version and pin them for
+    TIMEOUT on every process; bumped after, any page stored under the new version was read after the commit.
+    Readers take their key before reading the rows (`article_key` first), so a slow reader that read the old
+    rows stores them under the version it started with, which the bump has already retired."""
+    transaction.on_commit(invalidate)
 
 
 def cacheable(request) -> bool:

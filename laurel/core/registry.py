@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 # The staff workspace's menus, in the order of the header: one per domain of the association's work. A NavItem
@@ -39,7 +39,16 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        # The header shows these links on every page: reversed once per process and script prefix, not per request.
+        prefix = get_script_prefix()
+        key = (self.url_name, prefix)
+        url = _reversed.get(key)
+        if url is None:
+            url = _reversed[key] = reverse(self.url_name)
+        return url
+
+
+_reversed: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from laurel.news.models import Article
@@ -26,29 +27,16 @@ class ArticleOut(Schema):
     lecture_group: str | None
     url: str
 
-    @staticmethod
-    def resolve_tags(article):
-        return [tag.name for tag in article.tags.all()]
 
-    @staticmethod
-    def resolve_translation_of(article):
-        return article.translation_of.code if article.translation_of_id else None
-
-    @staticmethod
-    def resolve_event(article):
-        return article.event.code if article.event_id else None
-
-    @staticmethod
-    def resolve_campaign(article):
-        return article.campaign.code if article.campaign_id else None
-
-    @staticmethod
-    def resolve_lecture_group(article):
-        return article.lecture_group.slug if article.lecture_group_id else None
-
-    @staticmethod
-    def resolve_url(article):
-        return article.get_absolute_url()
+# A page of articles is one query of the listed columns (never the bodies) and one of their tags: 50 model
+# instances with four related rows each, and a URL reversed for each, cost most of this endpoint's time.
+ARTICLE_COLUMNS = ("pk", "code", "language", "title", "summary", "source", "reporter", "release_at", "cover_credit")
+LINKED = {  # output name: the related column it shows
+    "translation_of": "translation_of__code",
+    "event": "event__code",
+    "campaign": "campaign__code",
+    "lecture_group": "lecture_group__slug",
+}
 
 
 @router.get("/articles", response=list[ArticleOut])
@@ -59,11 +47,18 @@ def list_published_articles(
     offset: int = Query(0, ge=0, le=100_000),
 ):
     """Published articles, the latest first."""
-    articles = (
-        Article.objects.published()
-        .select_related("translation_of", "event", "campaign", "lecture_group")
-        .prefetch_related("tags")
-    )
+    articles = Article.objects.published()
     if language:
         articles = articles.filter(language=language)
-    return list(articles[offset : offset + limit])
+    rows = list(articles.values(*ARTICLE_COLUMNS, *LINKED.values())[offset : offset + limit])
+    tags: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    through = Article.tags.through.objects.filter(article_id__in=tags).order_by("tag__name", "tag_id")
+    for article_id, name in through.values_list("article_id", "tag__name"):
+        tags[article_id].append(name)
+    url = reverse("news:article_detail", kwargs={"code": "CODE"})
+    for row in rows:
+        row["tags"] = tags[row.pop("pk")]
+        for name, column in LINKED.items():
+            row[name] = row.pop(column)
+        row["url"] = url.replace("CODE", row["code"])
+    return rows

@@ -85,8 +85,8 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
     if tags is not None:
         set_tags(article, tags)
     log_action("news.article.created" if created else "news.article.updated", actor=actor, obj=article)
-    related.invalidate()
-    pagecache.invalidate()
+    transaction.on_commit(related.invalidate)
+    pagecache.invalidate_on_commit()
     return article
 
 
@@ -111,8 +111,8 @@ def _move_article(article: Article, new: str, *, actor, release_at) -> Article:
         raise ValidationError(_("Someone else changed this article meanwhile; reload the page."))
     article.refresh_from_db()
     log_action(f"news.article.{new}", actor=actor, obj=article, data={"from": old, "release_at": release_at})
-    related.invalidate()
-    pagecache.invalidate()
+    transaction.on_commit(related.invalidate)
+    pagecache.invalidate_on_commit()
     return article
 
 
@@ -258,7 +258,7 @@ def post_comment(article: Article, *, name: str, body: str, address: str, user=N
     )
     log_action("news.comment.posted", actor=user, obj=comment, data={"status": status, "reasons": reasons})
     if status == Comment.Status.APPROVED:
-        pagecache.invalidate()
+        pagecache.invalidate_on_commit()
     return comment
 
 
@@ -274,5 +274,5 @@ def moderate_comment(comment: Comment, *, status: str, actor) -> Comment:
     comment.refresh_from_db()
     verb = {Comment.Status.APPROVED: "approved", Comment.Status.SPAM: "marked_spam"}[status]
     log_action(f"news.comment.{verb}", actor=actor, obj=comment, data={"from": old})
-    pagecache.invalidate()
+    pagecache.invalidate_on_commit()
     return comment

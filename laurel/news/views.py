@@ -48,8 +48,12 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, code):
+    # The key is taken before the rows are read: a page rendered from rows read before a save's commit is stored
+    # under the version that save's invalidation retires, never under the new one (pagecache.invalidate_on_commit).
+    key = None
     if request.method == "GET" and pagecache.cacheable(request):
-        cached = pagecache.get(pagecache.article_key(code[:20], get_language()))
+        key = pagecache.article_key(code[:20], get_language())
+        cached = pagecache.get(key)
         if cached is not None:
             article_pk, html = cached
             viewcount.record_view(
@@ -87,15 +91,13 @@ def article_detail(request, code):
         viewcount.record_view(
             article.pk, address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
-        if pagecache.cacheable(request):
+        if key is not None:
             html = render_to_string(
                 "news/article_detail.html",
                 {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
                 request=request,
             )
-            cache.set(
-                pagecache.article_key(article.code, get_language()), (article.pk, html), timeout=pagecache.TIMEOUT
-            )
+            cache.set(key, (article.pk, html), timeout=pagecache.TIMEOUT)
             return HttpResponse(pagecache.personalize(html, request))
     return render(request, "news/article_detail.html", _article_context(article, form))
 

@@ -142,13 +142,14 @@ def _token(response) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def test_approved_comment_shows_on_cached_page(client, staff):
+def test_approved_comment_shows_on_cached_page(client, staff, django_capture_on_commit_callbacks):
     from laurel.news import services
 
     article = ArticleFactory()
     client.get(article.get_absolute_url())
     comment = services.post_comment(article, name="甲", body="第一条评论", address="1.1.1.1")
-    services.moderate_comment(comment, status="approved", actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the page is refreshed once the approval commits
+        services.moderate_comment(comment, status="approved", actor=staff)
     assert "第一条评论" in client.get(article.get_absolute_url()).content.decode()
 
 

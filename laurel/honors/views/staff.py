@@ -1,6 +1,7 @@
 """Staff: campaign setup, stages, eligibility check, assignments, ranking, committee, objections, exports."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -35,9 +37,9 @@ from laurel.honors.forms import (
     RuleForm,
     TextsForm,
 )
-from laurel.honors.models import Campaign, Nomination, Objection, Stage
+from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Stage
 from laurel.honors.views.nominator import add_errors
-from laurel.people.models import User
+from laurel.people.models import Organization, User
 
 
 def _staff(request):
@@ -157,22 +159,74 @@ def set_eligibility(request, code):
 
 
 class StaffNominationListView(StaffRequiredMixin, ListView):
+    """A campaign's nominations, 50 a page, filtered in the database by status, unit, category and eligibility (a
+    campaign of thousands is one indexed page of rows, never the whole list rendered)."""
+
     template_name = "honors/staff_nominations.html"
-    paginate_by = 1000
+    paginate_by = 50
+    ELIGIBILITY = {
+        "problems": gettext_lazy("With eligibility problems"),
+        "clean": gettext_lazy("Without eligibility problems"),
+    }
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
-        queryset = self.campaign.nominations.for_list().annotate(
-            review_count=Count("assignments__review"),
-            assignment_count=Count("assignments", filter=Q(assignments__recused_at__isnull=True)),
-        )
+        # The review counts are read for the page's rows only (get_context_data): counted in the list's query they
+        # would group every nomination of the campaign before the page is cut.
+        queryset = self.campaign.nominations.for_list()
+        self.filters = {}
         status = self.request.GET.get("status", "")
         if status in Nomination.Status.values:
             queryset = queryset.filter(status=status)
+            self.filters["status"] = status
+        category = self.request.GET.get("category", "")
+        if category in Nomination.Category.values:
+            queryset = queryset.filter(category=category)
+            self.filters["category"] = category
+        unit = self.request.GET.get("unit", "")[:12]
+        if unit:
+            queryset = queryset.filter(unit__code=unit)
+            self.filters["unit"] = unit
+        eligibility = self.request.GET.get("eligibility", "")
+        if eligibility in self.ELIGIBILITY:
+            # An empty JSON list is the one value without problems; both sides are one comparison in SQL.
+            clean = Q(eligibility_problems=[])
+            queryset = queryset.filter(clean if eligibility == "clean" else ~clean)
+            self.filters["eligibility"] = eligibility
         return queryset.order_by("rank", "unit__name", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaign=self.campaign, statuses=Nomination.Status.choices, **kwargs)
+        units = (
+            Organization.objects.filter(pk__in=self.campaign.nominations.values("unit"))
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        counts = {
+            row["nomination_id"]: row
+            for row in Assignment.objects.filter(nomination__in=rows)
+            .values("nomination_id")
+            .annotate(reviews=Count("review"), active=Count("pk", filter=Q(recused_at__isnull=True)))
+        }
+        statuses, categories = dict(Nomination.Status.choices), dict(Nomination.Category.choices)
+        for nomination in rows:
+            count = counts.get(nomination.pk, {})
+            nomination.review_count = count.get("reviews", 0)
+            nomination.assignment_count = count.get("active", 0)
+            # Labels looked up once per page: get_FOO_display() rebuilds the choices for every call.
+            nomination.status_label = statuses.get(nomination.status, nomination.status)
+            nomination.category_label = categories.get(nomination.category, nomination.category)
+        context["object_list"] = rows
+        return context | {
+            "campaign": self.campaign,
+            "statuses": Nomination.Status.choices,
+            "categories": Nomination.Category.choices,
+            "eligibility_choices": list(self.ELIGIBILITY.items()),
+            "units": units,
+            "filters": self.filters,
+            "filter_query": urlencode(self.filters),
+        }
 
 
 @require_POST
