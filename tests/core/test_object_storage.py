@@ -59,9 +59,9 @@ def s3_server():
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(endpoint, timeout=2)
+                requests.get(endpoint, timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too slow to answer on a loaded machine
                 assert time.monotonic() < deadline and server.poll() is None, "the S3 server did not start"
                 time.sleep(0.2)
         yield endpoint

@@ -97,7 +97,10 @@ def test_a_burst_from_four_workers_lets_exactly_the_limit_through_on_redis(on_re
 
 
 def test_control_the_old_counter_in_the_database_cache_lets_a_burst_overrun(database_cache):
-    assert burst(old_cache_counter(database_cache, "honors:vote:rate:203.0.113.5")) > LIMIT.count
+    # The race needs the threads to interleave, which a saturated machine sometimes serializes: up to five bursts,
+    # each from its own address, and one overrun proves the old counter unsafe.
+    accepted = [burst(old_cache_counter(database_cache, f"honors:vote:rate:203.0.113.{index}")) for index in range(5)]
+    assert max(accepted) > LIMIT.count, accepted
 
 
 def test_visitor_traffic_cannot_make_the_limiter_forget(database_cache):
