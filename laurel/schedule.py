@@ -21,5 +21,7 @@ JOBS = [
     # Talk requests whose preferred dates passed: expired, the host told.
     Job("expire_talk_requests", "laurel.outreach.tasks.expire_talk_requests_task", at=datetime.time(0, 30)),
     # The certificates' revocation status list, signed anew every night (revocations republish it at once).
+    # The site search's index written anew (services keep it current; this catches renamed units and groups).
+    Job("rebuild_search_index", "laurel.news.tasks.rebuild_search_index", at=datetime.time(3, 30)),
     Job("refresh_status_list", "laurel.certificates.tasks.refresh_status_list", at=datetime.time(3, 0)),
 ]
