@@ -56,6 +56,10 @@ class Hit:
     title_html: SafeString = SafeString("")
     summary_html: SafeString = SafeString("")
 
+    @property
+    def kind_label(self) -> str:
+        return SearchEntry.Kind(self.kind).label
+
 
 @dataclass
 class Results:
