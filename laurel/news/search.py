@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -36,10 +36,14 @@ from laurel.people.models import Person
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 PER_PAGE = 20
-MAX_PAGE = 50
+MAX_PAGE = 25  # with PER_PAGE, the most matches counted per kind: past 500, a visitor adds a word
 SUMMARY_LENGTH = 300
 KIND_ORDER = [SearchEntry.Kind.ARTICLE, SearchEntry.Kind.HONOREE, SearchEntry.Kind.EVENT, SearchEntry.Kind.TOPIC]
-FTS_MIN_LENGTH = 3  # the trigram tokenizer cannot match fewer characters
+POSITIONS = {kind: position for position, kind in enumerate(KIND_ORDER)}
+FTS_MIN_LENGTH = 3
+# Above this many candidate entries the FTS5 table would hand back thousands of ids to sort; a LIKE filter read
+# along the (position, date) index stops as soon as a page (and the capped counts) are full, and is faster.
+FTS_MAX_ENTRIES = 2000  # the trigram tokenizer cannot match fewer characters
 
 
 class QueryRefused(ValidationError):
@@ -71,6 +75,7 @@ class Results:
     total: int
     counts: dict[str, int] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
+    capped: bool = False  # some kind has more matches than were counted
 
 
 # ---------------------------------------------------------------------------------------------------- querying
@@ -97,7 +102,7 @@ def _fts_phrase(term: str) -> str:
 def _matching(terms: list[str], now: datetime.datetime) -> QuerySet[SearchEntry]:
     entries = SearchEntry.objects.filter(Q(visible_from__isnull=True) | Q(visible_from__lte=now))
     long_terms = [term for term in terms if len(term) >= FTS_MIN_LENGTH]
-    if connection.vendor == "sqlite" and long_terms:
+    if connection.vendor == "sqlite" and long_terms and _rarest_trigram(long_terms) <= FTS_MAX_ENTRIES:
         match = " AND ".join(_fts_phrase(term) for term in long_terms)
         entries = entries.filter(
             pk__in=RawSQL("SELECT rowid FROM news_searchentry_fts WHERE news_searchentry_fts MATCH %s", [match])
@@ -110,6 +115,18 @@ def _matching(terms: list[str], now: datetime.datetime) -> QuerySet[SearchEntry]
     return entries
 
 
+def _rarest_trigram(terms: list[str]) -> int:
+    """How many entries hold the rarest trigram of the terms (fts5vocab): an upper bound of the matches."""
+    trigrams = sorted({term[index : index + 3] for term in terms for index in range(len(term) - 2)})
+    placeholders = ", ".join(["%s"] * len(trigrams))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MIN(doc) FROM news_searchentry_vocab WHERE term IN ({placeholders})", trigrams
+        )
+        found, rarest = cursor.fetchone()
+    return rarest if found == len(trigrams) else 0  # a trigram no entry holds: nothing can match
+
+
 def search(query: str, *, kind: str | None = None, page: int = 1, per_page: int = PER_PAGE, language: str) -> Results:
     """Public things matching every term of `query`, grouped by kind (news, honorees, events, talks), newest first
     in each kind; `kind` narrows to one kind. Two queries whatever the number of hits."""
@@ -117,18 +134,15 @@ def search(query: str, *, kind: str | None = None, page: int = 1, per_page: int 
     if kind not in SearchEntry.Kind.values:
         kind = None
     entries = _matching(terms, timezone.now())
-    counts = {row["kind"]: row["n"] for row in entries.order_by().values("kind").annotate(n=Count("id"))}
+    cap = MAX_PAGE * per_page
+    counts = _capped_counts(entries, cap)
     total = counts.get(kind, 0) if kind else sum(counts.values())
     pages = max(1, min(MAX_PAGE, -(-total // per_page)))
     page = max(1, min(page, pages))
     if kind:
-        entries = entries.filter(kind=kind)
-    ordered = entries.annotate(
-        kind_order=Case(
-            *[When(kind=value, then=Value(index)) for index, value in enumerate(KIND_ORDER)],
-            output_field=IntegerField(),
-        )
-    ).order_by("kind_order", "-date", "-pk")
+        entries = entries.filter(position=POSITIONS[kind])
+    # The index (position, -date, -id) gives this order: SQLite reads it until the page is full.
+    ordered = entries.order_by("position", "-date", "-id")
     start = (page - 1) * per_page
     hits = []
     for entry in ordered[start : start + per_page]:
@@ -146,8 +160,22 @@ def search(query: str, *, kind: str | None = None, page: int = 1, per_page: int 
         )
     return Results(
         query=query.replace("\x00", ""), terms=terms, kind=kind, page=page, pages=pages, total=total, counts=counts,
-        hits=hits,
+        hits=hits, capped=any(count >= cap for count in counts.values()),
     )  # fmt: skip
+
+
+def _capped_counts(entries: QuerySet[SearchEntry], cap: int) -> dict[str, int]:
+    """Matches per kind, each counted up to `cap` (no page past the cap is ever shown), in one query: a common
+    word stops counting after `cap` hits instead of reading all its thousands."""
+    parts, params = [], []
+    for position in range(len(KIND_ORDER)):
+        sql, part_params = entries.filter(position=position).order_by().values("id")[:cap].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS kind_{position})")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {kind: count for kind, count in zip(KIND_ORDER, row, strict=True) if count}
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
@@ -181,6 +209,7 @@ def _put(kind: str, object_id: int, values: dict[str, Any] | None) -> None:
     if values is None:
         SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
     else:
+        values["position"] = POSITIONS[kind]
         SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=values)
 
 
@@ -318,15 +347,41 @@ def rebuild() -> int:
     entries = []
     for article in Article.objects.exclude(status=Article.Status.DRAFT).iterator(chunk_size=500):
         if values := _article_values(article):
-            entries.append(SearchEntry(kind=SearchEntry.Kind.ARTICLE, object_id=article.pk, **values))
+            entries.append(
+                SearchEntry(
+                    kind=SearchEntry.Kind.ARTICLE,
+                    position=POSITIONS[SearchEntry.Kind.ARTICLE],
+                    object_id=article.pk,
+                    **values,
+                )
+            )
     for campaign in Campaign.objects.filter(stage=Stage.PUBLISHED):
         for nomination in published_honorees(campaign).select_related("campaign"):
             entries.append(
-                SearchEntry(kind=SearchEntry.Kind.HONOREE, object_id=nomination.pk, **_honoree_values(nomination))
+                SearchEntry(
+                    kind=SearchEntry.Kind.HONOREE,
+                    position=POSITIONS[SearchEntry.Kind.HONOREE],
+                    object_id=nomination.pk,
+                    **_honoree_values(nomination),
+                )
             )
     for event in Event.objects.public():
-        entries.append(SearchEntry(kind=SearchEntry.Kind.EVENT, object_id=event.pk, **_event_values(event)))
+        entries.append(
+            SearchEntry(
+                kind=SearchEntry.Kind.EVENT,
+                position=POSITIONS[SearchEntry.Kind.EVENT],
+                object_id=event.pk,
+                **_event_values(event),
+            )
+        )
     for topic in _topics().filter(membership__retired_on=None):
-        entries.append(SearchEntry(kind=SearchEntry.Kind.TOPIC, object_id=topic.pk, **_topic_values(topic)))
+        entries.append(
+            SearchEntry(
+                kind=SearchEntry.Kind.TOPIC,
+                position=POSITIONS[SearchEntry.Kind.TOPIC],
+                object_id=topic.pk,
+                **_topic_values(topic),
+            )
+        )
     SearchEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)
