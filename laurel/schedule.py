@@ -23,5 +23,7 @@ JOBS = [
     # Delphi rounds closing within a day: experts who have not rated everything are reminded (each once).
     Job("send_round_reminders", "laurel.consultations.tasks.send_round_reminders_task", every=60 * minutes),
     # The certificates' revocation status list, signed anew every night (revocations republish it at once).
+    # The site search's index written anew (services keep it current; this catches renamed units and groups).
+    Job("rebuild_search_index", "laurel.news.tasks.rebuild_search_index", at=datetime.time(3, 30)),
     Job("refresh_status_list", "laurel.certificates.tasks.refresh_status_list", at=datetime.time(3, 0)),
 ]

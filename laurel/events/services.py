@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from laurel.core import changes as public_changes
 from laurel.core import identity, ratelimit
 from laurel.core.services import log_action
 from laurel.events import documents
@@ -57,6 +58,7 @@ def create_event(*, actor, data: dict[str, Any]) -> Event:
     _validate_times(data)
     event = Event.objects.create(**{field: data[field] for field in EVENT_FIELDS if field in data})
     log_action("events.event.created", actor=actor, obj=event, data={"kind": event.kind})
+    public_changes.changed(event)
     return event
 
 
@@ -70,6 +72,7 @@ def update_event(event: Event, *, actor, data: dict[str, Any]) -> Event:
     if changes:
         event.save()
         log_action("events.event.updated", actor=actor, obj=event, data=changes)
+        public_changes.changed(event)
     return event
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from laurel.core import changes as public_changes
 from laurel.core.services import log_action
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, Stage
@@ -144,6 +145,7 @@ def move_campaign(campaign: Campaign, *, to: str, actor) -> Campaign:
             setattr(campaign, key, value)
         if to == Stage.PUBLISHED:
             make_honorees_public(campaign, actor=actor)
+            public_changes.changed(campaign)
     if to in (Stage.PUBLISHED, Stage.PUBLIC_VOTE):
         from laurel.honors import notifications
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laurel.core import changes as public_changes
 from laurel.core.services import log_action
 from laurel.honors import permissions
 from laurel.honors.models import Campaign, Nomination, Stage
@@ -132,4 +133,6 @@ def edit_texts(campaign: Campaign, *, name_en: str | None, citations: list[Citat
             for name, (_before, after) in changes.items():
                 setattr(text.nomination, name, after)
             changed += 1
+        if changed:
+            public_changes.changed(campaign)
     return changed

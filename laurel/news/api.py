@@ -1,11 +1,13 @@
-"""Published articles in the JSON API (read-only)."""
+"""Published articles and the site search in the JSON API (read-only)."""
 
 import datetime
 from typing import Literal
 
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from django.utils.translation import get_language
+from ninja import Field, Query, Router, Schema
 
+from laurel.news import search
 from laurel.news.models import Article
 
 router = Router(tags=["news"])
@@ -62,3 +64,38 @@ def list_published_articles(
             row[name] = row.pop(column)
         row["url"] = url.replace("CODE", row["code"])
     return rows
+
+
+class ErrorOut(Schema):
+    detail: dict[str, list[str]] | str
+
+
+class SearchHitOut(Schema):
+    kind: str
+    title: str
+    summary: str
+    url: str
+    date: datetime.datetime | None
+
+
+class SearchOut(Schema):
+    query: str
+    kind: str | None
+    page: int
+    pages: int
+    total: int
+    counts: dict[str, int]
+    results: list[SearchHitOut] = Field(..., alias="hits")
+
+
+@router.get("/search", response={200: SearchOut, 422: ErrorOut})
+def site_search(
+    request,
+    # The length is judged by search.parse_query, so a refusal comes in the caller's language.
+    q: str = Query(..., description="words to find, all of them; at most 100 characters"),
+    kind: Literal["article", "honoree", "event", "topic"] | None = None,
+    page: int = Query(1, ge=1, le=search.MAX_PAGE),
+):
+    """The public site search: articles, published honorees, public events and talk topics, by kind. An empty
+    or too long query is a 422 with the reason in the caller's language."""
+    return search.search(q, kind=kind, page=page, language=get_language())

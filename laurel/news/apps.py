@@ -8,8 +8,11 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from laurel.core import registry
-        from laurel.news import permissions, queries
+        from laurel.core import changes, registry
+        from laurel.news import permissions, queries, search
+
+        # Lower apps announce writes to what the public may find; the site search's index follows them.
+        changes.register(search.on_changed)
 
         registry.register_nav(registry.NavItem(label=_("News"), url_name="news:article_list", order=10))
         registry.register_nav(

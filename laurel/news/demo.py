@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from laurel.events.models import Event
 from laurel.honors.models import Campaign
+from laurel.news import search
 from laurel.news.models import Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 from laurel.outreach.models import LectureGroup
@@ -193,5 +194,8 @@ def seed(*, stdout):
         Comment.objects.get_or_create(
             article=ceremony, name=name, body=body, defaults={"status": status, "spam_reasons": reasons}
         )
+    # News seeds last (settings.INSTALLED_APPS), so the site search's index sees every app's demo data.
+    entries = search.rebuild()
     stdout.write(f"news: {Article.objects.count()} articles, {Comment.objects.count()} comments")
+    stdout.write(f"search index: {entries} entries")
     return []

@@ -155,3 +155,46 @@ class Comment(models.Model):
 
     def spam_reason_labels(self) -> list[str]:
         return reason_labels(self.spam_reasons)
+
+
+class SearchEntry(models.Model):
+    """One public thing the site search finds: an article, a published honoree, a public event or a talk topic.
+
+    Rows are written only for public things (laurel/news/search.py); a scheduled article waits behind
+    `visible_from`. `document` is the lower-cased text searched: on SQLite an FTS5 trigram table mirrors it
+    (kept by triggers, migration 0004), on PostgreSQL a pg_trgm GIN index serves its LIKE queries."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("News")
+        HONOREE = "honoree", _("Honorees")
+        EVENT = "event", _("Events")
+        TOPIC = "topic", _("Talks")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The kind's place on the results page (news, honorees, events, talks): with `date` it orders the results
+    # through one index, so a page of a common word's hits is read without sorting every match.
+    position = models.PositiveSmallIntegerField()
+    object_id = models.PositiveIntegerField()
+    language = models.CharField(max_length=10, blank=True)
+    title = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300, blank=True)
+    summary = models.CharField(max_length=600, blank=True)
+    summary_en = models.CharField(max_length=600, blank=True)
+    url = models.CharField(max_length=300)
+    document = models.TextField()
+    date = models.DateTimeField(null=True, blank=True)
+    visible_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="news_searchentry_unique")]
+        indexes = [models.Index(fields=["position", "-date", "-id"], name="news_searchentry_order")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id} {self.title}"
+
+    def display_title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
+
+    def display_summary(self, language: str) -> str:
+        return self.summary_en if language == "en" and self.summary_en else self.summary

@@ -16,7 +16,7 @@ from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
-from laurel.news import related
+from laurel.news import related, search
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
 from laurel.news.rendering import render_markdown
 
@@ -85,6 +85,7 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
     if tags is not None:
         set_tags(article, tags)
     log_action("news.article.created" if created else "news.article.updated", actor=actor, obj=article)
+    search.index_article(article)
     transaction.on_commit(related.invalidate)
     pagecache.invalidate_on_commit()
     return article
@@ -111,6 +112,7 @@ def _move_article(article: Article, new: str, *, actor, release_at) -> Article:
         raise ValidationError(_("Someone else changed this article meanwhile; reload the page."))
     article.refresh_from_db()
     log_action(f"news.article.{new}", actor=actor, obj=article, data={"from": old, "release_at": release_at})
+    search.index_article(article)
     transaction.on_commit(related.invalidate)
     pagecache.invalidate_on_commit()
     return article

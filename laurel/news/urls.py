@@ -7,6 +7,7 @@ from laurel.news.sitemaps import SITEMAPS
 
 app_name = "news"
 urlpatterns = [
+    path("search/", views.search_page, name="search"),
     path("news/", views.ArticleListView.as_view(), name="article_list"),
     path("news/feed/rss/", LatestArticlesFeed(), name="rss"),
     path("news/feed/atom/", LatestArticlesAtomFeed(), name="atom"),

@@ -15,9 +15,9 @@ from laurel.core.net import client_address
 from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
-from laurel.news import permissions, related, services, viewcount
+from laurel.news import permissions, related, search, services, viewcount
 from laurel.news.forms import ArticleForm, CommentForm
-from laurel.news.models import Article, Comment
+from laurel.news.models import Article, Comment, SearchEntry
 
 
 def _require(request, predicate):
@@ -29,6 +29,25 @@ def _require(request, predicate):
 
 
 # Public pages
+
+
+def search_page(request):
+    """The public site search (`?q=`, `&kind=` to keep one kind, `&page=`): bad input is answered on the page."""
+    query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH + 1]
+    kind = request.GET.get("kind", "")[:10]
+    try:
+        page = int(request.GET.get("page", "1")[:4])
+    except ValueError:
+        page = 1
+    context = {"q": query.replace("\x00", ""), "kinds": SearchEntry.Kind.choices, "results": None, "error": ""}
+    if query.strip():
+        try:
+            results = search.search(query, kind=kind, page=page, language=get_language())
+            context["results"] = results
+            context["kinds"] = [(value, label, results.counts.get(value, 0)) for value, label in context["kinds"]]
+        except search.QueryRefused as refused:
+            context["error"] = refused.messages[0]
+    return render(request, "news/search.html", context)
 
 
 class ArticleListView(ListView):

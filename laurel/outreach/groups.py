@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from laurel.core import changes as public_changes
 from laurel.core.services import log_action
 from laurel.outreach.models import Batch, LectureGroup, Membership
 from laurel.people.models import Person
@@ -157,4 +158,5 @@ def retire_member(membership: Membership, *, actor, retired_on: datetime.date) -
         log_action(
             "outreach.membership.retired", actor=actor, obj=membership, data={"retired_on": retired_on.isoformat()}
         )
+        public_changes.changed(membership)
     return membership

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laurel.core import changes as public_changes
 from laurel.core.services import log_action
 from laurel.core.uploads import judge_image
 from laurel.outreach import mail
@@ -309,4 +310,5 @@ def add_topic(membership: Membership, *, actor, data: dict[str, Any], audiences:
     with transaction.atomic():
         topic.save()
         log_action("outreach.topic.created", actor=actor, obj=topic, data={"title": topic.title})
+        public_changes.changed(topic)
     return topic
