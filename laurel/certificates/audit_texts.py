@@ -9,5 +9,7 @@ TEXTS = {
     "certificates.certificate.revoked": _("%(actor)s revoked the certificate %(object)s."),
     "certificates.certificate.superseded": _("%(actor)s corrected the certificate %(object)s (a new one replaces it)."),
     "certificates.credential.issued_by_api": _("%(actor)s issued a credential through the API."),
+    "certificates.credential.revoked_by_api": _("%(actor)s revoked a credential through the API: %(object)s."),
+    "certificates.batch.downloaded": _("%(actor)s downloaded the batch “%(object)s” as a ZIP."),
     "certificates.signing_key.rotated": _("%(actor)s replaced the signing key."),
 }

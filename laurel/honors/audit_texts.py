@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 TEXTS = {
     "honors.assignment.created": _("%(actor)s assigned a review: %(object)s."),
+    "honors.assignment.queued": _("%(actor)s queued an assignment run for “%(object)s”."),
+    "honors.assignment.pair_released": _("%(actor)s released a review to its expert: %(object)s."),
+    "honors.assignment.ended": _("%(actor)s ended a review assignment: %(object)s."),
+    "honors.nomination.deselected": _("%(actor)s took “%(object)s” off the selection."),
     "honors.assignment.dropped": _("%(actor)s dropped a review assignment: %(object)s."),
     "honors.assignment.infeasible": _("%(actor)s ran the assignment of “%(object)s”: no assignment keeps every rule."),
     "honors.assignment.proposed": _("%(actor)s ran the assignment of “%(object)s” and got a proposal."),
