@@ -155,6 +155,8 @@ LAUREL_RATE_LIMIT_REDIS_URL = CACHE_URL
 # X-Forwarded-For (nginx, a load balancer: 1). With 0 the connecting address is the client and X-Forwarded-For
 # and X-Forwarded-Proto are ignored, since anyone can send them (laurel/core/net.py).
 LAUREL_TRUSTED_PROXIES = env_int("LAUREL_TRUSTED_PROXIES", 0, minimum=0)
+# Seconds without a heartbeat after which a worker is dead and its running tasks go back to the queue.
+LAUREL_WORKER_DEAD_AFTER = env_int("LAUREL_WORKER_DEAD_AFTER", 60, minimum=6)
 
 # Background work: django.tasks with the database queue; immediate in tests.
 TASKS_BACKEND = env_choice("LAUREL_TASKS_BACKEND", "immediate" if TESTING else "database", ("database", "immediate"))

@@ -2,7 +2,7 @@
 
 django-tasks-db claims a task by writing the worker's id on it and has no retry: a worker killed mid-task leaves it
 RUNNING for ever. `manage.py worker` (django-tasks-db's `db_worker` with a heartbeat) writes its `WorkerHeartbeat`
-every BEAT_SECONDS; a worker silent for DEAD_AFTER is dead, and `requeue_stuck_tasks` (a scheduled job) puts its
+every BEAT_SECONDS; a worker silent for DEAD_AFTER (a minute unless LAUREL_WORKER_DEAD_AFTER says) is dead, and `requeue_stuck_tasks` (a scheduled job) puts its
 RUNNING tasks back in the queue at once. Laurel's tasks are idempotent, so running one again is safe. Tasks claimed
 by a worker without heartbeat (plain `db_worker`) are given back only after `older_than` (30 minutes).
 """
@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -22,8 +23,10 @@ from laurel.core.models import WorkerHeartbeat
 
 logger = logging.getLogger("laurel.workers")
 
-BEAT_SECONDS = 10
-DEAD_AFTER = datetime.timedelta(seconds=60)
+# A worker silent this long is dead (LAUREL_WORKER_DEAD_AFTER seconds, 60 by default); it beats six times as often,
+# so a slow beat or two never makes a live worker look dead. A test cluster that kills workers on purpose says 15.
+DEAD_AFTER = datetime.timedelta(seconds=settings.LAUREL_WORKER_DEAD_AFTER)
+BEAT_SECONDS = max(1.0, DEAD_AFTER.total_seconds() / 6)
 
 
 def beat(worker_id: str, *, started_at: datetime.datetime) -> None:
