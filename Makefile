@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
 
-.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop
+.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop chaos
 
 $(VENV)/.installed: requirements.lock
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -54,7 +54,8 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.installed
-	@for script in bench/*.py; do echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
+	@for script in bench/*.py; do case $$script in *_wsgi.py|*/cluster_chaos.py) continue;; esac; \
+	  echo "== $$script"; LAUREL_DEBUG=1 $(PY) $$script || exit 1; done
 
 # The production topology on this machine (scripts/cluster.py): Caddy on https://127.0.0.1:8443, two gunicorn app
 # processes, two workers and the scheduler on PostgreSQL and the cluster's own Redis, all supervised.
@@ -64,6 +65,12 @@ cluster: $(VENV)/.installed messages
 
 cluster-stop:
 	@$(PY) scripts/cluster.py stop
+
+# bench/cluster_chaos.py: starts its own cluster (database laurel_chaos), measures, breaks it, checks, stops it.
+# `make chaos CHAOS_ARGS=--quick` for the short run.
+chaos: $(VENV)/.installed messages
+	@scripts/cluster-deps
+	@$(PY) bench/cluster_chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf var/laurel.sqlite3* var/media var/static
