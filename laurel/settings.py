@@ -134,7 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: shared between processes (rate limits depend on it). Redis by URL, else the database.
 CACHE_URL = env_str("LAUREL_CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Reads miss and writes are dropped while Redis is away for a moment, instead of 500s (laurel/core/cache.py).
+    CACHES = {"default": {"BACKEND": "laurel.core.cache.ForgivingRedisCache", "LOCATION": CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
