@@ -230,9 +230,11 @@ def cast(client: Client, job: VoteJob, campaign: str, site: str, log: Log) -> No
 
 def run_votes(jobs: list[VoteJob], campaign: str, site: str, log: Log, threads: int, stop_at: float) -> None:
     """Each thread takes one address's votes at a time, over one keep-alive connection from that address."""
-    groups: dict[str, list[VoteJob]] = {}
-    for job in jobs:
-        groups.setdefault(job.source, []).append(job)
+    groups: dict[tuple, list[VoteJob]] = {}
+    per_source: dict[str, int] = {}
+    for job in jobs:  # an address's votes in runs of 25, so that the stuffer's are sent by three threads at once
+        index = per_source[job.source] = per_source.get(job.source, -1) + 1
+        groups.setdefault((job.source, index // 25), []).append(job)
     work = queue.Queue()
     for group in sorted(groups.values(), key=lambda group: group[0].account):
         work.put(group)
