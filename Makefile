@@ -66,7 +66,7 @@ cluster: $(VENV)/.installed messages
 cluster-stop:
 	@$(PY) scripts/cluster.py stop
 
-# bench/cluster_chaos.py: starts its own cluster (database laurel_chaos), measures, breaks it, checks, stops it.
+# bench/cluster_chaos.py: starts its own cluster (database laurel_cluster_chaos), measures, breaks it, checks, stops it.
 # `make chaos CHAOS_ARGS=--quick` for the short run.
 chaos: $(VENV)/.installed messages
 	@scripts/cluster-deps
