@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
 
-.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop
+.PHONY: demo test lint format migrate messages system-deps serve clean bench cluster cluster-stop chaos
 
 $(VENV)/.installed: requirements.lock
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -59,7 +59,7 @@ BENCH_TIMEOUT ?= 1200
 bench: $(VENV)/.installed
 	@scratch=$$(mktemp -d -t laurel-bench-XXXXXX); trap 'rm -rf "$$scratch"' EXIT INT TERM; failed=""; \
 	  for script in bench/*.py; do \
-	    case $$script in *_wsgi.py|bench/_*) continue;; esac; \
+	    case $$script in *_wsgi.py|bench/_*|*/cluster_chaos.py) continue;; esac; \
 	    echo "== $$script"; \
 	    TMPDIR=$$scratch LAUREL_DEBUG=1 timeout --kill-after=30 $(BENCH_TIMEOUT) $(PY) $$script || failed="$$failed $$script"; \
 	  done; \
@@ -73,6 +73,12 @@ cluster: $(VENV)/.installed messages
 
 cluster-stop:
 	@$(PY) scripts/cluster.py stop
+
+# bench/cluster_chaos.py: starts its own cluster (database laurel_cluster_chaos), measures, breaks it, checks, stops it.
+# `make chaos CHAOS_ARGS=--quick` for the short run.
+chaos: $(VENV)/.installed messages
+	@scripts/cluster-deps
+	@$(PY) bench/cluster_chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf var/laurel.sqlite3* var/media var/static

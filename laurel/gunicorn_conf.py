@@ -17,6 +17,12 @@ errorlog = "-"
 # A worker stuck this long is killed and replaced (the proxy answers 502 for that one request).
 timeout = 60
 graceful_timeout = 30
+# Load Laurel in the master before binding the port. Otherwise a restarted app process (killed, crashed) accepts
+# connections at once and holds them until its workers have loaded Laurel: bench/cluster_chaos.py saw requests wait
+# 30 s there on a loaded machine, while the proxy would have sent them to the other process. Loaded first, the
+# port refuses until the process can answer, and the proxy retries elsewhere. (Nothing connects to the database
+# or Redis at import, so the workers share no connection.) New code then needs a restart, not a HUP.
+preload_app = True
 
 
 def on_starting(server):

@@ -136,7 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: shared between processes (rate limits depend on it). Redis by URL, else the database.
 CACHE_URL = env_str("LAUREL_CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Reads miss and writes are dropped while Redis is away for a moment, instead of 500s (laurel/core/cache.py).
+    CACHES = {"default": {"BACKEND": "laurel.core.cache.ForgivingRedisCache", "LOCATION": CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -157,6 +158,8 @@ LAUREL_RATE_LIMIT_REDIS_URL = CACHE_URL
 # X-Forwarded-For (nginx, a load balancer: 1). With 0 the connecting address is the client and X-Forwarded-For
 # and X-Forwarded-Proto are ignored, since anyone can send them (laurel/core/net.py).
 LAUREL_TRUSTED_PROXIES = env_int("LAUREL_TRUSTED_PROXIES", 0, minimum=0)
+# Seconds without a heartbeat after which a worker is dead and its running tasks go back to the queue.
+LAUREL_WORKER_DEAD_AFTER = env_int("LAUREL_WORKER_DEAD_AFTER", 60, minimum=6)
 
 # Background work: django.tasks with the database queue; immediate in tests.
 TASKS_BACKEND = env_choice("LAUREL_TASKS_BACKEND", "immediate" if TESTING else "database", ("database", "immediate"))

@@ -12,6 +12,7 @@ Usage: .venv/bin/python scripts/cluster.py start|stop|status
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -29,6 +30,9 @@ REDIS_PORT = int(os.environ.get("CLUSTER_REDIS_PORT", "6380"))
 APP_PORTS = [8101, 8102]
 HTTPS_PORT = 8443
 APP_WORKERS = int(os.environ.get("CLUSTER_APP_WORKERS", "3"))
+# The WSGI application the app processes serve; bench/cluster_chaos.py serves Laurel plus a bare hello-world view.
+APP_MODULE = os.environ.get("CLUSTER_APP_MODULE", "laurel.wsgi")
+HTTP_PORT = 8480
 SITE = f"https://127.0.0.1:{HTTPS_PORT}"
 SUPERVISOR_CONF = HERE / "supervisord.conf"
 SOCKET = HERE / "supervisor.sock"
@@ -61,6 +65,7 @@ def laurel_env() -> dict:
         "LAUREL_REQUIRE_2FA": os.environ.get("CLUSTER_REQUIRE_2FA", "0"),
         "LAUREL_LOG_LEVEL": "WARNING",
         "LAUREL_SCHEDULE_EVERY": os.environ.get("CLUSTER_SCHEDULE_EVERY", ""),
+        "LAUREL_WORKER_DEAD_AFTER": os.environ.get("CLUSTER_WORKER_DEAD_AFTER", ""),
     }
 
 
@@ -69,9 +74,7 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def manage(*arguments: str, capture=False) -> str:
-    env = {**os.environ, **laurel_env()}
-    if not env["LAUREL_SCHEDULE_EVERY"]:
-        env.pop("LAUREL_SCHEDULE_EVERY")
+    env = {**os.environ, **{key: value for key, value in laurel_env().items() if value != ""}}
     completed = run([PYTHON, "manage.py", *arguments], env=env, capture_output=capture, text=True)
     return completed.stdout if capture else ""
 
@@ -107,7 +110,7 @@ def caddyfile() -> str:
 	admin off
 	skip_install_trust
 	auto_https disable_redirects
-	http_port 8480
+	http_port {HTTP_PORT}
 	https_port {HTTPS_PORT}
 	storage file_system {HERE / "caddy"}
 	log {{
@@ -133,12 +136,11 @@ https://127.0.0.1:{HTTPS_PORT}, https://localhost:{HTTPS_PORT} {{
 	}}
 	reverse_proxy {upstreams} {{
 		lb_policy round_robin
-		# A request that could not reach one app process (dead, restarting) goes to the other within 5 s.
+		# A request that could not reach one app process (dead, restarting) goes to the other within 5 s, and the
+		# process that refused a connection is left out for 10 s. No active /healthz check: it waits behind the
+		# busy sync workers, and under a burst its timeouts took both processes out at once (503 for everyone).
 		lb_try_duration 5s
 		fail_duration 10s
-		health_uri /healthz
-		health_interval 2s
-		health_timeout 2s
 		header_up X-Request-ID {{http.request.uuid}}
 	}}
 	log {{
@@ -207,7 +209,7 @@ def supervisor_conf() -> str:
             program(
                 f"app{index}",
                 f"{VENV_BIN / 'gunicorn'} -c python:laurel.gunicorn_conf --workers {APP_WORKERS} --no-control-socket "
-                f"--bind 127.0.0.1:{port} laurel.wsgi",
+                f"--bind 127.0.0.1:{port} {APP_MODULE}",
                 env={**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)},
             )
         )
@@ -254,10 +256,25 @@ def wait_ready(timeout: float = 240) -> None:
     raise SystemExit(f"the cluster did not become ready within {timeout:.0f} s ({last}); see {HERE / 'logs'}")
 
 
+def busy_ports() -> list[int]:
+    """The cluster's fixed ports that something else (another worktree's cluster, say) already listens on."""
+    busy = []
+    for port in (HTTPS_PORT, HTTP_PORT, REDIS_PORT, *APP_PORTS):
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(port)
+    return busy
+
+
 def start() -> None:
     if running_pid():
         print(f"The cluster is already running (supervisord {running_pid()}); `make cluster-stop` stops it.")
         return
+    busy = busy_ports()
+    if busy:
+        # Started anyway, supervisord would restart the processes that cannot bind for ever.
+        raise SystemExit(f"ports {', '.join(map(str, busy))} on 127.0.0.1 are taken (another cluster?); not starting")
     for folder in ("logs", "caddy", "redis", "data", "metrics"):
         (HERE / folder).mkdir(parents=True, exist_ok=True)
     created = prepare_database()

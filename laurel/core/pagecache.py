@@ -23,10 +23,17 @@ VERSION_MEMORY = 2.0
 _remembered = {"version": None, "at": 0.0}
 
 
+def fresh_version() -> int:
+    """A version no earlier one can equal: microseconds of the clock. After Redis lost its keys (a restart), a
+    version counted up from 1 again met the one a process still remembered from before, and a page that process
+    cached just then, from before an edit, was served for TIMEOUT seconds after the edit."""
+    return time.time_ns() // 1000
+
+
 def version() -> int:
     now = time.monotonic()
     if _remembered["version"] is None or now - _remembered["at"] > VERSION_MEMORY:
-        _remembered["version"] = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        _remembered["version"] = cache.get_or_set(VERSION_KEY, fresh_version, timeout=None)
         _remembered["at"] = now
     return _remembered["version"]
 
@@ -34,9 +41,9 @@ def version() -> int:
 def invalidate() -> None:
     try:
         _remembered["version"] = cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-        _remembered["version"] = 2
+    except ValueError:  # no version in the cache (Redis restarted, or away): start from a fresh one
+        _remembered["version"] = fresh_version()
+        cache.set(VERSION_KEY, _remembered["version"], timeout=None)
     _remembered["at"] = time.monotonic()
 
 

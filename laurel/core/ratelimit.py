@@ -5,7 +5,8 @@ fixed window of `seconds` that starts with the first event counted. Every call t
 says whether it is within the limit, in one atomic step, so a burst from many processes at once lets exactly
 `count` through:
 
-- with LAUREL_CACHE_URL (Redis): SET NX EX + INCR in one MULTI transaction;
+- with LAUREL_CACHE_URL (Redis): SET NX EX + INCR in one MULTI transaction (in the database below while Redis
+  cannot be reached, e.g. restarting);
 - otherwise in the database, table `core_ratecounter`: one INSERT ... ON CONFLICT DO UPDATE ... RETURNING
   (SQLite >= 3.35 and PostgreSQL). Never in Django's database cache: it keeps 300 entries and culls, and its
   get-then-set increment loses counts under concurrency (one address got 122 votes through a limit of 60).
@@ -16,6 +17,7 @@ whose window ended are useless (the next event restarts them) and are deleted no
 
 import hashlib
 import hmac
+import logging
 import random
 import threading
 import time
@@ -29,6 +31,8 @@ from django.db.models import F
 from laurel.core.models import RateCounter
 from laurel.core.net import address_block
 
+logger = logging.getLogger("laurel.ratelimit")
+REDIS_AWAY = (redis.ConnectionError, redis.TimeoutError)
 PRUNE_CHANCE = 0.01  # when a new window starts, the chance to delete the table's expired rows (an indexed delete)
 
 # Redis: lower the count unless the window already ended (a DECR on a missing key would create one forever).
@@ -59,7 +63,12 @@ def allow(limit: Limit, key: str) -> bool:
     Call it outside `transaction.atomic()`: a rollback of the caller's transaction would uncount the event."""
     bucket = _bucket(limit, key)
     if settings.LAUREL_RATE_LIMIT_REDIS_URL:
-        return _redis_count(limit, bucket) <= limit.count
+        try:
+            return _redis_count(limit, bucket) <= limit.count
+        except REDIS_AWAY as error:
+            # Redis restarting or unreachable: count in the database meanwhile, exactly as without Redis, rather
+            # than answer 500 (or let everything through). A window open across the outage counts in both places.
+            logger.warning("rate limit %s counted in the database, Redis cannot be reached: %s", limit.scope, error)
     return _database_count(limit, bucket) <= limit.count
 
 
@@ -72,8 +81,11 @@ def release(limit: Limit, key: str) -> None:
     """Uncount one event (e.g. a login attempt that turned out to be right); a no-op once the window ended."""
     bucket = _bucket(limit, key)
     if settings.LAUREL_RATE_LIMIT_REDIS_URL:
-        _redis().eval(RELEASE_SCRIPT, 1, _redis_key(limit, bucket))
-        return
+        try:
+            _redis().eval(RELEASE_SCRIPT, 1, _redis_key(limit, bucket))
+            return
+        except REDIS_AWAY:
+            pass  # the event may have been counted in the database meanwhile
     RateCounter.objects.filter(scope=limit.scope, bucket=bucket, count__gt=0, expires_at__gt=time.time()).update(
         count=F("count") - 1
     )
@@ -82,9 +94,11 @@ def release(limit: Limit, key: str) -> None:
 def reset(limit: Limit, key: str) -> None:
     bucket = _bucket(limit, key)
     if settings.LAUREL_RATE_LIMIT_REDIS_URL:
-        _redis().delete(_redis_key(limit, bucket))
-    else:
-        RateCounter.objects.filter(scope=limit.scope, bucket=bucket).delete()
+        try:
+            _redis().delete(_redis_key(limit, bucket))
+        except REDIS_AWAY:
+            pass
+    RateCounter.objects.filter(scope=limit.scope, bucket=bucket).delete()  # and what an outage counted there
 
 
 def prune(now: float | None = None) -> int:

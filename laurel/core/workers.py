@@ -2,7 +2,8 @@
 
 django-tasks-db claims a task by writing the worker's id on it and has no retry: a worker killed mid-task leaves it
 RUNNING for ever. `manage.py worker` (django-tasks-db's `db_worker` with a heartbeat) writes its `WorkerHeartbeat`
-every BEAT_SECONDS; a worker silent for DEAD_AFTER is dead, and `requeue_stuck_tasks` (a scheduled job) puts its
+every `beat_seconds()`; a worker silent for `dead_after()` (a minute unless LAUREL_WORKER_DEAD_AFTER says) is dead,
+and `requeue_stuck_tasks` (a scheduled job) puts its
 RUNNING tasks back in the queue at once. Laurel's tasks are idempotent, so running one again is safe. Tasks claimed
 by a worker without heartbeat (plain `db_worker`) are given back only after `older_than` (30 minutes).
 """
@@ -13,6 +14,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -22,8 +24,16 @@ from laurel.core.models import WorkerHeartbeat
 
 logger = logging.getLogger("laurel.workers")
 
-BEAT_SECONDS = 10
-DEAD_AFTER = datetime.timedelta(seconds=60)
+
+def dead_after() -> datetime.timedelta:
+    """A worker silent this long is dead (LAUREL_WORKER_DEAD_AFTER seconds, 60 by default). bench/cluster_chaos.py,
+    which kills workers on purpose, says 12 so that their tasks come back within its run."""
+    return datetime.timedelta(seconds=settings.LAUREL_WORKER_DEAD_AFTER)
+
+
+def beat_seconds() -> float:
+    """Six beats per `dead_after()`, so a slow beat or two never makes a live worker look dead."""
+    return max(1.0, dead_after().total_seconds() / 6)
 
 
 def beat(worker_id: str, *, started_at: datetime.datetime) -> None:
@@ -55,17 +65,17 @@ class Heartbeat(threading.Thread):
                 logger.exception("worker %s could not record its heartbeat", self.worker_id)
             finally:
                 connection.close()  # this thread's own connection; never hold one between beats
-            self.stopped.wait(BEAT_SECONDS)
+            self.stopped.wait(beat_seconds())
 
     def stop(self) -> None:
         self.stopped.set()
-        self.join(timeout=BEAT_SECONDS)
+        self.join(timeout=beat_seconds())
         close_old_connections()
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
 
 
 def live_workers(*, now: datetime.datetime | None = None):
-    return WorkerHeartbeat.objects.filter(seen_at__gte=(now or timezone.now()) - DEAD_AFTER)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=(now or timezone.now()) - dead_after())
 
 
 def requeue_stuck_tasks(
@@ -90,7 +100,7 @@ def requeue_stuck_tasks(
             status=TaskResultStatus.READY, started_at=None
         )
     # Dead workers' rows go once nothing of theirs is left running.
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - 10 * DEAD_AFTER).delete()
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - 10 * dead_after()).delete()
     if requeued:
         logger.warning("requeued %d task(s) left running by dead workers", requeued)
     return requeued

@@ -4,6 +4,8 @@ import re
 
 from django.core.cache import cache
 
+from laurel.core import pagecache
+
 CACHE_KEY = "news:related:{pk}:{version}"
 TAG_WEIGHT = 0.5
 
@@ -46,14 +48,14 @@ def compute_related(article, *, limit: int = 4) -> list[int]:
 
 
 def version() -> int:
-    return cache.get_or_set("news:related:version", 1, timeout=None)
+    return cache.get_or_set("news:related:version", pagecache.fresh_version, timeout=None)
 
 
 def invalidate() -> None:
     try:
         cache.incr("news:related:version")
-    except ValueError:
-        cache.set("news:related:version", 2, timeout=None)
+    except ValueError:  # no version in the cache (Redis restarted): a fresh one, never one used before
+        cache.set("news:related:version", pagecache.fresh_version(), timeout=None)
 
 
 def related_articles(article, *, limit: int = 4):

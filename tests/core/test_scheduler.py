@@ -146,6 +146,22 @@ def test_a_dead_workers_task_goes_back_at_once_and_a_live_workers_stays():
     assert (long_batch.status, orphan.status) == (TaskResultStatus.RUNNING, TaskResultStatus.READY)
 
 
+def test_a_worker_is_dead_after_the_installations_silence_and_its_task_comes_back(settings):
+    """A cluster that kills workers on purpose (bench/cluster_chaos.py) says 12 s; by default a minute."""
+    now = timezone.now()
+    workers.beat("quiet", started_at=now)
+    WorkerHeartbeat.objects.filter(worker_id="quiet").update(seen_at=now - datetime.timedelta(seconds=20))
+    task = running_task(worker_id="quiet", started_minutes_ago=1)
+    assert workers.requeue_stuck_tasks() == 0  # control: 20 s of silence is not a minute
+    assert workers.live_workers().filter(worker_id="quiet").exists()
+    settings.LAUREL_WORKER_DEAD_AFTER = 12
+    assert workers.beat_seconds() == 2
+    assert not workers.live_workers().filter(worker_id="quiet").exists()
+    assert workers.requeue_stuck_tasks() == 1
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_heartbeat_is_recorded_while_the_worker_lives_and_removed_when_it_stops():
     heartbeat = workers.Heartbeat("w-test")
