@@ -49,6 +49,7 @@ def _empty_cache():
     cache.clear()
     pagecache.forget_local()
     viewcount.forget_recent_visitors()
+    viewcount.clear_store()
     yield
     cache.clear()
     pagecache.forget_local()

@@ -151,3 +151,18 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.body[:40]}"
+
+
+class ViewFlush(models.Model):
+    """A batch of article views added to `Article.view_count` (`viewcount.flush_view_counts`): its unique number
+    refuses a second application of the same batch; rows older than two days are deleted."""
+
+    batch = models.BigIntegerField(unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("view count flush")
+        verbose_name_plural = _("view count flushes")
+
+    def __str__(self):
+        return f"{self.batch} · {self.flushed_at:%Y-%m-%d %H:%M}"
