@@ -144,8 +144,12 @@ def test_a_burst_from_four_processes_counts_each_visitor_once_while_flushes_run(
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", BURST, *arguments, str(index), start, str(OWN_VISITORS), str(SHARED_VISITORS)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for index in range(PROCESSES)
     ]
     flushed = 0
