@@ -3,11 +3,9 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.models import AuditEntry
-from laurel.honors import ranking
 from laurel.honors.models import Campaign, CriterionScore, Nomination
 
 
@@ -16,6 +14,10 @@ def _number(value: float):
 
 
 def campaign_workbook(campaign: Campaign) -> bytes:
+    from openpyxl import Workbook
+
+    from laurel.honors import ranking
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]

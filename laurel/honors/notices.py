@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import ratelimit
 from laurel.core.services import log_action
-from laurel.honors import committee, files, notifications, permissions
+from laurel.honors import files, notifications, permissions
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, Nomination, Objection, ObjectionEvidence, Stage
 from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
@@ -123,6 +123,8 @@ def file_objection(
 def _replace(removed: Nomination, *, actor) -> list[Nomination]:
     """The replacements for a removed candidate. An upheld objection removes the candidate even when no eligible
     nomination keeps every hard rule in their place: the place then stays empty (logged) for the committee."""
+    from laurel.honors import committee
+
     try:
         with transaction.atomic():
             return committee.propose_replacement(removed.campaign, actor=actor)

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.services import log_action
@@ -235,6 +234,8 @@ def grid(campaign: Campaign) -> tuple[list[VettingBody], list[Row]]:
 def vetting_workbook(campaign: Campaign) -> bytes:
     """The list sent to the vetting bodies: the selected candidates' name, gender, date of birth, unit and position;
     never an identity number or a reason."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Vetting list")[:31]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from laurel.core.views import StaffRequiredMixin, report_errors
-from laurel.honors import engine, reviews
+from laurel.honors import reviews
 from laurel.honors.forms import PreferenceForm, ProfileForm, RunForm
 from laurel.honors.models import Assignment, Campaign, Conflict, Nomination, PanelMember, Preference
 from laurel.honors.views.staff import _staff
@@ -20,6 +20,8 @@ def _back(campaign):
 
 
 def _reviewed(campaign):
+    from laurel.honors import engine
+
     return campaign.nominations.for_list().filter(status__in=engine.REVIEWED).order_by("pk")
 
 
@@ -27,6 +29,8 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
     template_name = "honors/assignment.html"
 
     def get_context_data(self, **kwargs):
+        from laurel.honors import engine
+
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         round_number = reviews.REVIEW_STAGES.get(campaign.stage)
         members = list(PanelMember.objects.filter(campaign=campaign).select_related("expert").order_by("expert_id"))
@@ -109,6 +113,8 @@ def set_preference(request, code):
 
 @require_POST
 def run(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     form = RunForm(request.POST)
@@ -128,6 +134,8 @@ def run(request, code):
 
 @require_POST
 def add_pair(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     nomination = get_object_or_404(
@@ -144,6 +152,8 @@ def add_pair(request, code):
 
 @require_POST
 def remove_pair(request, pk):
+    from laurel.honors import engine
+
     _staff(request)
     assignment = get_object_or_404(Assignment.objects.select_related("nomination__campaign", "expert"), pk=pk)
     try:
@@ -156,6 +166,8 @@ def remove_pair(request, pk):
 
 @require_POST
 def release(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     try:
@@ -168,6 +180,8 @@ def release(request, code):
 
 @require_POST
 def drop_expert(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     member = get_object_or_404(
