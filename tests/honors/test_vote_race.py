@@ -58,7 +58,7 @@ def cap_race(monkeypatch, *, lock: bool) -> int:
     """One place left today (cap 1), two different candidates at once."""
     _campaign, (first, second, _third) = vote_campaign(candidates_per_day=1)
     monkeypatch.setattr(votes, "LOCK_VOTER", lock)
-    at_once(monkeypatch, "candidates_voted_today", [first, second], UserFactory())
+    at_once(monkeypatch, "today_counts", [first, second], UserFactory())
     return Vote.objects.count()
 
 
@@ -79,7 +79,7 @@ def double_click(monkeypatch, *, constraint: bool) -> tuple[int, int, list[str]]
         with connection.schema_editor() as editor:
             editor.remove_constraint(Vote, unique)
     try:
-        refusals = at_once(monkeypatch, "votes_for_candidate_today", [first, first], UserFactory())
+        refusals = at_once(monkeypatch, "today_counts", [first, first], UserFactory())
         return Vote.objects.count(), Nomination.objects.get(pk=first.pk).public_votes, refusals
     finally:
         if not constraint:
