@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,13 @@ def candidates(campaign: Campaign):
     )
 
 
+def candidates_by_code(campaign_code: str):
+    """The candidates of the vote of the campaign with this code (its public vote on), with their campaign."""
+    return Nomination.objects.filter(
+        campaign__code=campaign_code, campaign__public_vote=True, status__in=CANDIDATE_STATUSES
+    ).select_related("campaign", "person", "unit")
+
+
 def address_hash(address: str) -> str:
     """A one-way hash of the network address; the raw address is never stored."""
     return hmac.new(settings.SECRET_KEY.encode(), f"vote:{address}".encode(), "sha256").hexdigest()
@@ -95,7 +102,9 @@ def _check_open(campaign: Campaign, now: datetime.datetime) -> None:
 
 
 def _lock_voter(voter) -> None:
-    if LOCK_VOTER:
+    # SQLite has no row locks: its IMMEDIATE transactions take the one write lock before the first read, so the
+    # counts read under it cannot change before the write (the query would be a plain read, the cost for nothing).
+    if LOCK_VOTER and connection.features.has_select_for_update:
         User.objects.select_for_update().only("pk").get(pk=voter.pk)
 
 
