@@ -36,17 +36,20 @@ def at_once(monkeypatch, counter_name: str, targets, voter) -> list[str]:
     refusals = []
     language = translation.get_language()
 
-    def vote(nomination):
+    def vote(nomination, address):
         try:
             translation.activate(language)  # threads start in the default language
             votes.cast_vote(Nomination.objects.select_related("campaign", "person").get(pk=nomination.pk),
-                            actor=voter, address="192.0.2.1")  # fmt: skip
+                            actor=voter, address=address)  # fmt: skip
         except ValidationError as error:
             refusals.extend(error.messages)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=vote, args=(target,)) for target in targets]
+    # From two addresses (a phone and a laptop): tries from one address also queue on its rate counter's row.
+    threads = [
+        threading.Thread(target=vote, args=(target, f"192.0.2.{index}")) for index, target in enumerate(targets, 1)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
