@@ -14,6 +14,7 @@ Uses a throw-away SQLite database and media directory; prints the figures and th
 """
 
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -75,7 +76,8 @@ def main():
     assert Certificate.objects.count() == COUNT
     print(
         f"issued {COUNT} certificates (PDF + signed credential) in {issued:.1f} s ({1000 * issued / COUNT:.1f} ms each;"
-        f" {cpu:.1f} s of CPU in this process, load average {os.getloadavg()[0]:.1f})"
+        f" {cpu:.1f} s of CPU in this process, load average {os.getloadavg()[0]:.1f});"
+        f" peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
 
     client = Client()

@@ -1,6 +1,7 @@
 """Laurel's one settings file. Everything that differs between machines comes from LAUREL_* variables."""
 
 import ipaddress
+import os
 import sys
 from pathlib import Path
 
@@ -153,6 +154,12 @@ else:
 # Rate limits count exactly (laurel/core/ratelimit.py): in Redis when the cache is Redis, else in a database table,
 # never in the database cache (it culls and loses counts).
 LAUREL_RATE_LIMIT_REDIS_URL = CACHE_URL
+# Article views wait for the flush in Redis when it is the cache, else in a SQLite file of their own, never in the
+# main database, where a page view would wait behind any write (laurel/news/viewcount.py).
+LAUREL_VIEWS_REDIS_URL = CACHE_URL
+LAUREL_VIEWS_PATH = DATA_DIR / (
+    f"test_views{os.environ.get('PYTEST_XDIST_WORKER', '')}.sqlite3" if TESTING else "views.sqlite3"
+)
 
 # Clients behind proxies: the number of reverse proxies in front of Laurel that append the client's address to
 # X-Forwarded-For (nginx, a load balancer: 1). With 0 the connecting address is the client and X-Forwarded-For

@@ -50,6 +50,7 @@ def _empty_cache():
     pagecache.forget_local()
     identity.assume_unset()
     viewcount.forget_recent_visitors()
+    viewcount.clear_store()
     yield
     cache.clear()
     pagecache.forget_local()

@@ -8,11 +8,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import segno
-import typst
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 from laurel.core import identity
 
@@ -43,6 +40,8 @@ def check_fonts() -> Path:
 @lru_cache(maxsize=8)
 def _compiler(template_pk, updated_at, seal_path: str, signature_path: str, fonts: str):
     """One compiler (fonts loaded once) per template version; its images sit in a private directory."""
+    import typst
+
     root = Path(tempfile.mkdtemp(prefix=f"laurel-certificate-{template_pk}-"))
     shutil.copy(TEMPLATE, root / "main.typ")
     for source, name in ((seal_path, "seal.png"), (signature_path, "signature.png")):
@@ -52,6 +51,8 @@ def _compiler(template_pk, updated_at, seal_path: str, signature_path: str, font
 
 
 def qr_svg(url: str) -> str:
+    import segno
+
     buffer = io.BytesIO()
     segno.make_qr(url, error="m").save(buffer, kind="svg", border=1, xmldecl=False)
     return buffer.getvalue().decode()
@@ -60,6 +61,8 @@ def qr_svg(url: str) -> str:
 def render(*, template, data: dict, credential: bytes = b"") -> bytes:
     """`data`: name, name_en, title, title_en, citation, citation_en, number, date, date_en, url.
     `credential`, the signed credential's JSON, is embedded by typst as the attachment `credential.json`."""
+    import typst
+
     fonts = check_fonts()
     # A template without a seal or signature of its own prints the association's (set on the identity page)
     site = identity.current()
@@ -92,6 +95,8 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
 
 def extract_credential(pdf: bytes) -> bytes | None:
     """The embedded credential's bytes, or None. Raises ValueError if the file is not a readable PDF."""
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(pdf))
         attachments = reader.attachments

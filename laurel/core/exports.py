@@ -14,12 +14,12 @@ text, not as a link that leaks the row (CSV injection, OWASP). Spreadsheet progr
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+if TYPE_CHECKING:  # the library loads when first used, not with the URL map
+    from openpyxl import Workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -78,6 +78,9 @@ def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
 
 
 def _cell(sheet, value: Any):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
@@ -93,7 +96,8 @@ def append(sheet, row: Iterable[Any]) -> None:
     sheet.append([_cell(sheet, value) for value in row])
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
+def workbook_bytes(workbook: "Workbook") -> bytes:
+
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

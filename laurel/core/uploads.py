@@ -8,14 +8,16 @@ and the storage (`laurel.core.storage`) names the stored file at random with the
 
 import io
 import warnings
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
-from pypdf import PasswordType, PdfReader
+
+if TYPE_CHECKING:  # the library loads when first used, not with the URL map
+    from PIL import Image
 
 # Nomination documents and objection evidence: a scanned 20-page document fits.
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -65,6 +67,8 @@ def _too_big(message: str, limit: int):
 
 def judge_pdf(upload, *, max_bytes: int | None = None) -> JudgedFile:
     """A PDF document that pypdf reads from its header to its last page, else a ValidationError."""
+    from pypdf import PasswordType, PdfReader
+
     max_bytes = MAX_PDF_BYTES if max_bytes is None else max_bytes
     content = _read(
         upload, max_bytes=max_bytes, too_big=_too_big(_("The file is %(size)s; the limit is %(limit)s."), max_bytes)
@@ -105,6 +109,8 @@ def judge_image(upload, *, max_bytes: int | None = None) -> JudgedFile:
     The EXIF orientation is applied first (so the photo stays upright), then every piece of metadata is left
     behind: EXIF (camera, GPS position), XMP, comments, PNG text. Transparency is kept (seals, signatures).
     """
+    from PIL import Image, ImageOps
+
     max_bytes = settings.LAUREL_MAX_PHOTO_BYTES if max_bytes is None else max_bytes
     content = _read(
         upload, max_bytes=max_bytes, too_big=_too_big(_("The photo is %(size)s; the limit is %(limit)s."), max_bytes)
@@ -158,8 +164,10 @@ def judge_pdf_or_image(upload) -> JudgedFile:
         raise ValidationError(_("Evidence must be a PDF document or a photo."), code="bad_evidence") from None
 
 
-def _encode(image: Image.Image, image_format: str, *, icc) -> bytes:
+def _encode(image: "Image.Image", image_format: str, *, icc) -> bytes:
     """The pixels alone, in a fresh image: nothing of the uploaded file's info travels into the new one."""
+    from PIL import Image
+
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info)
     if image_format == "JPEG":
         mode = image.mode if image.mode in {"L", "RGB"} else "RGB"

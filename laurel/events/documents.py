@@ -3,11 +3,8 @@
 import io
 import json
 
-import segno
-import typst
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.events.models import Event
@@ -36,6 +33,8 @@ RUN_OF_SHOW = """
 
 
 def run_of_show_pdf(event: Event) -> bytes:
+    import typst
+
     start = timezone.localtime(event.start_at)
     clock = start
     rows = []
@@ -72,6 +71,8 @@ def run_of_show_pdf(event: Event) -> bytes:
 
 
 def pass_svg(code: str) -> str:
+    import segno
+
     buffer = io.BytesIO()
     segno.make_qr(code, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
     return buffer.getvalue().decode()
@@ -79,12 +80,16 @@ def pass_svg(code: str) -> str:
 
 def pass_png(code: str) -> bytes:
     """The pass's QR code as a PNG, attached to the pass mail so it can be shown at the entrance offline."""
+    import segno
+
     buffer = io.BytesIO()
     segno.make_qr(code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
 
 
 def attendance_xlsx(event: Event) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")[:31]

@@ -6,11 +6,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext, pgettext_lazy
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.models import AuditEntry
-from laurel.honors import ranking
 from laurel.honors.models import Campaign, CommitteeDecision, CriterionScore, Nomination
 
 
@@ -19,6 +17,10 @@ def _number(value: float):
 
 
 def campaign_workbook(campaign: Campaign) -> bytes:
+    from openpyxl import Workbook
+
+    from laurel.honors import ranking
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from laurel.core import ratelimit
 from laurel.core.services import log_action
-from laurel.honors import committee, files, notifications, objectors, permissions
+from laurel.honors import files, notifications, objectors, permissions
 from laurel.honors.calendar import notice_end
 from laurel.honors.models import Campaign, CommitteeDecision, Nomination, Objection, ObjectionEvidence, Stage
 from laurel.honors.models.notices import MAX_STATEMENT_LENGTH, STATEMENT_TOO_LONG
@@ -134,6 +134,8 @@ def _replace(removed: Nomination, *, reason: str, cause: str, actor) -> list[Nom
     """The replacements for a removed candidate, recorded as a committee decision. An upheld objection or a veto
     removes the candidate even when no eligible nomination keeps every hard rule (group rules too) in their place:
     the place then stays empty (logged and recorded) for the committee."""
+    from laurel.honors import committee  # the exact selection loads scipy: only when a candidate is removed
+
     campaign = removed.campaign
     try:
         with transaction.atomic():

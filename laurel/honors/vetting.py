@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.services import log_action
@@ -237,6 +236,8 @@ def grid(campaign: Campaign) -> tuple[list[VettingBody], list[Row]]:
 def vetting_workbook(campaign: Campaign) -> bytes:
     """The list sent to the vetting bodies: the selected candidates' name, gender, date of birth, unit and position;
     never an identity number or a reason."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Vetting list")[:31]

@@ -12,10 +12,11 @@ place; the unique (voter, candidate, day, number) constraint holds the per-candi
 import datetime
 import hmac
 from enum import StrEnum
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,13 @@ def candidates(campaign: Campaign):
     )
 
 
+def candidates_by_code(campaign_code: str):
+    """The candidates of the vote of the campaign with this code (its public vote on), with their campaign."""
+    return Nomination.objects.filter(
+        campaign__code=campaign_code, campaign__public_vote=True, status__in=CANDIDATE_STATUSES
+    ).select_related("campaign", "person", "unit")
+
+
 def address_hash(address: str) -> str:
     """A one-way hash of the network address; the raw address is never stored."""
     return hmac.new(settings.SECRET_KEY.encode(), f"vote:{address}".encode(), "sha256").hexdigest()
@@ -94,16 +102,27 @@ def _check_open(campaign: Campaign, now: datetime.datetime) -> None:
 
 
 def _lock_voter(voter) -> None:
-    if LOCK_VOTER:
+    # SQLite has no row locks: its IMMEDIATE transactions take the one write lock before the first read, so the
+    # counts read under it cannot change before the write (the query would be a plain read, the cost for nothing).
+    if LOCK_VOTER and connection.features.has_select_for_update:
         User.objects.select_for_update().only("pk").get(pk=voter.pk)
 
 
-def votes_for_candidate_today(voter, nomination: Nomination, day: datetime.date) -> int:
-    return Vote.objects.filter(voter=voter, nomination=nomination, day=day).count()
+class Today(NamedTuple):
+    """What the rules need to know about a voter in a campaign, counted in one query."""
+
+    voided: int  # the voter's voided votes in the campaign (any day): one bars the account
+    for_candidate: int  # the voter's votes for this candidate today
+    candidates: int  # the candidates the voter voted for today
 
 
-def candidates_voted_today(voter, campaign: Campaign, day: datetime.date) -> int:
-    return Vote.objects.filter(campaign=campaign, voter=voter, day=day).values("nomination").distinct().count()
+def today_counts(voter, campaign: Campaign, nomination: Nomination, day: datetime.date) -> Today:
+    counts = Vote.objects.filter(campaign=campaign, voter=voter).aggregate(
+        voided=Count("pk", filter=Q(voided_at__isnull=False)),
+        for_candidate=Count("pk", filter=Q(nomination=nomination, day=day)),
+        candidates=Count("nomination", filter=Q(day=day), distinct=True),
+    )
+    return Today(**counts)
 
 
 def _already_voted(nomination: Nomination) -> ValidationError:
@@ -115,7 +134,8 @@ def _already_voted(nomination: Nomination) -> ValidationError:
 
 
 def cast_vote(nomination: Nomination, *, actor, address: str) -> Vote:
-    """Record one vote of `actor` for `nomination`, or refuse it with a message saying why (nothing is written)."""
+    """Record one vote of `actor` for `nomination`, or refuse it with a message saying why (nothing is written but
+    the try counted against the address's limit)."""
     campaign = nomination.campaign
     now = timezone.now()
     _check_open(campaign, now)
@@ -130,44 +150,57 @@ def cast_vote(nomination: Nomination, *, actor, address: str) -> Vote:
             _("Confirm your email address before voting: open the link in the message we sent you."),
             code="unverified",
         )
-    hashed = address_hash(address)
-    if not ratelimit.allow_address(VOTES_PER_ADDRESS, address):
-        raise RateLimited(
-            _("Too many votes from your network in a short time. Please try again later."), code="rate_limited"
-        )
     day = timezone.localdate(now)
-    try:
-        with transaction.atomic():
+    # One transaction counts the try against the address's limit, reads the voter's counts under the lock and
+    # writes the vote: on SQLite a single write transaction per vote (the counter in its own, then the vote in
+    # another, halved the votes per second: every write waits for the one lock). A refusal commits too, so the try
+    # stays counted (nothing else is written before the refusal); only the vote's own rows are in a savepoint.
+    refusal = vote = None
+    with transaction.atomic():
+        if not ratelimit.allow_address(VOTES_PER_ADDRESS, address):
+            refusal = RateLimited(
+                _("Too many votes from your network in a short time. Please try again later."), code="rate_limited"
+            )
+        else:
             _lock_voter(actor)
-            if Vote.objects.filter(campaign=campaign, voter=actor, voided_at__isnull=False).exists():
-                raise ValidationError(
-                    _("Your votes in this campaign were voided; you cannot vote in it again."), code="voided"
-                )
-            already = votes_for_candidate_today(actor, nomination, day)
-            if already >= campaign.votes_per_candidate_per_day:
-                raise _already_voted(nomination)
-            if not already and candidates_voted_today(actor, campaign, day) >= campaign.candidates_per_day:
-                raise ValidationError(
-                    ngettext(
-                        "You have voted for %(count)d candidate today, the most allowed per day. "
-                        "You can vote again tomorrow.",
-                        "You have voted for %(count)d candidates today, the most allowed per day. "
-                        "You can vote again tomorrow.",
-                        campaign.candidates_per_day,
-                    )
-                    % {"count": campaign.candidates_per_day},
-                    code="daily_cap",
-                )
-            vote = Vote.objects.create(
-                campaign=campaign, nomination=nomination, voter=actor, day=day, ordinal=already + 1, cast_at=now,
-                address_hash=hashed,
-            )  # fmt: skip
-            Nomination.objects.filter(pk=nomination.pk).update(public_votes=F("public_votes") + 1)
-    except IntegrityError:
-        # The same vote arrived twice at once (a double click): the constraint keeps one.
-        raise _already_voted(nomination) from None
+            today = today_counts(actor, campaign, nomination, day)
+            refusal = _refusal(today, campaign, nomination)
+        if refusal is None:
+            try:
+                with transaction.atomic():
+                    vote = Vote.objects.create(
+                        campaign=campaign, nomination=nomination, voter=actor, day=day,
+                        ordinal=today.for_candidate + 1, cast_at=now,
+                        address_hash=address_hash(address),
+                    )  # fmt: skip
+                    Nomination.objects.filter(pk=nomination.pk).update(public_votes=F("public_votes") + 1)
+            except IntegrityError:
+                # The same vote arrived twice at once (a double click): the constraint keeps one.
+                refusal = _already_voted(nomination)
+    if refusal is not None:
+        raise refusal
     nomination.public_votes += 1
     return vote
+
+
+def _refusal(today: Today, campaign: Campaign, nomination: Nomination) -> ValidationError | None:
+    if today.voided:
+        return ValidationError(
+            _("Your votes in this campaign were voided; you cannot vote in it again."), code="voided"
+        )
+    if today.for_candidate >= campaign.votes_per_candidate_per_day:
+        return _already_voted(nomination)
+    if not today.for_candidate and today.candidates >= campaign.candidates_per_day:
+        return ValidationError(
+            ngettext(
+                "You have voted for %(count)d candidate today, the most allowed per day. You can vote again tomorrow.",
+                "You have voted for %(count)d candidates today, the most allowed per day. You can vote again tomorrow.",
+                campaign.candidates_per_day,
+            )
+            % {"count": campaign.candidates_per_day},
+            code="daily_cap",
+        )
+    return None
 
 
 def void_votes(campaign: Campaign, *, voter, reason: str, actor) -> int:

@@ -198,3 +198,18 @@ class SearchEntry(models.Model):
 
     def display_summary(self, language: str) -> str:
         return self.summary_en if language == "en" and self.summary_en else self.summary
+
+
+class ViewFlush(models.Model):
+    """A batch of article views added to `Article.view_count` (`viewcount.flush_view_counts`): its unique number
+    refuses a second application of the same batch; rows older than two days are deleted."""
+
+    batch = models.BigIntegerField(unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("view count flush")
+        verbose_name_plural = _("view count flushes")
+
+    def __str__(self):
+        return f"{self.batch} · {self.flushed_at:%Y-%m-%d %H:%M}"

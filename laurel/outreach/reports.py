@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.outreach.models import AudienceType, District, Talk
@@ -94,6 +93,8 @@ def bars(rows: list[dict], key: str = "talks", width: int = 320) -> list[dict]:
 
 
 def reach_xlsx(figures: dict) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")[:31]

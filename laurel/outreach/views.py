@@ -15,7 +15,6 @@ from laurel.core.net import client_address
 from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin, StaffRequiredMixin
 from laurel.outreach import permissions, queries, reports, services
-from laurel.outreach.calendar import talk_ics
 from laurel.outreach.forms import (
     DispatchForm,
     ExpensesForm,
@@ -176,6 +175,8 @@ def follow_ics(request, token):
 
 
 def _ics_response(talk: Talk) -> HttpResponse:
+    from laurel.outreach.calendar import talk_ics
+
     if talk.status not in (Talk.Status.CONFIRMED, *Talk.HELD) or talk.date is None:
         raise Http404
     response = HttpResponse(talk_ics(talk), content_type="text/calendar; charset=utf-8")

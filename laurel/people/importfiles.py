@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pyexpat import ExpatError, ParserCreate
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 MAX_BYTES = 20 * 1024 * 1024  # the uploaded file
 MAX_ROWS = 50_000  # rows of data, not counting the header or empty rows
@@ -207,6 +206,8 @@ class _Rows:
 
 
 def _read_workbook(content: bytes, progress: Progress | None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
     with _open_zip(content) as archive:
         check_workbook(archive)
         for name in archive.namelist():

@@ -14,7 +14,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.core.services import log_action
@@ -450,6 +449,8 @@ def export_rows(kind: str, language: str) -> tuple[list[str], list[list[Any]]]:
 
 
 def export_xlsx(kind: str, language: str) -> bytes:
+    from openpyxl import Workbook
+
     header, rows = export_rows(kind, language)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(KIND_LABELS[kind]))

@@ -36,17 +36,20 @@ def at_once(monkeypatch, counter_name: str, targets, voter) -> list[str]:
     refusals = []
     language = translation.get_language()
 
-    def vote(nomination):
+    def vote(nomination, address):
         try:
             translation.activate(language)  # threads start in the default language
             votes.cast_vote(Nomination.objects.select_related("campaign", "person").get(pk=nomination.pk),
-                            actor=voter, address="192.0.2.1")  # fmt: skip
+                            actor=voter, address=address)  # fmt: skip
         except ValidationError as error:
             refusals.extend(error.messages)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=vote, args=(target,)) for target in targets]
+    # From two addresses (a phone and a laptop): tries from one address also queue on its rate counter's row.
+    threads = [
+        threading.Thread(target=vote, args=(target, f"192.0.2.{index}")) for index, target in enumerate(targets, 1)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -58,7 +61,7 @@ def cap_race(monkeypatch, *, lock: bool) -> int:
     """One place left today (cap 1), two different candidates at once."""
     _campaign, (first, second, _third) = vote_campaign(candidates_per_day=1)
     monkeypatch.setattr(votes, "LOCK_VOTER", lock)
-    at_once(monkeypatch, "candidates_voted_today", [first, second], UserFactory())
+    at_once(monkeypatch, "today_counts", [first, second], UserFactory())
     return Vote.objects.count()
 
 
@@ -79,7 +82,7 @@ def double_click(monkeypatch, *, constraint: bool) -> tuple[int, int, list[str]]
         with connection.schema_editor() as editor:
             editor.remove_constraint(Vote, unique)
     try:
-        refusals = at_once(monkeypatch, "votes_for_candidate_today", [first, first], UserFactory())
+        refusals = at_once(monkeypatch, "today_counts", [first, first], UserFactory())
         return Vote.objects.count(), Nomination.objects.get(pk=first.pk).public_votes, refusals
     finally:
         if not constraint:

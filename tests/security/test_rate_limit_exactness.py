@@ -3,8 +3,13 @@ cache, on the database (SQLite file, PostgreSQL) and on Redis. The controls run 
 then incr in Django's cache) against the database cache, the default without LAUREL_CACHE_URL, and see it let more
 through."""
 
+import os
+import subprocess
+import sys
 import threading
+import time
 import traceback
+from pathlib import Path
 
 import pytest
 import redis
@@ -150,3 +155,48 @@ def test_counters_store_no_address():
     ratelimit.allow_address(LIMIT, "203.0.113.5")
     counter = RateCounter.objects.get()
     assert "203.0.113.5" not in counter.bucket and counter.scope == "tests.burst"
+
+
+PROCESS_BURST = """
+import os, sys, time
+import django
+from django.conf import settings
+settings.DATABASES["default"]["NAME"] = sys.argv[1]
+settings.LAUREL_RATE_LIMIT_REDIS_URL = sys.argv[2]
+django.setup()
+from laurel.core import ratelimit
+limit = ratelimit.Limit("tests.burst", count=int(sys.argv[3]), seconds=600)
+start = float(sys.argv[4])
+while time.time() < start:
+    time.sleep(0.002)
+print(sum(ratelimit.allow_address(limit, "203.0.113.5") for _index in range(int(sys.argv[5]))))
+"""
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_a_burst_from_four_processes_lets_exactly_the_limit_through(store, request, settings):
+    """As gunicorn's workers: four processes, each with its own connection, count against one limit at once."""
+    redis_url = ""
+    if store == "redis":
+        request.getfixturevalue("on_redis")
+        redis_url = REDIS_URL
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "LAUREL_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "laurel.settings", "PYTHONPATH": str(root)}
+    start = str(time.time() + 8)  # time for the processes to start Django
+    arguments = [str(connection.settings_dict["NAME"]), redis_url, str(LIMIT.count), start, str(ATTEMPTS // WORKERS)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROCESS_BURST, *arguments],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for _index in range(WORKERS)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0] * WORKERS, outputs
+    assert sum(int(stdout.strip()) for stdout, _stderr in outputs) == LIMIT.count
+    if store == "database":
+        assert RateCounter.objects.get().count == ATTEMPTS

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from laurel.core.views import StaffRequiredMixin, report_errors
-from laurel.honors import engine, reviews
+from laurel.honors import reviews
 from laurel.honors.forms import PreferenceForm, ProfileForm, RunForm
 from laurel.honors.models import Assignment, Campaign, Conflict, Nomination, PanelMember, Preference
 from laurel.honors.views.staff import _staff
@@ -21,6 +21,8 @@ def _back(campaign):
 
 
 def _reviewed(campaign):
+    from laurel.honors import engine
+
     return campaign.nominations.for_list().filter(status__in=engine.REVIEWED).order_by("pk")
 
 
@@ -28,6 +30,8 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
     template_name = "honors/assignment.html"
 
     def get_context_data(self, **kwargs):
+        from laurel.honors import engine
+
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         round_number = reviews.REVIEW_STAGES.get(campaign.stage)
         members = list(PanelMember.objects.filter(campaign=campaign).select_related("expert").order_by("expert_id"))
@@ -111,6 +115,8 @@ def set_preference(request, code):
 
 @require_POST
 def run(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     form = RunForm(request.POST)
@@ -133,6 +139,8 @@ def run(request, code):
 
 
 def _status_context(campaign, run) -> dict:
+    from laurel.honors import engine
+
     seconds = int((timezone.now() - run.step_at).total_seconds()) if run and run.step_at else 0
     return {
         "campaign": campaign,
@@ -145,6 +153,8 @@ def _status_context(campaign, run) -> dict:
 @require_GET
 def run_status(request, code):
     """The progress fragment the staff page polls while a run is queued or running."""
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     round_number = reviews.REVIEW_STAGES.get(campaign.stage)
@@ -157,6 +167,8 @@ def run_status(request, code):
 
 @require_POST
 def add_pair(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     nomination = get_object_or_404(
@@ -173,6 +185,8 @@ def add_pair(request, code):
 
 @require_POST
 def remove_pair(request, pk):
+    from laurel.honors import engine
+
     _staff(request)
     assignment = get_object_or_404(Assignment.objects.select_related("nomination__campaign", "expert"), pk=pk)
     try:
@@ -185,6 +199,8 @@ def remove_pair(request, pk):
 
 @require_POST
 def release(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     try:
@@ -197,6 +213,8 @@ def release(request, code):
 
 @require_POST
 def drop_expert(request, code):
+    from laurel.honors import engine
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     member = get_object_or_404(

@@ -15,18 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
-from laurel.honors import (
-    campaigns,
-    committee,
-    exports,
-    nominations,
-    notices,
-    permissions,
-    ranking,
-    reviews,
-    stages,
-    texts,
-)
+from laurel.honors import campaigns, nominations, notices, permissions, reviews, stages, texts
 from laurel.honors.forms import (
     CampaignForm,
     CriterionForm,
@@ -268,6 +257,8 @@ class RankingView(StaffRequiredMixin, TemplateView):
     template_name = "honors/ranking.html"
 
     def get_context_data(self, **kwargs):
+        from laurel.honors import committee, ranking
+
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         context = super().get_context_data(campaign=campaign, **kwargs)
         context["current"] = committee.current_selection(campaign)
@@ -286,6 +277,8 @@ class RankingView(StaffRequiredMixin, TemplateView):
 
 @require_POST
 def accept_proposal(request, code):
+    from laurel.honors import committee
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     try:
@@ -298,6 +291,8 @@ def accept_proposal(request, code):
 
 @require_POST
 def override_selection(request, code):
+    from laurel.honors import committee
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     add = list(campaign.nominations.filter(code__in=request.POST.getlist("add")).select_related("person", "campaign"))
@@ -409,6 +404,8 @@ class TextsView(StaffRequiredMixin, FormView):
 
 
 def export_xlsx(request, code):
+    from laurel.honors import exports
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     response = HttpResponse(
@@ -420,6 +417,8 @@ def export_xlsx(request, code):
 
 
 def export_audit(request, code):
+    from laurel.honors import exports
+
     _staff(request)
     campaign = get_object_or_404(Campaign, code=code)
     response = StreamingHttpResponse(
