@@ -19,8 +19,6 @@ def _number(value: float):
 def campaign_workbook(campaign: Campaign) -> bytes:
     from openpyxl import Workbook
 
-    from laurel.honors import ranking
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]
@@ -70,6 +68,8 @@ SCORE_HEADER = (
 
 def _live_results(sheet, campaign: Campaign) -> None:
     """Before the committee decides, the ranking as it stands."""
+    from laurel.honors import ranking  # numpy and scipy: loaded when a workbook is made, not with the URL map
+
     exports.append(sheet, [str(title) for title in SCORE_HEADER] + [_("status")])
     for row in ranking.score_table(campaign):
         nomination = row.nomination
