@@ -13,7 +13,7 @@ def test_visitor_browses_the_group_and_filters_the_menu(page):
     page.goto("/lecture-groups/spirit/")
     assert "钱学" in page.locator("[data-testid=member]").first.inner_text()
     page.goto("/lecture-groups/topics/")
-    page.fill("input[name=q]", "石墨烯的")
+    page.fill("main input[name=q]", "石墨烯的")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/topics/?q=*")
     titles = page.locator("[data-testid=topic] h2").all_inner_texts()

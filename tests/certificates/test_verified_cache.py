@@ -39,7 +39,7 @@ def test_a_verified_page_verifies_once_and_then_reads_the_result(client, certifi
 def test_revoking_shows_at_once_although_the_valid_result_was_cached(client, certificate, staff, monkeypatch):
     client.get(certificate.get_absolute_url())
     assert cache.get(verification.verified_key(certificate)) is not None
-    services.revoke(certificate, reason="事迹不实", actor=staff)
+    services.revoke(certificate, reason="事迹不实", actor=staff, reason_public=True)
     content = client.get(certificate.get_absolute_url()).content.decode()
     assert "已撤销" in content and "事迹不实" in content
     assert "Valid: this certificate is authentic" not in content

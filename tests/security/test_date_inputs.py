@@ -311,7 +311,15 @@ MODEL_FORMS = {
     ),  # fmt: skip
 }
 # Forms that only ever create (their views never show a saved instance).
-CREATE_ONLY = {"laurel.outreach.forms.TalkRequestForm", "laurel.outreach.forms.TopicForm"}
+# Forms that only ever create (no view passes them an instance): nothing saved to compare.
+CREATE_ONLY = {
+    "laurel.outreach.forms.TalkRequestForm",
+    "laurel.outreach.forms.TopicForm",
+    "laurel.consultations.forms.ConsultationForm",
+    "laurel.consultations.forms.SubmissionForm",
+    "laurel.needs.forms.NeedForm",
+    "laurel.needs.forms.ServiceForm",
+}
 LAUREL_MODEL_FORMS = {
     f"{form.__module__}.{form.__qualname__}": form for form in LAUREL_FORMS if issubclass(form, forms.ModelForm)
 }
