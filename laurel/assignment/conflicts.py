@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first conflict matrix, not with pages that only read these names
+    import numpy as np
 
 SELF = "self"
 SAME_UNIT = "same_unit"
@@ -95,4 +97,6 @@ def detect_conflicts(
 
 def conflict_pairs(conflicts: Mapping[tuple[int, int], tuple[str, ...]]) -> np.ndarray:
     """The (n, 2) array `Problem.conflicts` accepts."""
+    import numpy as np
+
     return np.array(sorted(conflicts), dtype=np.int64).reshape(-1, 2)

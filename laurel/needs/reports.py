@@ -4,7 +4,6 @@ service; aggregated in the database with a constant number of queries."""
 from django.db.models import Count, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.core import exports
 from laurel.needs.models import Need, NeedField, ServiceRecord
@@ -100,6 +99,8 @@ def bars(rows: list[dict], width: int = 300) -> list[dict]:
 
 
 def reach_xlsx(figures: dict) -> bytes:
+    from openpyxl import Workbook  # loaded for an export, not with the URL map
+
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")[:31]
