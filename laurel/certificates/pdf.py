@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -68,6 +69,8 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
     site = identity.current()
     seal_path = template.seal.path if template.seal else site.seal_path
     signature_path = template.signature.path if template.signature else site.signature_path
+    # Another process may have replaced the association's seal a moment ago (the old file goes on commit)
+    seal_path, signature_path = (path if path and os.path.exists(path) else "" for path in (seal_path, signature_path))
     compiler = _compiler(template.pk or 0, template.updated_at, seal_path, signature_path, str(fonts))
     inputs = {
         **data,

@@ -34,14 +34,32 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if (
+                day is not None and not 1900 <= day.year <= 2999
+            ):  # the log has no entry there; 9999-12-31 + 1 day overflows
+                self.add_error(name, _("Choose a day between 1900 and 2999."))
+                cleaned[name] = None
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             raise forms.ValidationError(_("The first day comes after the last one."))
         return cleaned
 
 
+def _one_line(value: str) -> None:
+    # These values go into mail headers (the subject) and one-line page elements
+    if any(character in value for character in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise forms.ValidationError(_("Write this on one line."), code="line_break")
+
+
 class SiteIdentityForm(forms.Form):
     """The association's identity. Images are judged by `identity.save_identity`, not here, so that every image
     of one save is judged before anything is written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "name_en", "address", "address_en", "phone", "icp_number", "public_security_number"):
+            self.fields[name].validators.append(_one_line)
 
     name = forms.CharField(label=_("name in Chinese"), max_length=100, required=False)
     name_en = forms.CharField(label=_("name in English"), max_length=200, required=False)

@@ -5,8 +5,10 @@ and asks the shared cache at most every `MEMORY_SECONDS` whether staff changed i
 change reaches every process within that time, and the process that saved it at once.
 """
 
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -75,12 +77,19 @@ def _file_url(field) -> str:
 
 
 def _file_path(field) -> str:
+    """A local path to the file for typst. On object storage (no path) the bytes are copied once into a private
+    temporary folder under the stored name, which is random and changes with every upload."""
     if not field:
         return ""
     try:
         return field.path
-    except NotImplementedError:  # object storage: certificates read the bytes through the storage
-        return ""
+    except NotImplementedError:
+        local = Path(tempfile.gettempdir()) / "laurel-identity" / field.name.replace("/", "_")
+        if not local.exists():
+            local.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with field.storage.open(field.name, "rb") as source:
+                local.write_bytes(source.read())
+        return str(local)
 
 
 def _load() -> Identity:
@@ -110,7 +119,7 @@ def _identity(row: SiteIdentity) -> Identity:
 def current() -> Identity:
     now = time.monotonic()
     if _memory["identity"] is None or now - _memory["checked"] > MEMORY_SECONDS:
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        version = cache.get_or_set(VERSION_KEY, pagecache.fresh_version, timeout=None)
         if version != _memory["version"] or _memory["identity"] is None:
             _memory["identity"] = _load()
             _memory["version"] = version
@@ -127,24 +136,23 @@ def assume_unset() -> None:
     """Tests start from an installation whose staff never set the identity, without reading the database, so
     that a page's first request costs the same queries as its next ones."""
     _memory.update(
-        version=cache.get_or_set(VERSION_KEY, 1, timeout=None),
+        version=cache.get_or_set(VERSION_KEY, pagecache.fresh_version, timeout=None),
         checked=time.monotonic(),
         identity=_identity(SiteIdentity(pk=1)),
     )
 
 
 def _announce_change() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    # A version from the clock, never counted from 1 again: after Redis lost its keys a counted version could
+    # equal the one another process remembers, which would then keep the old identity.
+    cache.set(VERSION_KEY, pagecache.fresh_version(), timeout=None)
     forget()
     pagecache.invalidate()  # cached public pages carry the header and footer
 
 
 def mail_subject(text: str, language: str | None = None) -> str:
     """A mail subject carrying the association's name in the mail's language: "[云州市科协] ..." ."""
-    name = current().display_name(language) or _("Laurel")
+    name = " ".join((current().display_name(language) or _("Laurel")).split())  # a header holds no line break
     return f"[{name}] {text}"
 
 

@@ -192,6 +192,12 @@ def attendance_export(request, code):
 
 
 def check_in(request, code):
+    if request.headers.get("X-Laurel-Scanner") == "1" and not permissions.can_check_in(request.user):
+        # The scanner at the door reads JSON: a signed-out or stripped session says so instead of a login page
+        return JsonResponse(
+            {"ok": False, "message": _("Your session has ended or no longer allows check-in: sign in again.")},
+            status=403,
+        )
     denied = _require(request, permissions.can_check_in)
     if denied:
         return denied

@@ -60,9 +60,9 @@ def test_staff_check_an_attendee_in_by_pointing_the_camera_at_the_pass(browser, 
         assert "scan-ok" in result.get_attribute("class")
         attendee.refresh_from_db()
         assert attendee.checked_in_at is not None and attendee.checked_in_by == staff
-        # the camera keeps scanning: the same pass shown again a few seconds later is refused, not checked in twice
-        result.filter(has_text="陈立群 已于").wait_for()
-        assert "scan-refused" in result.get_attribute("class")
+        # the camera keeps scanning: the pass still held to it is not posted again, and the answer stays green
+        page.wait_for_timeout(4000)
+        assert "scan-ok" in result.get_attribute("class") and "陈立群 已签到。" in result.inner_text()
         assert Attendee.objects.filter(checked_in_at__isnull=False).count() == 1
         assert csp_errors == []
         context.close()

@@ -108,3 +108,11 @@ def test_only_staff_read_the_log(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("core:audit_log")).status_code == 403
     assert client.get(reverse("core:audit_export")).status_code == 403
+
+
+@pytest.mark.parametrize("query", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_a_day_out_of_range_is_refused_not_a_server_error(staff_client, staff, query):
+    log_action("people.person.created", actor=staff)
+    page = staff_client.get(reverse("core:audit_log"), query)
+    assert page.status_code == 200 and "请选择 1900 年至 2999 年之间的日期。" in page.content.decode()
+    assert staff_client.get(reverse("core:audit_export"), query).status_code == 200

@@ -163,3 +163,29 @@ def test_a_template_without_a_seal_prints_the_associations_seal(staff_client):
     save(staff_client, seal=png("seal.png", (200, 200)))
     identity.forget()
     assert images(pdf.render(template=template, data=data)) == without + 1
+
+
+@pytest.mark.parametrize("field", ["name", "name_en", "address", "phone", "icp_number"])
+def test_a_line_break_that_would_break_every_mail_header_is_refused(staff_client, field):
+    response = save(staff_client, **{field: "云州市科协\nBcc: someone@example.org"})
+    assert response.status_code == 400
+    assert "请写在一行内。" in response.content.decode()
+    assert not SiteIdentity.objects.exists()
+
+
+def test_a_mail_subject_never_carries_a_line_break(settings):
+    settings.ASSOCIATION_NAME = "云州市\n科协"
+    identity.forget()
+    assert identity.mail_subject("通知") == "[云州市 科协] 通知"
+
+
+def test_a_version_is_never_counted_again_from_the_start(staff_client, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save(staff_client)
+    first = cache.get(identity.VERSION_KEY)
+    cache.clear()  # Redis restarted: its keys are gone
+    with django_capture_on_commit_callbacks(execute=True):
+        save(staff_client, name="云州市科协")
+    assert cache.get(identity.VERSION_KEY) > first

@@ -199,3 +199,20 @@ def test_a_pass_carries_a_full_qr_code_that_phones_read_not_a_micro_qr():
     image = Image.open(io.BytesIO(pass_png(code)))
     # a full QR code of version 1 is 21 modules plus a quiet zone of 4 on each side: 29 modules of 8 px
     assert image.size == (29 * 8, 29 * 8)
+
+
+@pytest.mark.parametrize("persona", [None, "nominator"])
+def test_the_scanner_is_told_in_json_when_its_session_cannot_check_in(client, request, persona):
+    event = EventFactory()
+    attendee = Attendee.objects.create(
+        event=event, category="guest", name="访客", email="v@example.org", status="confirmed"
+    )
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    response = client.post(
+        f"/staff/events/{event.code}/check-in/", {"code": attendee.pass_code}, headers={"X-Laurel-Scanner": "1"}
+    )
+    assert response.status_code == 403
+    assert response.json() == {"ok": False, "message": "您的登录已失效或无权签到，请重新登录。"}
+    attendee.refresh_from_db()
+    assert attendee.checked_in_at is None

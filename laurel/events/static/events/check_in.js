@@ -48,6 +48,7 @@
     }
     button.hidden = false;
     var last = { code: null, at: 0 };
+    var accepted = new Set();  // a pass held to the camera stays green: an accepted code is not posted again
 
     function show(ok, message) {
       result.hidden = false;
@@ -64,7 +65,12 @@
         headers: { "X-Laurel-Scanner": "1" },
         credentials: "same-origin",
       }).then(function (response) {
-        return response.json().then(function (answer) { show(answer.ok, answer.message); });
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") !== 0) { throw new Error("not an answer"); }
+        return response.json().then(function (answer) {
+          if (answer.ok) { accepted.add(code); }
+          show(answer.ok, answer.message);
+        });
       }).catch(function () { show(false, button.dataset.offline); });
     }
 
@@ -78,7 +84,7 @@
           var tick = function () {
             detect().then(function (code) {
               var now = Date.now();
-              if (code && (code !== last.code || now - last.at > SAME_CODE_PAUSE_MS)) {
+              if (code && !accepted.has(code) && (code !== last.code || now - last.at > SAME_CODE_PAUSE_MS)) {
                 last = { code: code, at: now };
                 return post(code);
               }
