@@ -26,7 +26,9 @@ def main() -> int:
         for entry in catalog:
             key = entry.msgid if not entry.msgctxt else f"{entry.msgctxt}\x04{entry.msgid}"
             value = table.get(key, table.get(entry.msgid))
-            already = (entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr) and "fuzzy" not in entry.flags
+            already = (
+                entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr
+            ) and "fuzzy" not in entry.flags
             if value is not None and not (fill_only and already):
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: value[0] if isinstance(value, list) else value}
