@@ -1,6 +1,7 @@
 """The Open Badges 3.0 `OpenBadgeCredential` (VC Data Model 2.0) for a certificate, and the status list."""
 
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,7 +21,10 @@ def status_list_url() -> str:
 
 
 def _datetime(day) -> str:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The start of `day` in the association's time zone, in UTC. A certificate dated today in Shanghai is valid
+    from Shanghai's midnight: taken as UTC's midnight it stayed "not yet valid" for the first eight hours of the day."""
+    start = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build_credential(certificate) -> dict:

@@ -26,7 +26,7 @@ def test_staff_issues_a_batch_and_revokes_one(page, staff):
     page.locator("[data-testid=batch-progress]").get_by_text("2 / 2").wait_for()
     assert Certificate.objects.count() == 2
     first = Certificate.objects.get(recipient_name="王䶮")
-    assert first.credential["validUntil"] == "2031-05-30T00:00:00Z"
+    assert first.credential["validUntil"] == "2031-05-29T16:00:00Z"
     with page.expect_download() as download:
         page.click("[data-testid=batch-download]")
     assert download.value.suggested_filename.endswith(".zip")

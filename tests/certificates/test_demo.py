@@ -40,7 +40,7 @@ def test_demo_seed_issues_the_2023_honor_certificates_and_first_batch_letters():
     assert {c.title_en for c in honor} == {"Yunzhou 2023 Most Beautiful Sci-tech Workers"}
     # Dated as the association prints them: the day of the award ceremony (30 May 2023), not the day of seeding.
     assert {(c.issued_on, c.credential["validFrom"]) for c in honor} == {
-        (datetime.date(2023, 5, 30), "2023-05-30T00:00:00Z")
+        (datetime.date(2023, 5, 30), "2023-05-29T16:00:00Z")  # midnight in Yunzhou (UTC+8)
     }
     first_batch = Batch.objects.get(number=1)
     letters = Certificate.objects.filter(batch_key=f"lecture-batch:{first_batch.pk}", kind=Kind.APPOINTMENT)

@@ -103,7 +103,7 @@ def test_campaign_certificates_carry_the_date_staff_chose(
         )
     assert batch.issued_on == datetime.date(2023, 5, 30)
     assert list(Certificate.objects.values_list("issued_on", flat=True)) == [datetime.date(2023, 5, 30)] * 2
-    assert {c.credential["validFrom"] for c in Certificate.objects.all()} == {"2023-05-30T00:00:00Z"}
+    assert {c.credential["validFrom"] for c in Certificate.objects.all()} == {"2023-05-29T16:00:00Z"}
 
 
 def test_campaign_certificates_dated_before_the_campaigns_year_are_refused(published_campaign, staff):
@@ -191,7 +191,7 @@ def test_appointment_letters_name_the_role_for_current_members(
         "周雅 is appointed head of Scientist Spirit Lecture Group for the term from 30 May 2025 to 29 May 2030."
     )
     assert (letters["周雅"].valid_until, letters["周雅"].credential["validUntil"]) == (
-        datetime.date(2030, 5, 29), "2030-05-29T00:00:00Z"
+        datetime.date(2030, 5, 29), "2030-05-28T16:00:00Z"
     )  # fmt: skip
     assert letters["陈立"].citation == "兹聘请陈立同志为科学家精神宣讲团成员，聘期自2025年5月30日起。"
     assert (

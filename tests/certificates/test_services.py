@@ -168,7 +168,7 @@ def test_batch_dated_earlier_prints_that_date_and_starts_the_credential_then(tem
     services.run_batch(batch.pk)
     certificate = Certificate.objects.get()
     assert (certificate.issued_on, certificate.number[:5]) == (datetime.date(2023, 5, 30), "H2023")
-    assert certificate.credential["validFrom"] == "2023-05-30T00:00:00Z"
+    assert certificate.credential["validFrom"] == "2023-05-29T16:00:00Z"
     assert verification.verify_document(certificate.credential).verdict == Verdict.VALID
     text = PdfReader(io.BytesIO(services.pdf_bytes(certificate))).pages[0].extract_text()
     assert "2023 年 5 月 30 日" in text and "30 May 2023" in text
@@ -253,3 +253,16 @@ def test_expired_certificate_says_expired_on_the_page_and_in_the_vc_api(client, 
         "/credentials/verify", {"verifiableCredential": certificate.credential}, content_type="application/json"
     ).json()
     assert (answer["errors"], answer["problems"][0]["check"]) == (["expired"], "validity_period")
+
+
+def test_a_certificate_dated_today_is_valid_from_the_associations_midnight_not_utcs(settings):
+    """Between 00:00 and 08:00 in Shanghai the date is already tomorrow's in UTC terms: a credential dated today
+    and made valid from UTC's midnight stayed "not yet valid" for eight hours."""
+    import datetime
+
+    from laurel.certificates.badges import _datetime
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    assert _datetime(datetime.date(2026, 12, 4)) == "2026-12-03T16:00:00Z"
+    settings.TIME_ZONE = "UTC"
+    assert _datetime(datetime.date(2026, 12, 4)) == "2026-12-04T00:00:00Z"
