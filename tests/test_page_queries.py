@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from laurel.core import pagecache
+from laurel.core import identity, pagecache
 from laurel.people.models import User
 from tests.pages import add_big_campaign, grow, page_kinds
 
@@ -32,6 +32,7 @@ def test_every_page_runs_the_same_queries_on_three_times_the_data(django_assert_
     add_big_campaign(size=120)
     cache.clear()
     pagecache.forget_local()
+    identity.forget()  # the cleared cache gives the identity a new version: read again in each page's warm-up
     clients: dict = {}
     small = {row["kind"]: (row, count_queries(clients, row)) for row in page_kinds()}
     assert all(status == 200 for _row, (status, _count) in small.values()), {
@@ -40,6 +41,7 @@ def test_every_page_runs_the_same_queries_on_three_times_the_data(django_assert_
     grow(3)
     cache.clear()
     pagecache.forget_local()
+    identity.forget()  # the cleared cache gives the identity a new version: read again in each page's warm-up
     large = {kind: count_queries(clients, row) for kind, (row, _small) in small.items()}
     assert large == {kind: counted for kind, (_row, counted) in small.items()}
     for kind, (row, (_status, count)) in small.items():
