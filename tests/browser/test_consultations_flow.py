@@ -44,6 +44,8 @@ def test_body_submits_staff_accepts_and_the_public_sees_only_what_is_public(page
     page.context.clear_cookies()
     page.goto("/consultations/")
     page.click("text=城市内涝治理的优先措施")
+    # The click starts a navigation; read the page only once the detail has arrived.
+    page.wait_for_selector("text=未来五年应优先采取哪些措施降低内涝风险")
     assert "未来五年应优先采取哪些措施降低内涝风险" in page.content()
     assert "li@gov.example.org" not in page.content() and "李处长" not in page.content()
 
