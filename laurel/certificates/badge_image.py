@@ -38,30 +38,72 @@ def _font(size: int):
         return ImageFont.truetype(str(path), size)
 
 
-def _lines(text: str, font, width: int) -> list[str]:
-    """`text` broken to fit `width`, character by character (Chinese has no spaces to break at)."""
-    lines, current = [], ""
+def _words(text: str) -> list[str]:
+    """Units that must not be split: a Latin word with its following space, else a single character (Chinese
+    breaks between any two characters)."""
+    units, word = [], ""
     for char in text:
-        if font.getlength(current + char) > width and current:
-            lines.append(current)
-            current = char.lstrip()
-        else:
-            current += char
-    if current:
-        lines.append(current)
+        if char.isascii() and not char.isspace():
+            word += char
+            continue
+        if word:
+            units.append(word)
+            word = ""
+        if units and char.isspace():
+            units[-1] += char
+        elif not char.isspace():
+            units.append(char)
+    if word:
+        units.append(word)
+    return units
+
+
+def _lines(text: str, font, width: int) -> list[str] | None:
+    """`text` broken to fit `width`; None when a single unit is wider than the line."""
+    lines, current = [], ""
+    for unit in _words(text):
+        if font.getlength((current + unit).rstrip()) <= width:
+            current += unit
+            continue
+        if not current or font.getlength(unit.rstrip()) > width:
+            return None
+        lines.append(current.rstrip())
+        current = unit
+    if current.strip():
+        lines.append(current.rstrip())
     return lines
 
 
-def _fit(text: str, width: int) -> tuple[object, list[str]]:
+def _fit(text: str, width: int, scale: int) -> tuple[object, list[str]]:
+    """The largest font (and the lines) that fits `text` in MAX_LINES lines of `width`; else the smallest, cut."""
     for size in (64, 56, 48, 42, 36, 30, 26, 22):
-        font = _font(size)
+        font = _font(size * scale)
         lines = _lines(text, font, width)
-        if len(lines) <= MAX_LINES:
+        if lines is not None and len(lines) <= MAX_LINES:
             return font, lines
-    font = _font(22)
-    lines = _lines(text, font, width)[:MAX_LINES]
-    lines[-1] = lines[-1][:-1] + "…"
+    font = _font(22 * scale)
+    lines, current = [], ""
+    for char in text:  # too long for words: break anywhere, keep MAX_LINES, end with an ellipsis
+        if font.getlength(current + char) > width and current:
+            lines.append(current)
+            current = ""
+        current += char
+    lines.append(current)
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][:-1] + "…"
     return font, lines
+
+
+def _star(centre: tuple[float, float], radius: float) -> list[tuple[float, float]]:
+    import math
+
+    points = []
+    for index in range(10):
+        length = radius if index % 2 == 0 else radius * 0.4
+        angle = math.pi / 2 + index * math.pi / 5
+        points.append((centre[0] + length * math.cos(angle), centre[1] - length * math.sin(angle)))
+    return points
 
 
 def draw(title: str, heading: str = "") -> bytes:
@@ -79,14 +121,12 @@ def draw(title: str, heading: str = "") -> bytes:
     if heading:
         small = _font(34 * scale)
         canvas.text((centre, centre - 150 * scale), heading[:12], font=small, fill=GOLD, anchor="mm")
-    font, lines = _fit(title.strip() or "—", int(size * 0.62))
-    font = _font(font.size * scale)
+    font, lines = _fit(" ".join(title.split()) or "—", int(size * 0.66), scale)
     line_height = int(font.size * 1.25)
-    top = centre + 20 * scale - line_height * (len(lines) - 1) / 2
+    top = centre + 10 * scale - line_height * (len(lines) - 1) / 2
     for number, line in enumerate(lines):
         canvas.text((centre, top + number * line_height), line, font=font, fill=WHITE, anchor="mm")
-    star = 18 * scale
-    canvas.regular_polygon((centre, size - 90 * scale, star), 5, fill=GOLD)
+    canvas.polygon(_star((centre, size - 95 * scale), 22 * scale), fill=GOLD)
     image = image.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

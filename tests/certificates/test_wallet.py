@@ -427,3 +427,39 @@ def test_an_expired_access_token_is_refused(redeemed):
     WalletOffer.objects.update(access_expires_at=timezone.now() - datetime.timedelta(seconds=1))
     response = _ask(holder, metadata, token, holder.proof(audience=wallet.issuer_id(), nonce=holder.nonce(metadata)))
     assert (response.status_code, response.json()["error"]) == (401, "invalid_token")
+
+
+def test_no_credential_request_body_makes_a_server_error(client, certificate, honoree_user):
+    """Hostile bodies behind a valid access token: every one is an OAuth refusal, never a 500."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    uri, pin = desk_offer(client, honoree_user)
+    token = _token(client, _code(uri), pin).json()["access_token"]
+    # No NUL: the site's middleware refuses such requests before any view (its own 400 page).
+    text = st.text(st.characters(exclude_characters="\x00"), max_size=30)
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text
+    documents = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+        max_leaves=20,
+    )
+    keys = st.sampled_from(["credential_configuration_id", "format", "proofs", "proof", "credential_identifier"])
+    bodies = st.dictionaries(
+        keys, documents | st.just(wallet.CONFIGURATION_ID) | st.just({"jwt": ["a.b.c"]}), max_size=4
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(body=bodies)
+    def check(body):
+        response = client.post(
+            reverse("certificates:wallet_credential"),
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code in (400, 401, 429), (body, response.content)
+        assert response["Content-Type"] == "application/json", (body, response.content[:300])
+        assert response.json()["error"]
+
+    check()
