@@ -10,7 +10,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from laurel.certificates import services, wallet
+from laurel.certificates import services, wallet, wallet_proofs
 from laurel.certificates.models import WalletOffer
 from tests.conftest import login
 from tests.factories.certificates import CertificateTemplateFactory
@@ -64,7 +64,7 @@ def test_honoree_shows_the_qr_code_and_a_wallet_picks_up_the_certificate(page, l
     nonce = _call(metadata["nonce_endpoint"], data=b"")["c_nonce"]
     key = ECKey.generate_key("P-256")
     proof = jwt.encode(
-        {"typ": wallet.PROOF_TYPE, "alg": "ES256", "jwk": key.as_dict(private=False)},
+        {"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256", "jwk": key.as_dict(private=False)},
         {"aud": issuer, "iat": int(time.time()), "nonce": nonce},
         key,
         algorithms=["ES256"],
@@ -78,5 +78,5 @@ def test_honoree_shows_the_qr_code_and_a_wallet_picks_up_the_certificate(page, l
     )
     credential = answer["credentials"][0]["credential"]
     assert credential["id"] == certificate.credential["id"]
-    assert credential["credentialSubject"]["id"] == wallet.did_jwk(key.as_dict(private=False))
+    assert credential["credentialSubject"]["id"] == wallet_proofs.did_jwk(key.as_dict(private=False))
     assert WalletOffer.objects.get().status == WalletOffer.Status.PICKED_UP

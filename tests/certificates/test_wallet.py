@@ -16,7 +16,7 @@ from django.utils import timezone
 from joserfc import jwt
 from joserfc.jwk import ECKey, OKPKey
 
-from laurel.certificates import services, verification, wallet
+from laurel.certificates import services, verification, wallet, wallet_proofs
 from laurel.certificates.credentials import multikey
 from laurel.certificates.models import WalletOffer
 from laurel.core.models import AuditEntry
@@ -50,7 +50,7 @@ class ScriptedWallet:
         if key_kind == "P-256":
             self.key = ECKey.generate_key("P-256")
             self.algorithm = "ES256"
-            self.did = wallet.did_jwk(self.key.as_dict(private=False))
+            self.did = wallet_proofs.did_jwk(self.key.as_dict(private=False))
         else:
             self.key = OKPKey.generate_key("Ed25519")
             self.algorithm = "Ed25519"
@@ -88,7 +88,7 @@ class ScriptedWallet:
 
     def proof(self, *, audience: str, nonce: str | None, issued_at: int | None = None, header: dict | None = None):
         if header is None:
-            header = {"typ": wallet.PROOF_TYPE, "alg": self.algorithm}
+            header = {"typ": wallet_proofs.PROOF_TYPE, "alg": self.algorithm}
             if self.key_kind == "P-256":
                 header["jwk"] = self.key.as_dict(private=False)
             else:
@@ -334,9 +334,9 @@ def test_a_wrong_or_stale_nonce_is_refused(redeemed):
     issuer = wallet.issuer_id()
     forged = holder.proof(audience=issuer, nonce="made-up:nonce:value")
     assert _ask(holder, metadata, token, forged).json()["error"] == "invalid_nonce"
-    stale = wallet.new_nonce()
+    stale = wallet_proofs.new_nonce()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wallet, "NONCE_SECONDS", -1)
+        patch.setattr(wallet_proofs, "NONCE_SECONDS", -1)
         assert (
             _ask(holder, metadata, token, holder.proof(audience=issuer, nonce=stale)).json()["error"] == "invalid_nonce"
         )
@@ -361,22 +361,22 @@ def test_bad_key_proofs_are_refused(redeemed):
         "key of another": holder.proof(
             audience=issuer,
             nonce=nonce,
-            header={"typ": wallet.PROOF_TYPE, "alg": "ES256", "jwk": another.as_dict(private=False)},
+            header={"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256", "jwk": another.as_dict(private=False)},
         ),
         "private key in header": holder.proof(
             audience=issuer,
             nonce=nonce,
-            header={"typ": wallet.PROOF_TYPE, "alg": "ES256", "jwk": holder.key.as_dict(private=True)},
+            header={"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256", "jwk": holder.key.as_dict(private=True)},
         ),
-        "no key": holder.proof(audience=issuer, nonce=nonce, header={"typ": wallet.PROOF_TYPE, "alg": "ES256"}),
+        "no key": holder.proof(audience=issuer, nonce=nonce, header={"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256"}),
         "kid of another method": holder.proof(
             audience=issuer,
             nonce=nonce,
-            header={"typ": wallet.PROOF_TYPE, "alg": "ES256", "kid": "did:web:example.org#key-1"},
+            header={"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256", "kid": "did:web:example.org#key-1"},
         ),
         "not a jwt": "not.a.jwt",
         "unsigned": "eyJhbGciOiJub25lIiwidHlwIjoib3BlbmlkNHZjaS1wcm9vZitqd3QifQ.e30.",
-        "too long": "a" * (wallet.MAX_PROOF_CHARS + 1),
+        "too long": "a" * (wallet_proofs.MAX_PROOF_CHARS + 1),
     }
     for name, proof in cases.items():
         response = _ask(holder, metadata, token, proof)
