@@ -11,5 +11,10 @@ TEXTS = {
     "certificates.credential.issued_by_api": _("%(actor)s issued a credential through the API."),
     "certificates.credential.revoked_by_api": _("%(actor)s revoked a credential through the API: %(object)s."),
     "certificates.batch.downloaded": _("%(actor)s downloaded the batch “%(object)s” as a ZIP."),
+    "certificates.wallet.offered": _("%(actor)s asked for a QR code to add the certificate %(object)s to a wallet."),
+    "certificates.wallet.picked_up": _("A wallet picked up the certificate %(object)s."),
+    "certificates.wallet.locked": _(
+        "A wallet offer of the certificate %(object)s was locked after too many wrong PINs."
+    ),
     "certificates.signing_key.rotated": _("%(actor)s replaced the signing key."),
 }

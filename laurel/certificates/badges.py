@@ -33,6 +33,10 @@ def build_credential(certificate) -> dict:
     verify_url = site_url(reverse("certificates:verify", kwargs={"token": certificate.token}))
     issuer = keys.issuer_did()
     achievement_description = certificate.citation or certificate.title
+    # Imported here: drawing needs Pillow and the fonts, which only issuing does.
+    from laurel.certificates import badge_image
+
+    badge = badge_image.badge_for(template, certificate.title)
     credential = {
         "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
         "id": verify_url,
@@ -64,6 +68,7 @@ def build_credential(certificate) -> dict:
                 "criteria": {"narrative": achievement_description},
                 "achievementType": "Award",
                 "humanCode": certificate.number,
+                "image": {"id": badge_image.image_url(badge), "type": "Image", "caption": certificate.title},
                 "inLanguage": "zh-Hans",
             },
         },

@@ -1,6 +1,7 @@
 """Demo certificates: templates, the 2023 campaign's honor certificates and the lecture group's first-batch
 appointment letters (issued as batches, run to completion here), a few more certificates with one revoked,
-and an honoree account (honoree@laurel.demo) linked to a 2023 honoree so the desk shows a real certificate.
+and an honoree account (honoree@laurel.demo) linked to a 2023 honoree so the desk shows a real certificate, with
+the button that shows the QR code a wallet scans to pick it up (`wallet.py`). Every award gets its badge image.
 Each batch is dated as the association would print it: the award ceremony's day, the batch's announcement."""
 
 import datetime
@@ -116,4 +117,10 @@ def seed(*, stdout) -> list[Login]:
             actor=staff,
         )
     stdout.write(f"certificates: {Certificate.objects.count()} certificates")
-    return [Login("honoree", "honoree@laurel.demo", "downloads own 2023 honor certificate from the desk")]
+    return [
+        Login(
+            "honoree",
+            "honoree@laurel.demo",
+            "downloads own 2023 honor certificate from the desk; “Add to a wallet” shows its QR code and PIN",
+        )
+    ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_token
+from laurel.core.storage import public_storage
 from laurel.people.models import Person
 
 
@@ -281,3 +282,58 @@ class StatusList(models.Model):
 
     def __str__(self):
         return f"status list {self.pk}"
+
+
+class BadgeImage(models.Model):
+    """The round badge PNG of one award (a template and a certificate title), drawn once and kept in public storage:
+    credentials name it as their achievement's image (Open Badges 3.0), so its address must never change."""
+
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, related_name="badge_images")
+    title = models.CharField(max_length=200)
+    image = models.FileField(upload_to="certificates/badges/", storage=public_storage)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "title"], name="badge_image_once_per_award")]
+
+    def __str__(self):
+        return f"{self.template_id} · {self.title}"
+
+
+class WalletOffer(models.Model):
+    """One OpenID for Verifiable Credential Issuance offer of a certificate to its honoree's wallet (pre-authorized
+    code flow). The code, the PIN and the access token are kept only as hashes: the desk shows the code once.
+    Moves only forward, through `wallet.transition`: offered -> redeemed (code exchanged for an access token)
+    -> picked up; offered -> locked (too many wrong PINs)."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        REDEEMED = "redeemed", _("Code exchanged")
+        PICKED_UP = "picked_up", _("Picked up")
+        LOCKED = "locked", _("Locked after wrong PINs")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="wallet_offers")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
+    code_hash = models.CharField(max_length=64, unique=True)
+    pin_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    failed_pins = models.PositiveSmallIntegerField(default=0)
+    access_token_hash = models.CharField(max_length=64, blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    # The holder's key the delivered credential is bound to (credentialSubject.id): a did:key or did:jwk.
+    holder = models.CharField(max_length=1000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_token_hash"], condition=~models.Q(access_token_hash=""), name="wallet_token_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certificate.number} · {self.get_status_display()}"

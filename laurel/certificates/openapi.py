@@ -170,3 +170,160 @@ PATHS = {
         }
     },
 }
+
+# Into a wallet: OpenID for Verifiable Credential Issuance 1.0, pre-authorized code flow (`wallet.py`).
+_OAUTH_ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string", "description": "OAuth / OID4VCI error code, e.g. invalid_grant, invalid_proof."},
+        "error_description": {"type": "string", "description": "Plain ASCII English."},
+    },
+    "required": ["error"],
+}
+_METADATA = {"type": "object"}
+
+WALLET_PATHS = {
+    "/.well-known/openid-credential-issuer": {
+        "get": {
+            "operationId": "oid4vci_issuer_metadata",
+            "summary": "Credential Issuer Metadata (OID4VCI 1.0)",
+            "description": "The credential configuration offered (ldp_vc: the Open Badges 3.0 certificate, "
+            "eddsa-rdfc-2022), the endpoints, the key proofs accepted (jwt: Ed25519, EdDSA, ES256) and the holder "
+            "binding (did:key, did:jwk).",
+            "tags": ["wallet"],
+            "responses": {"200": _json(_METADATA, "The metadata.")},
+        }
+    },
+    "/.well-known/oauth-authorization-server": {
+        "get": {
+            "operationId": "oid4vci_authorization_server_metadata",
+            "summary": "Authorization Server Metadata (RFC 8414) for the pre-authorized code grant",
+            "tags": ["wallet"],
+            "responses": {"200": _json(_METADATA, "The metadata.")},
+        }
+    },
+    "/oid4vci/token": {
+        "post": {
+            "operationId": "oid4vci_token",
+            "summary": "Exchange a pre-authorized code and its PIN for an access token",
+            "description": "The code is single use and lives 10 minutes; five wrong PINs lock it. The access token "
+            "lives 5 minutes and opens one credential request. 30 a minute per address; at most 4 KB.",
+            "tags": ["wallet"],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "grant_type": {
+                                    "type": "string",
+                                    "enum": ["urn:ietf:params:oauth:grant-type:pre-authorized_code"],
+                                },
+                                "pre-authorized_code": {"type": "string", "maxLength": 200},
+                                "tx_code": {"type": "string", "maxLength": 20},
+                            },
+                            "required": ["grant_type", "pre-authorized_code"],
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "access_token": {"type": "string"},
+                            "token_type": {"type": "string", "enum": ["Bearer"]},
+                            "expires_in": {"type": "integer"},
+                            "c_nonce": {"type": "string"},
+                            "c_nonce_expires_in": {"type": "integer"},
+                        },
+                        "required": ["access_token", "token_type"],
+                    },
+                    "The access token.",
+                ),
+                "400": _json(_OAUTH_ERROR, "invalid_request, invalid_grant or unsupported_grant_type."),
+                "429": _json(_OAUTH_ERROR, "Too many requests from this address."),
+            },
+        }
+    },
+    "/oid4vci/nonce": {
+        "post": {
+            "operationId": "oid4vci_nonce",
+            "summary": "A fresh c_nonce for a key proof (valid 5 minutes)",
+            "tags": ["wallet"],
+            "responses": {
+                "200": _json({"type": "object", "properties": {"c_nonce": {"type": "string"}}}, "The nonce."),
+                "429": _json(_OAUTH_ERROR, "Too many requests from this address."),
+            },
+        }
+    },
+    "/oid4vci/credential": {
+        "post": {
+            "operationId": "oid4vci_credential",
+            "summary": "Pick up the certificate's credential, bound to the holder's key",
+            "description": "Needs the access token and one jwt key proof (typ openid4vci-proof+jwt, aud this site, "
+            "nonce a c_nonce, the key in jwk or a did:key/did:jwk kid). Answers the certificate's credential with "
+            "credentialSubject.id set to the holder's DID, signed by the association. At most 16 KB, 8 levels deep.",
+            "tags": ["wallet"],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "credential_configuration_id": {"type": "string"},
+                                "proofs": {
+                                    "type": "object",
+                                    "properties": {
+                                        "jwt": {
+                                            "type": "array",
+                                            "items": {"type": "string", "maxLength": 4000},
+                                            "minItems": 1,
+                                            "maxItems": 1,
+                                        }
+                                    },
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "credentials": {
+                                "type": "array",
+                                "items": {"type": "object", "properties": {"credential": {"type": "object"}}},
+                            }
+                        },
+                    },
+                    "The credential.",
+                ),
+                "400": _json(
+                    _OAUTH_ERROR,
+                    "invalid_credential_request, unknown_credential_configuration, invalid_proof, invalid_nonce or "
+                    "credential_request_denied.",
+                ),
+                "401": _json(_OAUTH_ERROR, "invalid_token: no, an unknown, a spent or an expired access token."),
+                "429": _json(_OAUTH_ERROR, "Too many requests from this address."),
+            },
+        }
+    },
+    "/credentials/badges/{pk}.png": {
+        "get": {
+            "operationId": "certificates_badge_image",
+            "summary": "An award's badge image (the achievement's image of Open Badges 3.0)",
+            "tags": ["credentials"],
+            "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": {"description": "The PNG.", "content": {"image/png": {}}},
+                "404": {"description": "No such badge."},
+            },
+        }
+    },
+}

@@ -12,3 +12,13 @@ def can_download_certificate(user, certificate) -> bool:
     if is_staff_member(user):
         return True
     return bool(getattr(user, "is_authenticated", False) and certificate.recipient.user_id == user.pk)
+
+
+def can_take_to_wallet(user, certificate) -> bool:
+    """Only the honoree, for a valid certificate: the wallet binds it to the key of whoever picks it up, so staff
+    must not take someone else's."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and certificate.recipient.user_id == user.pk
+        and certificate.status == certificate.Status.VALID
+    )

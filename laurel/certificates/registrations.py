@@ -42,3 +42,4 @@ register_nav(
 register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))
 register_issued_counter(handoffs.issued_for_campaign)
 register_openapi_paths(openapi.PATHS)
+register_openapi_paths(openapi.WALLET_PATHS)

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from laurel.certificates import handoff_views, views
+from laurel.certificates import handoff_views, views, wallet_views
 
 app_name = "certificates"
 urlpatterns = [
     path(".well-known/did.json", views.did_document, name="did_document"),
     path("credentials/status/<int:pk>", views.status_list, name="status_list"),
+    path("credentials/badges/<int:pk>.png", views.badge_image, name="badge_image"),
+    path(".well-known/openid-credential-issuer", wallet_views.issuer_metadata, name="wallet_issuer_metadata"),
+    path(
+        ".well-known/oauth-authorization-server",
+        wallet_views.authorization_server_metadata,
+        name="wallet_authorization_server_metadata",
+    ),
+    path("oid4vci/token", wallet_views.token, name="wallet_token"),
+    path("oid4vci/nonce", wallet_views.nonce, name="wallet_nonce"),
+    path("oid4vci/credential", wallet_views.credential, name="wallet_credential"),
+    path("my/certificates/<int:pk>/wallet/", wallet_views.offer, name="wallet_offer"),
     path("credentials/issue", views.api_issue, name="api_issue"),
     path("credentials/status", views.api_status, name="api_status"),
     path("credentials/verify", views.api_verify, name="api_verify"),

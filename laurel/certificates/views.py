@@ -8,9 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from laurel.certificates import badge_image as badge_image_module
 from laurel.certificates import badges, delivery, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
-from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch
+from laurel.certificates.models import BadgeImage, Certificate, CertificateTemplate, IssuanceBatch
 from laurel.core import ratelimit
 from laurel.core.net import client_address
 from laurel.core.storage import serve_file
@@ -38,6 +39,22 @@ class ManageMixin(PermissionRequiredMixin):
 @require_GET
 def did_document(request):
     return JsonResponse(keys.did_document(), content_type="application/did+json")
+
+
+@require_GET
+def badge_image(request, pk):
+    """An award's badge PNG, named by credentials as their achievement's image: public, never changing."""
+    badge = get_object_or_404(BadgeImage, pk=pk)
+    try:
+        with badge.image.open("rb") as handle:
+            data = handle.read(badge_image_module.MAX_BYTES + 1)
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

@@ -58,3 +58,26 @@ def test_demo_honor_certificates_fall_back_to_the_publication_day_without_a_cere
     campaign = Campaign.objects.get(edition=2023)
     dates = set(Certificate.objects.filter(batch_key=f"campaign:{campaign.pk}").values_list("issued_on", flat=True))
     assert dates == {datetime.date(2023, 5, 29)}
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "instructions"),
+    [("zh-hans", "添加到数字钱包", "扫描此二维码"), ("en", "Add to a wallet", "Scan this code")],
+)
+def test_demo_honoree_finds_the_wallet_qr_code_on_the_desk(client, language, button, instructions):
+    from django.urls import reverse
+
+    from laurel.certificates.models import BadgeImage
+    from laurel.people.models import User
+
+    for module in (people_demo, honors_demo, demo):
+        module.seed(stdout=io.StringIO())
+    client.force_login(User.objects.get(email="honoree@laurel.demo"))
+    headers = {"Accept-Language": language}
+    desk = client.get("/dashboard/", headers=headers).content.decode()
+    assert button in desk
+    mine = Certificate.objects.get(recipient__user__email="honoree@laurel.demo", status="valid")
+    page = client.post(reverse("certificates:wallet_offer", kwargs={"pk": mine.pk}), headers=headers).content.decode()
+    assert instructions in page and "openid-credential-offer://?credential_offer=" in page and "<svg" in page
+    image = mine.credential["credentialSubject"]["achievement"]["image"]
+    assert image["id"].endswith(f"/credentials/badges/{BadgeImage.objects.get(title=mine.title).pk}.png")
