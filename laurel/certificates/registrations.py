@@ -52,6 +52,6 @@ register_nav(
     )
 )
 register_desk(DeskSection("certificates/desk_section.html", _my_certificates, order=50))
-register_todos(_todos)
+register_todos(_todos, group="certificates")
 register_issued_counter(handoffs.issued_for_campaign)
 register_openapi_paths(openapi.PATHS)

@@ -84,7 +84,7 @@ class Todo:
 _nav: list[NavItem] = []
 _desk: list[Section] = []
 _front_page: list[Section] = []
-_todo_sources: list[Callable[[Any], list[Todo]]] = []
+_todo_sources: list[tuple[str, Callable[[Any], list[Todo]]]] = []
 
 
 def _add(items: list, item) -> None:
@@ -105,14 +105,18 @@ def register_front_page(section: Section) -> None:
     _add(_front_page, section)
 
 
-def register_todos(source: Callable[[Any], list[Todo]]) -> None:
-    if source not in _todo_sources:
-        _todo_sources.append(source)
+def register_todos(source: Callable[[Any], list[Todo]], *, group: str) -> None:
+    """`group` is the staff menu the work belongs to (a key of STAFF_GROUPS): the desk lists it in that order."""
+    if group not in STAFF_GROUPS:
+        raise ValueError(f"unknown staff group {group!r}")
+    if (group, source) not in _todo_sources:
+        _todo_sources.append((group, source))
+        _todo_sources.sort(key=lambda entry: list(STAFF_GROUPS).index(entry[0]))
 
 
 def todos(user) -> list[Todo]:
-    """Everything waiting for this user, in the order the apps registered (the order of the staff menus)."""
-    return [todo for source in _todo_sources for todo in source(user) if todo.count > 0]
+    """Everything waiting for this user, in the order of the staff menus."""
+    return [todo for _group, source in _todo_sources for todo in source(user) if todo.count > 0]
 
 
 def nav_items(user) -> list[NavItem]:

@@ -24,6 +24,15 @@ RUNNING = [Stage.OPEN, Stage.ELIGIBILITY, Stage.REVIEW, Stage.SECOND_REVIEW, Sta
            Stage.NOTICE]  # fmt: skip
 CHARTED_CAMPAIGNS = 3
 CHARTED_UNITS = 8  # more units than this are summed into one "other units" bar: a chart of 200 bars reads as noise
+# Left to right: waiting, in the running, chosen, out (drafts and withdrawn nominations are not counted).
+CHART_STATUSES = [
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RETURNED,
+    Nomination.Status.ELIGIBLE,
+    Nomination.Status.SELECTED,
+    Nomination.Status.REJECTED,
+    Nomination.Status.REMOVED,
+]
 BAR_WIDTH = 300  # the longest bar in pixels; the others in proportion
 ROW_HEIGHT = 22
 
@@ -122,8 +131,7 @@ def charts(campaigns: list[Campaign]) -> list[dict]:
     english = get_language() == "en"
     by_campaign: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in (
-        Nomination.objects.filter(campaign__in=campaigns)
-        .exclude(status__in=[Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN])
+        Nomination.objects.filter(campaign__in=campaigns, status__in=CHART_STATUSES)
         .values("campaign_id", "unit__name", "unit__name_en", "status")
         .annotate(count=Count("pk"))
     ):
@@ -140,11 +148,8 @@ def charts(campaigns: list[Campaign]) -> list[dict]:
         .order_by("nomination__campaign_id", "expert__full_name", "expert__email")
     ):
         progress[row["nomination__campaign_id"]].append(row)
-    statuses = [
-        (status, label)
-        for status, label in Nomination.Status.choices
-        if status not in (Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN)
-    ]
+    labels = dict(Nomination.Status.choices)
+    statuses = [(status, labels[status]) for status in CHART_STATUSES]
     result = []
     for campaign in campaigns:
         rows = _stacked_rows(by_campaign.get(campaign.pk, {}), statuses)

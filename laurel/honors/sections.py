@@ -104,5 +104,5 @@ def register() -> None:
     )
     for section in SECTIONS:
         registry.register_desk(section)
-    registry.register_todos(desk.todos)
+    registry.register_todos(desk.todos, group="honors")
     registry.register_front_page(FRONT_PAGE)

@@ -80,4 +80,4 @@ def register() -> None:
     registry.register_desk(registry.Section("outreach/desk_speaker.html", _speaker_desk, order=40))
     registry.register_desk(registry.Section("outreach/desk_staff.html", _staff_desk, order=41))
     registry.register_front_page(registry.Section("outreach/front_page.html", _front_page, order=40))
-    registry.register_todos(_todos)
+    registry.register_todos(_todos, group="outreach")
