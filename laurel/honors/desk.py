@@ -33,7 +33,7 @@ CHART_STATUSES = [
     Nomination.Status.REJECTED,
     Nomination.Status.REMOVED,
 ]
-BAR_WIDTH = 300  # the longest bar in pixels; the others in proportion
+BAR_WIDTH = 220  # the longest bar in SVG units; the others in proportion (a 400-unit-wide chart)
 ROW_HEIGHT = 22
 
 # In the current review round: the first round's assignments in the review stage, the second's in the second round.
