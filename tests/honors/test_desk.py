@@ -205,3 +205,35 @@ def test_a_chart_sums_the_units_past_the_eighth_into_other_units():
         *[(f"单位{index:02d}", 10 - index) for index in range(7)],
         ("Other units", 3 + 2 + 1),
     ]
+
+
+@pytest.mark.parametrize("value", ["PENDING", "pending'--", "x" * 5000, "", "upheld%00"])
+def test_an_unknown_objection_filter_shows_every_objection(staff_client, expert, value):
+    _checking, _late, noticed = _waiting_campaigns(expert)
+    response = staff_client.get(f"/campaigns/{noticed.code}/objections/", {"status": value})
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 1
+    assert 'data-testid="objection-filter"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["WAITING", "waiting ", "1", "x" * 5000])
+def test_an_unknown_pairs_filter_shows_every_pair(staff_client, expert, value):
+    _checking, late, _noticed = _waiting_campaigns(expert)
+    response = staff_client.get(f"/campaigns/{late.code}/assignment/", {"pairs": value})
+    assert response.status_code == 200
+    assert len(response.context["pairs"]) == 2
+    assert 'data-testid="pairs-filter"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["nominator", "expert", "stranger"])
+def test_the_filtered_lists_the_desk_links_to_stay_closed_to_others(client, request, persona, expert):
+    checking, late, noticed = _waiting_campaigns(expert)
+    client.force_login(request.getfixturevalue(persona))
+    for url in (
+        f"/campaigns/{checking.code}/nominations/?status=submitted",
+        f"/campaigns/{late.code}/assignment/?pairs=waiting",
+        f"/campaigns/{noticed.code}/objections/?status=pending",
+    ):
+        assert client.get(url).status_code == 403, url
+    client.logout()
+    assert client.get(f"/campaigns/{late.code}/assignment/?pairs=waiting").status_code == 302

@@ -317,15 +317,15 @@ class ObjectionListView(StaffRequiredMixin, ListView):
             .select_related("nomination__person", "nomination__unit", "decided_by")
             .prefetch_related("evidence")
         )
-        # The desk's "objections to decide" links here with ?status=pending.
-        self.status = self.request.GET.get("status", "")
-        if self.status in Objection.Status.values:
-            objections = objections.filter(status=self.status)
+        # The desk's "objections to decide" links here with ?status=pending; any other value shows them all.
+        self.pending_only = self.request.GET.get("status") == Objection.Status.PENDING
+        if self.pending_only:
+            objections = objections.filter(status=Objection.Status.PENDING)
         return objections
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            campaign=self.campaign, reason_form=ReasonForm(), status_filter=self.status, **kwargs
+            campaign=self.campaign, reason_form=ReasonForm(), pending_only=self.pending_only, **kwargs
         )
 
 
