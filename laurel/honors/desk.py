@@ -47,6 +47,12 @@ def _url(name: str, code: str, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _campaign_name(row: dict, prefix: str) -> str:
+    """The campaign's English name on English pages when it has one (as `Campaign.display_name` does)."""
+    english = row[f"{prefix}name_en"] if get_language() == "en" else ""
+    return english or row[f"{prefix}name"]
+
+
 def todos(user) -> list[Todo]:
     """Nominations awaiting the eligibility check, reviews past the review deadline and objections not yet decided,
     per campaign: three grouped queries."""
@@ -57,13 +63,14 @@ def todos(user) -> list[Todo]:
         Nomination.objects.filter(
             status=Nomination.Status.SUBMITTED, campaign__stage__in=[Stage.OPEN, Stage.ELIGIBILITY]
         )
-        .values("campaign__code", "campaign__name")
+        .values("campaign__code", "campaign__name", "campaign__name_en")
         .annotate(count=Count("pk"))
         .order_by("campaign__name")
     ):
         items.append(
             Todo(
-                _("Nominations awaiting the eligibility check · %(campaign)s") % {"campaign": row["campaign__name"]},
+                _("Nominations awaiting the eligibility check · %(campaign)s")
+                % {"campaign": _campaign_name(row, "campaign__")},
                 row["count"],
                 _url("honors:staff_nominations", row["campaign__code"], status=Nomination.Status.SUBMITTED),
             )
@@ -71,26 +78,27 @@ def todos(user) -> list[Todo]:
     for row in (
         Assignment.objects.released()
         .filter(_CURRENT_ROUND, review__isnull=True, nomination__campaign__review_deadline__lt=timezone.now())
-        .values("nomination__campaign__code", "nomination__campaign__name")
+        .values("nomination__campaign__code", "nomination__campaign__name", "nomination__campaign__name_en")
         .annotate(count=Count("pk"))
         .order_by("nomination__campaign__name")
     ):
         items.append(
             Todo(
-                _("Reviews past the review deadline · %(campaign)s") % {"campaign": row["nomination__campaign__name"]},
+                _("Reviews past the review deadline · %(campaign)s")
+                % {"campaign": _campaign_name(row, "nomination__campaign__")},
                 row["count"],
                 _url("honors:assignment", row["nomination__campaign__code"], pairs="waiting"),
             )
         )
     for row in (
         Objection.objects.filter(status=Objection.Status.PENDING)
-        .values("nomination__campaign__code", "nomination__campaign__name")
+        .values("nomination__campaign__code", "nomination__campaign__name", "nomination__campaign__name_en")
         .annotate(count=Count("pk"))
         .order_by("nomination__campaign__name")
     ):
         items.append(
             Todo(
-                _("Objections to decide · %(campaign)s") % {"campaign": row["nomination__campaign__name"]},
+                _("Objections to decide · %(campaign)s") % {"campaign": _campaign_name(row, "nomination__campaign__")},
                 row["count"],
                 _url("honors:objections", row["nomination__campaign__code"], status=Objection.Status.PENDING),
             )

@@ -237,3 +237,15 @@ def test_the_filtered_lists_the_desk_links_to_stay_closed_to_others(client, requ
         assert client.get(url).status_code == 403, url
     client.logout()
     assert client.get(f"/campaigns/{late.code}/assignment/?pairs=waiting").status_code == 302
+
+
+def test_the_counts_name_the_campaign_in_the_pages_language(staff_client):
+    campaign = CampaignFactory(name="2026年云州市优秀科普工作者", name_en="Yunzhou 2026 Science Popularizers",
+                               stage=Stage.ELIGIBILITY)  # fmt: skip
+    _nomination(campaign, Nomination.Status.SUBMITTED)
+    english = staff_client.get("/dashboard/", headers={"accept-language": "en"}).content.decode()
+    chinese = staff_client.get("/dashboard/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert [label for _url, _count, label in _todos(english)] == [
+        "Nominations awaiting the eligibility check · Yunzhou 2026 Science Popularizers"
+    ]
+    assert [label for _url, _count, label in _todos(chinese)] == ["待资格审查的推荐 · 2026年云州市优秀科普工作者"]
