@@ -3,7 +3,10 @@
 Each app registers in its `AppConfig.ready()`:
 - `register_nav(NavItem(...))`: a link in the header (public, or shown when `visible(user)` is true);
 - `register_desk(DeskSection(...))`: a section of a signed-in user's desk (`/dashboard/`);
-- `register_front_page(FrontPageSection(...))`: a section of the public front page.
+- `register_front_page(FrontPageSection(...))`: a section of the public front page;
+- `register_todos(source)`: counts of what waits for the user (`source(user) -> list[Todo]`), shown together at the
+  top of the desk. A source checks the user's roles first and answers with one or two grouped queries, so the desk's
+  cost does not grow with the number of campaigns, comments or batches.
 Sections render their own template with the context their `context(request)` returns; a section whose
 context function returns None is left out.
 """
@@ -68,9 +71,20 @@ class Section:
 DeskSection = Section
 FrontPageSection = Section
 
+
+@dataclass(frozen=True)
+class Todo:
+    """What waits for the user: `count` things described by `label`, listed at `url` (already filtered)."""
+
+    label: Any
+    count: int
+    url: str
+
+
 _nav: list[NavItem] = []
 _desk: list[Section] = []
 _front_page: list[Section] = []
+_todo_sources: list[tuple[str, Callable[[Any], list[Todo]]]] = []
 
 
 def _add(items: list, item) -> None:
@@ -89,6 +103,20 @@ def register_desk(section: Section) -> None:
 
 def register_front_page(section: Section) -> None:
     _add(_front_page, section)
+
+
+def register_todos(source: Callable[[Any], list[Todo]], *, group: str) -> None:
+    """`group` is the staff menu the work belongs to (a key of STAFF_GROUPS): the desk lists it in that order."""
+    if group not in STAFF_GROUPS:
+        raise ValueError(f"unknown staff group {group!r}")
+    if (group, source) not in _todo_sources:
+        _todo_sources.append((group, source))
+        _todo_sources.sort(key=lambda entry: list(STAFF_GROUPS).index(entry[0]))
+
+
+def todos(user) -> list[Todo]:
+    """Everything waiting for this user, in the order of the staff menus."""
+    return [todo for _group, source in _todo_sources for todo in source(user) if todo.count > 0]
 
 
 def nav_items(user) -> list[NavItem]:

@@ -82,6 +82,8 @@ class DashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["roles"] = self.request.user.roles.select_related("organization")
         context["sections"] = registry.desk_sections(self.request)
+        context["todos"] = registry.todos(self.request.user)
+        context["has_todo_sources"] = permissions.is_staff_member(self.request.user)
         return context
 
 

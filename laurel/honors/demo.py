@@ -1,5 +1,6 @@
-"""Demo data: the finished 2023 "Most Beautiful Sci-tech Worker" campaign, the open 2024 one, and the 2024
-"Outstanding Young Sci-tech Workers" campaign in its public vote (window open now, votes of yesterday and today).
+"""Demo data: the finished 2023 "Most Beautiful Sci-tech Worker" campaign, the open 2024 one, the 2024
+"Outstanding Young Sci-tech Workers" campaign in its public vote (window open now, votes of yesterday and today), and
+this year's campaigns in expert review and in public notice (`demo_live.py`).
 
 Builds on the people demo (units, sci-tech workers, the staff/nominator/expert users). Idempotent: an
 existing campaign of the same series and edition is left as it is. Names are invented.
@@ -14,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from laurel.honors import committee, ranking, votes
+from laurel.honors import committee, demo_live, ranking, votes
 from laurel.honors.campaigns import copy_campaign
 from laurel.honors.models import (
     Assignment,
@@ -333,7 +334,10 @@ def seed(*, stdout) -> list[Login]:
         _campaign_2024(campaign_2023, staff, experts, nominators)
     if not Campaign.objects.filter(series=YOUNG_SERIES, edition=2024).exists():
         _campaign_young(staff, experts[:6], nominators)
-    for campaign in Campaign.objects.filter(series__in=(SERIES, YOUNG_SERIES)):
+    demo_live.seed_live(staff=staff, experts=experts, nominators=nominators)
+    for campaign in Campaign.objects.filter(
+        series__in=(SERIES, YOUNG_SERIES, demo_live.REVIEW_SERIES, demo_live.NOTICE_SERIES)
+    ):
         _profiles(campaign, experts)
     voter = demo_user("voter@laurel.demo", "Public voter")
     stdout.write(

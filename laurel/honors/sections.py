@@ -30,12 +30,12 @@ def expert_desk(request):
 
 
 def staff_desk(request):
-    from laurel.honors import permissions
+    from laurel.honors import desk, permissions
     from laurel.honors.models import Campaign
 
     if not permissions.can_manage_campaigns(request.user):
         return None
-    return {"campaigns": Campaign.objects.all()[:10]}
+    return {"campaigns": Campaign.objects.all()[:10], "charts": desk.charts(desk.running_campaigns())}
 
 
 def voter_desk(request):
@@ -90,7 +90,7 @@ FRONT_PAGE = registry.FrontPageSection("honors/front_honorees.html", front_page,
 
 
 def register() -> None:
-    from laurel.honors import permissions
+    from laurel.honors import desk, permissions
 
     registry.register_nav(NAV)
     registry.register_nav(
@@ -104,4 +104,5 @@ def register() -> None:
     )
     for section in SECTIONS:
         registry.register_desk(section)
+    registry.register_todos(desk.todos, group="honors")
     registry.register_front_page(FRONT_PAGE)

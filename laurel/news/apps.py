@@ -38,3 +38,4 @@ class NewsConfig(AppConfig):
                 template_name="news/front_page_section.html", context=queries.front_page, order=40
             )
         )
+        registry.register_todos(queries.todos, group="news")

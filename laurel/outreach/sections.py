@@ -37,6 +37,29 @@ def _staff_desk(request):
     return {"counts": [(status, label, counts.get(status, 0)) for status, label in Talk.Status.choices]}
 
 
+def _todos(user) -> list[registry.Todo]:
+    """Talk requests staff must review, and reviewed ones waiting for a speaker: one grouped query."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from laurel.outreach.models import Talk
+
+    if not permissions.can_manage_talks(user):
+        return []
+    waiting = [
+        (Talk.Status.REQUESTED, _("Talk requests to review")),
+        (Talk.Status.REVIEWED, _("Talk requests to dispatch")),
+    ]
+    counts = dict(
+        Talk.objects.filter(status__in=[status for status, _label in waiting])
+        .values("status")
+        .annotate(total=Count("pk"))
+        .values_list("status", "total")
+    )
+    url = reverse("outreach:talk_list")
+    return [registry.Todo(label, counts.get(status, 0), f"{url}?status={status}") for status, label in waiting]
+
+
 def _front_page(request):
     from laurel.outreach import reports
 
@@ -57,3 +80,4 @@ def register() -> None:
     registry.register_desk(registry.Section("outreach/desk_speaker.html", _speaker_desk, order=40))
     registry.register_desk(registry.Section("outreach/desk_staff.html", _staff_desk, order=41))
     registry.register_front_page(registry.Section("outreach/front_page.html", _front_page, order=40))
+    registry.register_todos(_todos, group="outreach")

@@ -43,6 +43,10 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             .select_related("nomination__person", "expert", "review")
             .order_by("nomination_id", "expert_id")
         )
+        # The desk's "reviews past the deadline" links here: released pairs that have no score yet.
+        waiting_only = self.request.GET.get("pairs") == "waiting"
+        if waiting_only:
+            pairs = pairs.filter(draft=False, review__isnull=True)
         initial = {
             "experts_per_nomination": run.experts_per_nomination if run else campaign.experts_per_nomination,
             "load_max": run.load_max if run else campaign.expert_load_cap,
@@ -59,6 +63,7 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             members=members,
             nominations=_reviewed(campaign),
             pairs=pairs,
+            waiting_only=waiting_only,
             drafts=sum(1 for pair in pairs if pair.draft),
             **_status_context(campaign, current),
             preference_form=PreferenceForm(),

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,9 @@ class MyAssignmentsView(PermissionRequiredMixin, ListView):
             Assignment.objects.released()
             .filter(expert=self.request.user)
             .select_related("nomination__campaign", "nomination__person", "nomination__unit", "review")
+            # What still waits for a score first, then the latest scored: a long-serving expert's list holds every
+            # year's scored assignments, and the open ones must not hide at its end.
+            .order_by(F("review__submitted_at").desc(nulls_first=True), "-pk")
         )
 
 

@@ -312,14 +312,21 @@ class ObjectionListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
-        return (
+        objections = (
             Objection.objects.filter(nomination__campaign=self.campaign)
             .select_related("nomination__person", "nomination__unit", "decided_by")
             .prefetch_related("evidence")
         )
+        # The desk's "objections to decide" links here with ?status=pending; any other value shows them all.
+        self.pending_only = self.request.GET.get("status") == Objection.Status.PENDING
+        if self.pending_only:
+            objections = objections.filter(status=Objection.Status.PENDING)
+        return objections
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaign=self.campaign, reason_form=ReasonForm(), **kwargs)
+        return super().get_context_data(
+            campaign=self.campaign, reason_form=ReasonForm(), pending_only=self.pending_only, **kwargs
+        )
 
 
 @require_POST
