@@ -18,7 +18,7 @@ from laurel.honors.models import (
     Review,
     Stage,
 )
-from laurel.people.models import Person
+from laurel.people import accounts
 
 REVIEW_STAGES = {Stage.REVIEW: 1, Stage.SECOND_REVIEW: 2}
 
@@ -28,8 +28,9 @@ def conflict_reasons(nomination: Nomination, expert) -> list[str]:
     kinds = []
     if nomination.person.user_id == expert.pk:
         kinds.append(Conflict.Kind.SELF)
-    expert_person = Person.objects.filter(user=expert).only("organization_id").first()
-    if expert_person is not None and expert_person.organization_id == nomination.unit_id:
+    # The expert's unit: their linked profile's, else the one they declared (`people.accounts.unit_of`).
+    _known, expert_unit = accounts.unit_of(expert)
+    if expert_unit is not None and expert_unit == nomination.unit_id:
         kinds.append(Conflict.Kind.SAME_UNIT)
     if nomination.nominated_by_id == expert.pk:
         kinds.append(Conflict.Kind.SAME_UNIT)
@@ -39,7 +40,7 @@ def conflict_reasons(nomination: Nomination, expert) -> list[str]:
 
 def active_assignment(nomination: Nomination, expert) -> Assignment | None:
     """The expert's live assignment, or None when there is none or any conflict exists."""
-    if not permissions.is_expert(expert):
+    if not permissions.is_expert(expert) or accounts.needs_unit_declaration(expert):
         return None
     assignment = Assignment.objects.released().filter(nomination=nomination, expert=expert).order_by("-round").first()
     if assignment is None or conflict_reasons(nomination, expert):
@@ -210,6 +211,9 @@ def submit_review(
     campaign = assignment.nomination.campaign
     if REVIEW_STAGES.get(campaign.stage) != assignment.round:
         raise ValidationError(_("This review round is closed."))
+    from laurel.honors.deadlines import check_review_in_time
+
+    check_review_in_time(campaign, actor)
     criteria = list(Criterion.objects.filter(campaign=campaign))
     errors = {}
     for criterion in criteria:
