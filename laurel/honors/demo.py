@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from laurel.honors import committee, ranking, votes
+from laurel.honors import committee, mentions, ranking, votes
 from laurel.honors.campaigns import copy_campaign
 from laurel.honors.models import (
     Assignment,
@@ -35,7 +35,7 @@ from laurel.honors.models import (
 )
 from laurel.honors.publication import make_honorees_public
 from laurel.people.demo import FIELDS, Login, demo_user
-from laurel.people.models import Organization, Person, Role, User
+from laurel.people.models import DeclaredUnit, Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 SERIES = "most-beautiful"
@@ -87,6 +87,9 @@ def _experts() -> list[User]:
     for number, name in enumerate(EXPERT_NAMES, start=2):
         user = demo_user(f"expert{number}@laurel.demo", name)
         Role.objects.get_or_create(user=user, kind=RoleKind.EXPERT)
+        if name != EXPERT_NAMES[-1]:
+            # The last demo expert has declared nothing yet: signing in, they are asked for their unit first.
+            DeclaredUnit.objects.get_or_create(user=user, defaults={"organization": None})
         experts.append(user)
     return experts
 
@@ -194,6 +197,10 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
         status=Nomination.Status.SELECTED
     )
     committee.record_decision(campaign, kind=CommitteeDecision.Kind.ACCEPTED, actor=staff)
+    # The committee's honorable mentions (提名奖), chosen after the honorees: the best ranked of the others.
+    campaign.refresh_from_db()
+    for nomination in mentions.candidates(campaign).order_by("rank", "pk")[: campaign.honorable_mentions_count]:
+        mentions.choose_mention(nomination, actor=staff)
     _vetting_2023(campaign, proposal.chosen, staff)
     Campaign.objects.filter(pk=campaign.pk).update(
         stage=Stage.PUBLISHED, stage_changed_at=_aware(2023, 5, 29, 10), published_at=_aware(2023, 5, 29, 10)
