@@ -71,13 +71,21 @@ def create_campaign(*, actor, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def _differs(old, new) -> bool:
+    """A form shows times to the second at most: a time that comes back without its microseconds is unchanged
+    (else saving an untouched form after close would ask for an amendment)."""
+    if isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
+        return old.replace(microsecond=0) != new.replace(microsecond=0)
+    return old != new
+
+
 def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any], amendment_reason: str = "") -> Campaign:
     """Change the setup. Once nominations close, a change to anything but the free fields
     (`amendments.FREE_FIELDS`) is an amendment and needs `amendment_reason`."""
     _require_staff(actor)
     changes = {}
     for key in CAMPAIGN_FIELDS:
-        if key in data and getattr(campaign, key) != data[key]:
+        if key in data and _differs(getattr(campaign, key), data[key]):
             changes[key] = [str(getattr(campaign, key)), str(data[key])]
     for key in ("holidays", "makeup_workdays"):
         if key in data:
