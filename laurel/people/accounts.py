@@ -84,6 +84,19 @@ def invite_person(*, person: Person, kind: str, organization: Organization | Non
             _("An account already uses %(email)s; link it to the profile by search instead.") % {"email": email},
             code="account_exists",
         )
+    try:
+        user = _create_invited(person=person, email=email, kind=kind, organization=organization, actor=actor)
+    except IntegrityError:
+        # Two staff inviting at once: the second finds the address taken.
+        raise ValidationError(
+            _("An account already uses %(email)s; link it to the profile by search instead.") % {"email": email},
+            code="account_exists",
+        ) from None
+    person.user = user
+    return user
+
+
+def _create_invited(*, person: Person, email: str, kind: str, organization, actor: User) -> User:
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
@@ -103,7 +116,6 @@ def invite_person(*, person: Person, kind: str, organization: Organization | Non
             data={"account": email, "role": kind, "organization": organization.name if organization else None},
         )
         transaction.on_commit(lambda: _mail_invitation(user))
-    person.user = user
     return user
 
 
