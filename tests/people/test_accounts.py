@@ -77,7 +77,7 @@ def test_search_lists_accounts_without_a_profile(staff_client):
     assert "free.account@example.org" in page
     assert "linked.account@example.org" not in page
     assert "陈晓" in staff_client.get(url, {"q": "陈晓"}).content.decode()
-    assert "at least two characters" in staff_client.get(url, {"q": "a"}).content.decode()
+    assert "请至少输入两个字符" in staff_client.get(url, {"q": "a"}).content.decode()
     # Hostile and oversized queries are answered, never a 500.
     assert staff_client.get(url, {"q": "<script>" + "x" * 5000}).status_code == 200
 
@@ -111,7 +111,7 @@ def test_link_view_links_and_reports_refusals(staff_client):
     assert person.user == user
     other = PersonFactory()
     page = staff_client.post(reverse("people:person_link", args=[other.code]), {"user": user.pk}, follow=True)
-    assert "already linked to a sci-tech worker" in page.content.decode()
+    assert "已关联一位科技工作者" in page.content.decode()
     other.refresh_from_db()
     assert other.user is None
 
@@ -185,7 +185,7 @@ def test_invite_twice_makes_one_account(staff_client):
     staff_client.post(url, {"kind": "expert"})
     page = staff_client.post(url, {"kind": "expert"}, follow=True).content.decode()
     assert User.objects.filter(email="twice@example.org").count() == 1
-    assert "already linked" in page
+    assert "已关联其他账号" in page
 
 
 @pytest.mark.parametrize("persona", ["nominator", "expert"])
