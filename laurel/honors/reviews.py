@@ -103,6 +103,11 @@ def _assign(
         raise ValidationError(_("Only eligible nominations are reviewed."))
     if not PanelMember.objects.filter(campaign=campaign, expert=expert).exists():
         raise ValidationError(_("%(user)s is not on this campaign's panel.") % {"user": expert})
+    if accounts.needs_unit_declaration(expert):
+        raise ValidationError(
+            _("%(user)s has not said which unit they work in yet, so conflicts cannot be checked.") % {"user": expert},
+            code="unit_unknown",
+        )
     reasons = conflict_reasons(nomination, expert)
     if reasons:
         with transaction.atomic():

@@ -138,3 +138,17 @@ def test_a_user_without_the_expert_role_gets_no_review_page(client, reviewing):
     user = UserFactory()
     client.force_login(user)
     assert client.get(reverse("honors:my_assignments")).status_code == 403
+
+
+def test_staff_cannot_assign_an_expert_whose_unit_is_unknown(staff, reviewing):
+    expert = user_with_role(RoleKind.EXPERT, declared_unit=False)
+    reviews.add_panel_member(reviewing, expert=expert, actor=staff)
+    with pytest.raises(Exception, match="conflicts cannot be checked"):
+        reviews.assign_expert(eligible(reviewing), expert=expert, actor=staff)
+    assert not Assignment.objects.exists()
+
+
+def test_the_reminder_task_runs():
+    from laurel.honors.tasks import send_review_reminders_task
+
+    send_review_reminders_task.enqueue()
