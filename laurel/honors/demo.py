@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from laurel.honors import committee, mentions, ranking, votes
-from laurel.honors.campaigns import copy_campaign
+from laurel.honors.campaigns import copy_campaign, set_quota
 from laurel.honors.models import (
     Assignment,
     Campaign,
@@ -190,6 +190,14 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
     rng = random.Random(2023)
     campaign = _setup_2023(staff)
     made = _nominate_2023(campaign, rng, nominators)
+    # An amendment after nominations closed: a unit's quota raised, with the reason, logged before and after.
+    set_quota(
+        campaign,
+        unit=made[0].unit,
+        quota=3,
+        actor=staff,
+        amendment_reason="该单位为市重点实验室依托单位，经研究增加一个名额",
+    )
     _review(campaign, made, experts, rng, _aware(2023, 4, 25))
     ranking.recompute_ranking(campaign, actor=staff)
     proposal = committee.propose(campaign)
