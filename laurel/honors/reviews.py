@@ -84,6 +84,37 @@ def declare_conflict(nomination: Nomination, *, expert, note: str, actor) -> Con
     return conflict
 
 
+def end_conflicting_assignments(expert, actor) -> None:
+    """The expert's unit changed (a profile linked, a unit declared): their unscored assignments that now conflict
+    end, the conflict is recorded, and the engine refills the places (registered in `people.accounts`)."""
+    from laurel.honors import engine
+
+    ended_rounds: set[tuple[int, int]] = set()
+    for assignment in (
+        Assignment.objects.active()
+        .filter(expert=expert, review__isnull=True)
+        .select_related("nomination__campaign", "nomination__person")
+    ):
+        reasons = conflict_reasons(assignment.nomination, expert)
+        if not reasons:
+            continue
+        Assignment.objects.filter(pk=assignment.pk).update(
+            recused_at=timezone.now(), recusal_reason=_("The expert's unit conflicts with this nomination.")
+        )
+        Conflict.objects.get_or_create(nomination=assignment.nomination, expert=expert, defaults={"kind": reasons[0]})
+        log_action(
+            "honors.assignment.ended",
+            actor=actor,
+            obj=assignment.nomination,
+            data={"expert": expert.email, "round": assignment.round, "conflicts": reasons},
+        )
+        ended_rounds.add((assignment.nomination.campaign_id, assignment.round))
+    for campaign_id, review_round in sorted(ended_rounds):
+        campaign = Campaign.objects.get(pk=campaign_id)
+        if engine.latest_run(campaign, review_round) is not None:
+            engine.reassign_open(campaign, round_number=review_round, actor=actor)
+
+
 def expert_load(campaign: Campaign, expert) -> int:
     return Assignment.objects.active().filter(nomination__campaign=campaign, expert=expert).count()
 

@@ -16,6 +16,16 @@ from laurel.people import permissions
 from laurel.people.models import DeclaredUnit, Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
+# Called with (user, actor) inside the transaction whenever an account's unit may have changed (a profile linked, a
+# unit declared). Higher apps register here in their `AppConfig.ready()` (honors ends reviews that now conflict).
+UNIT_CHANGED_HOOKS: list = []
+
+
+def _unit_changed(user: User, actor: User) -> None:
+    for hook in UNIT_CHANGED_HOOKS:
+        hook(user, actor)
+
+
 # The roles staff may give when they invite a known person to an account.
 INVITABLE_ROLES = (RoleKind.EXPERT, RoleKind.NOMINATOR)
 
@@ -51,6 +61,7 @@ def link_person(*, user: User, person: Person, actor: User) -> Person:
             log_action(
                 "people.person.linked", actor=actor, obj=person, data={"account": user.email, "person": person.code}
             )
+            _unit_changed(user, actor)
     except IntegrityError:
         raise ValidationError(
             _("The account %(email)s is already linked to a sci-tech worker.") % {"email": user.email},
@@ -181,4 +192,5 @@ def declare_unit(*, user: User, organization: Organization | None, actor: User) 
                 "unit": organization.name if organization else "",
             },
         )
+        _unit_changed(user, actor)
     return declared

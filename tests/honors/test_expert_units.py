@@ -152,3 +152,27 @@ def test_the_reminder_task_runs():
     from laurel.honors.tasks import send_review_reminders_task
 
     send_review_reminders_task.enqueue()
+
+
+def test_a_unit_declared_after_assignment_ends_the_conflicting_review(client, undeclared):
+    expert, nomination = undeclared
+    other = eligible(nomination.campaign)
+    kept = Assignment.objects.create(nomination=other, expert=expert)
+    accounts.declare_unit(user=expert, organization=nomination.unit, actor=expert)
+    ended = Assignment.objects.get(nomination=nomination, expert=expert)
+    assert ended.recused_at is not None
+    assert Conflict.objects.get(nomination=nomination, expert=expert).kind == Conflict.Kind.SAME_UNIT
+    assert Assignment.objects.get(pk=kept.pk).recused_at is None
+    from laurel.core.models import AuditEntry
+
+    assert AuditEntry.objects.get(action="honors.assignment.ended").data["conflicts"] == [Conflict.Kind.SAME_UNIT]
+
+
+def test_linking_the_nominees_own_profile_ends_the_review(staff, expert, reviewing):
+    nomination = eligible(reviewing)
+    reviews.add_panel_member(reviewing, expert=expert, actor=staff)
+    assignment = reviews.assign_expert(nomination, expert=expert, actor=staff)
+    accounts.link_person(user=expert, person=nomination.person, actor=staff)
+    assignment.refresh_from_db()
+    assert assignment.recused_at is not None
+    assert reviews.active_assignment(nomination, expert) is None
