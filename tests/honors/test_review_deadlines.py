@@ -190,6 +190,11 @@ def test_the_extension_page_extends(staff_client, reviewing, expert, assignment)
     url = reverse("honors:review_deadlines", args=[reviewing.code])
     page = staff_client.get(url).content.decode()
     assert expert.full_name in page
+    assert 'data-testid="unit-unknown"' not in page
+    from laurel.people.models import DeclaredUnit
+
+    DeclaredUnit.objects.filter(user=expert).delete()
+    assert 'data-testid="unit-unknown"' in staff_client.get(url).content.decode()
     member = reviewing.panel.get(expert=expert)
     until = timezone.localtime(now() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = staff_client.post(url, {"expert": member.pk, "until": until, "reason": "家中有事"})

@@ -14,6 +14,7 @@ from laurel.core.widgets import DateTimeInput
 from laurel.honors import deadlines, permissions
 from laurel.honors.models import Assignment, Campaign, PanelMember, ReviewExtension
 from laurel.honors.views.nominator import add_errors
+from laurel.people import accounts
 
 
 class ExtensionForm(forms.Form):
@@ -52,12 +53,15 @@ class ReviewDeadlineView(PermissionRequiredMixin, FormView):
             .annotate(assigned=Count("pk"), done=Count("review"))
         }
         extensions = {row.expert_id: row for row in ReviewExtension.objects.filter(campaign=self.campaign)}
+        # Experts whose unit is unknown see no nomination until they declare it: staff should know who waits on that.
+        known = set(accounts.units_of([member.expert_id for member in members]))
         rows = [
             {
                 "expert": member.expert,
                 "assigned": counts.get(member.expert_id, {}).get("assigned", 0),
                 "done": counts.get(member.expert_id, {}).get("done", 0),
                 "extension": extensions.get(member.expert_id),
+                "unit_unknown": member.expert_id not in known,
             }
             for member in members
         ]
