@@ -3,6 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 TEXTS = {
+    "honors.mention.chosen": _("%(actor)s gave “%(object)s” an honorable mention."),
+    "honors.mention.dropped": _("%(actor)s took the honorable mention of “%(object)s” back."),
+    "honors.review.deadline_extended": _("%(actor)s extended an expert's review deadline in “%(object)s”."),
+    "honors.setup.amended": _("%(actor)s amended the setup of “%(object)s” after nominations closed."),
     "honors.assignment.created": _("%(actor)s assigned a review: %(object)s."),
     "honors.assignment.queued": _("%(actor)s queued an assignment run for “%(object)s”."),
     "honors.assignment.pair_released": _("%(actor)s released a review to its expert: %(object)s."),

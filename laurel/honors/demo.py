@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from laurel.honors import committee, demo_live, ranking, votes
-from laurel.honors.campaigns import copy_campaign
+from laurel.honors import committee, demo_live, mentions, ranking, votes
+from laurel.honors.campaigns import copy_campaign, set_quota
 from laurel.honors.models import (
     Assignment,
     Campaign,
@@ -36,7 +36,7 @@ from laurel.honors.models import (
 )
 from laurel.honors.publication import make_honorees_public
 from laurel.people.demo import FIELDS, Login, demo_user
-from laurel.people.models import Organization, Person, Role, User
+from laurel.people.models import DeclaredUnit, Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 SERIES = "most-beautiful"
@@ -88,6 +88,9 @@ def _experts() -> list[User]:
     for number, name in enumerate(EXPERT_NAMES, start=2):
         user = demo_user(f"expert{number}@laurel.demo", name)
         Role.objects.get_or_create(user=user, kind=RoleKind.EXPERT)
+        if name != EXPERT_NAMES[-1]:
+            # The last demo expert has declared nothing yet: signing in, they are asked for their unit first.
+            DeclaredUnit.objects.get_or_create(user=user, defaults={"organization": None})
         experts.append(user)
     return experts
 
@@ -188,6 +191,14 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
     rng = random.Random(2023)
     campaign = _setup_2023(staff)
     made = _nominate_2023(campaign, rng, nominators)
+    # An amendment after nominations closed: a unit's quota raised, with the reason, logged before and after.
+    set_quota(
+        campaign,
+        unit=made[0].unit,
+        quota=3,
+        actor=staff,
+        amendment_reason="该单位为市重点实验室依托单位，经研究增加一个名额",
+    )
     _review(campaign, made, experts, rng, _aware(2023, 4, 25))
     ranking.recompute_ranking(campaign, actor=staff)
     proposal = committee.propose(campaign)
@@ -195,6 +206,10 @@ def _campaign_2023(staff, experts, nominators) -> Campaign:
         status=Nomination.Status.SELECTED
     )
     committee.record_decision(campaign, kind=CommitteeDecision.Kind.ACCEPTED, actor=staff)
+    # The committee's honorable mentions (提名奖), chosen after the honorees: the best ranked of the others.
+    campaign.refresh_from_db()
+    for nomination in mentions.candidates(campaign).order_by("rank", "pk")[: campaign.honorable_mentions_count]:
+        mentions.choose_mention(nomination, actor=staff)
     _vetting_2023(campaign, proposal.chosen, staff)
     Campaign.objects.filter(pk=campaign.pk).update(
         stage=Stage.PUBLISHED, stage_changed_at=_aware(2023, 5, 29, 10), published_at=_aware(2023, 5, 29, 10)

@@ -36,6 +36,7 @@ from laurel.honors.models import (
     PanelMember,
     Preference,
 )
+from laurel.people import accounts
 from laurel.people.models import Organization, Person
 
 logger = logging.getLogger("laurel.honors.engine")
@@ -124,11 +125,12 @@ def build_context(campaign: Campaign, round_number: int) -> Context:
 
 
 def _conflicts(context: Context, items: dict[int, int], experts: dict[int, int]) -> dict:
-    people = {person.user_id: person for person in Person.objects.filter(user_id__in=experts)}
+    people = dict(Person.objects.filter(user_id__in=experts).values_list("user_id", "pk"))
+    # An expert's unit is their linked profile's, else the unit they declared (`people.accounts.units_of`).
+    units = accounts.units_of(list(experts))
     expert_records = [
         conflict_rules.ExpertRecord(
-            person=people[member.expert_id].pk if member.expert_id in people else ("user", member.expert_id),
-            unit=people[member.expert_id].organization_id if member.expert_id in people else None,
+            person=people.get(member.expert_id, ("user", member.expert_id)), unit=units.get(member.expert_id)
         )
         for member in context.members
     ]

@@ -22,6 +22,14 @@ class CampaignForm(forms.ModelForm):
         label=_("public holidays"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Dates as YYYY-MM-DD, separated by spaces or new lines."),
     )  # fmt: skip
+    makeup_text = forms.CharField(
+        label=_("make-up working days"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Weekend days worked in exchange for a holiday (调休): counted as working days. Dates as YYYY-MM-DD."),
+    )  # fmt: skip
+    amendment_reason = forms.CharField(
+        label=_("reason for the amendment"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nominations have closed: changing quotas, criteria, rules or eligibility is an amendment, logged with this reason."),
+    )  # fmt: skip
 
     class Meta:
         model = Campaign
@@ -41,14 +49,18 @@ class CampaignForm(forms.ModelForm):
             "organizers": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["holidays_text"].initial = "\n".join(self.instance.holidays)
+            self.fields["makeup_text"].initial = "\n".join(self.instance.makeup_workdays)
+        if not locked:
+            del self.fields["amendment_reason"]
 
     def campaign_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["holidays"] = self.cleaned_data["holidays_text"].split()
+        data["makeup_workdays"] = self.cleaned_data["makeup_text"].split()
         return data
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
-from laurel.honors import blind, disclosure, files, notifications, permissions, rules
+from laurel.honors import blind, deadlines, disclosure, files, notifications, permissions, rules
 from laurel.honors.models import Campaign, EligibilityRule, Nomination, NominationPhoto, Stage, UnitQuota
 
 Status = Nomination.Status
@@ -108,7 +108,13 @@ def _apply(nomination: Nomination, data: dict[str, Any], judged: dict[str, Any])
 
 
 def accepts_nominations(campaign: Campaign, now=None) -> bool:
-    return campaign.stage == Stage.OPEN and (now or timezone.now()) < campaign.nomination_deadline
+    """Open, past its opening time (when it has one) and before its deadline."""
+    now = now or timezone.now()
+    return (
+        campaign.stage == Stage.OPEN
+        and now < campaign.nomination_deadline
+        and not deadlines.not_yet_open(campaign, now)
+    )
 
 
 def current_problems(nomination: Nomination) -> list[str]:
@@ -120,6 +126,8 @@ def create_nomination(
     *, campaign: Campaign, unit, person, actor, data: dict[str, Any], uploads: dict[str, Any] | None = None
 ) -> Nomination:
     channel = _check_can_nominate(campaign, unit, person, actor)
+    if deadlines.not_yet_open(campaign):
+        raise ValidationError(deadlines.not_yet_open_message(campaign), code="not_yet_open")
     if not accepts_nominations(campaign):
         raise ValidationError(_("This campaign is not open for nominations."), code="closed")
     judged = _judge_files(uploads or {})
@@ -230,6 +238,8 @@ def submit_nomination(
             raise ValidationError(_("The eligibility check is over; this nomination can no longer be resubmitted."))
     elif campaign.stage != Stage.OPEN or now >= campaign.nomination_deadline:
         raise ValidationError(_("The nomination deadline has passed."), code="deadline")
+    elif deadlines.not_yet_open(campaign, now):
+        raise ValidationError(deadlines.not_yet_open_message(campaign), code="not_yet_open")
     problems = _completeness_problems(nomination)
     if problems:
         raise ValidationError(problems)

@@ -18,7 +18,7 @@ from laurel.honors.models import (
     Review,
     Stage,
 )
-from laurel.people.models import Person
+from laurel.people import accounts
 
 REVIEW_STAGES = {Stage.REVIEW: 1, Stage.SECOND_REVIEW: 2}
 
@@ -28,8 +28,9 @@ def conflict_reasons(nomination: Nomination, expert) -> list[str]:
     kinds = []
     if nomination.person.user_id == expert.pk:
         kinds.append(Conflict.Kind.SELF)
-    expert_person = Person.objects.filter(user=expert).only("organization_id").first()
-    if expert_person is not None and expert_person.organization_id == nomination.unit_id:
+    # The expert's unit: their linked profile's, else the one they declared (`people.accounts.unit_of`).
+    _known, expert_unit = accounts.unit_of(expert)
+    if expert_unit is not None and expert_unit == nomination.unit_id:
         kinds.append(Conflict.Kind.SAME_UNIT)
     if nomination.nominated_by_id == expert.pk:
         kinds.append(Conflict.Kind.SAME_UNIT)
@@ -39,7 +40,7 @@ def conflict_reasons(nomination: Nomination, expert) -> list[str]:
 
 def active_assignment(nomination: Nomination, expert) -> Assignment | None:
     """The expert's live assignment, or None when there is none or any conflict exists."""
-    if not permissions.is_expert(expert):
+    if not permissions.is_expert(expert) or accounts.needs_unit_declaration(expert):
         return None
     assignment = Assignment.objects.released().filter(nomination=nomination, expert=expert).order_by("-round").first()
     if assignment is None or conflict_reasons(nomination, expert):
@@ -83,6 +84,37 @@ def declare_conflict(nomination: Nomination, *, expert, note: str, actor) -> Con
     return conflict
 
 
+def end_conflicting_assignments(expert, actor) -> None:
+    """The expert's unit changed (a profile linked, a unit declared): their unscored assignments that now conflict
+    end, the conflict is recorded, and the engine refills the places (registered in `people.accounts`)."""
+    from laurel.honors import engine
+
+    ended_rounds: set[tuple[int, int]] = set()
+    for assignment in (
+        Assignment.objects.active()
+        .filter(expert=expert, review__isnull=True)
+        .select_related("nomination__campaign", "nomination__person")
+    ):
+        reasons = conflict_reasons(assignment.nomination, expert)
+        if not reasons:
+            continue
+        Assignment.objects.filter(pk=assignment.pk).update(
+            recused_at=timezone.now(), recusal_reason=_("The expert's unit conflicts with this nomination.")
+        )
+        Conflict.objects.get_or_create(nomination=assignment.nomination, expert=expert, defaults={"kind": reasons[0]})
+        log_action(
+            "honors.assignment.ended",
+            actor=actor,
+            obj=assignment.nomination,
+            data={"expert": expert.email, "round": assignment.round, "conflicts": reasons},
+        )
+        ended_rounds.add((assignment.nomination.campaign_id, assignment.round))
+    for campaign_id, review_round in sorted(ended_rounds):
+        campaign = Campaign.objects.get(pk=campaign_id)
+        if engine.latest_run(campaign, review_round) is not None:
+            engine.reassign_open(campaign, round_number=review_round, actor=actor)
+
+
 def expert_load(campaign: Campaign, expert) -> int:
     return Assignment.objects.active().filter(nomination__campaign=campaign, expert=expert).count()
 
@@ -102,6 +134,11 @@ def _assign(
         raise ValidationError(_("Only eligible nominations are reviewed."))
     if not PanelMember.objects.filter(campaign=campaign, expert=expert).exists():
         raise ValidationError(_("%(user)s is not on this campaign's panel.") % {"user": expert})
+    if accounts.needs_unit_declaration(expert):
+        raise ValidationError(
+            _("%(user)s has not said which unit they work in yet, so conflicts cannot be checked.") % {"user": expert},
+            code="unit_unknown",
+        )
     reasons = conflict_reasons(nomination, expert)
     if reasons:
         with transaction.atomic():
@@ -210,6 +247,9 @@ def submit_review(
     campaign = assignment.nomination.campaign
     if REVIEW_STAGES.get(campaign.stage) != assignment.round:
         raise ValidationError(_("This review round is closed."))
+    from laurel.honors.deadlines import check_review_in_time
+
+    check_review_in_time(campaign, actor)
     criteria = list(Criterion.objects.filter(campaign=campaign))
     errors = {}
     for criterion in criteria:

@@ -26,7 +26,30 @@ def expert_desk(request):
 
     if not permissions.is_expert(request.user):
         return None
-    return {"waiting": Assignment.objects.released().filter(expert=request.user, review__isnull=True).count()}
+    from laurel.people.accounts import needs_unit_declaration
+
+    if needs_unit_declaration(request.user):
+        return {"needs_unit": True}
+    return {
+        "waiting": Assignment.objects.released().filter(expert=request.user, review__isnull=True).count(),
+        "deadlines": _review_deadlines(request.user),
+    }
+
+
+def _review_deadlines(user):
+    """The expert's own review deadline for each campaign in review where they still have nominations to score."""
+    from laurel.honors.deadlines import review_deadline_for
+    from laurel.honors.models import Campaign
+
+    campaigns = Campaign.objects.filter(
+        stage__in=["review", "second_review"],
+        review_deadline__isnull=False,
+        nominations__assignments__expert=user,
+        nominations__assignments__recused_at__isnull=True,
+        nominations__assignments__draft=False,
+        nominations__assignments__review__isnull=True,
+    ).distinct()
+    return [(campaign, review_deadline_for(campaign, user)) for campaign in campaigns]
 
 
 def staff_desk(request):

@@ -9,3 +9,11 @@ def run_assignment_task(run_id: int) -> None:
     from laurel.honors.engine import perform_run
 
     perform_run(run_id)
+
+
+@task
+def send_review_reminders_task() -> None:
+    """Experts with unscored nominations are mailed once before their review deadline (theirs, when extended)."""
+    from laurel.honors.deadlines import send_review_reminders
+
+    send_review_reminders()

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from laurel.honors.views import assignment, documents, expert, nominator, public, staff, vetting, votes
+from laurel.honors.views import (
+    assignment,
+    deadlines,
+    documents,
+    expert,
+    mentions,
+    nominator,
+    public,
+    staff,
+    vetting,
+    votes,
+)
 
 app_name = "honors"
 urlpatterns = [
@@ -53,6 +64,9 @@ urlpatterns = [
     path("<str:code>/vetting/bodies/", vetting.add_body, name="vetting_body_add"),
     path("<str:code>/vetting/bodies/<int:pk>/", vetting.change_body, name="vetting_body_change"),
     path("<str:code>/vetting/bodies/<int:pk>/remove/", vetting.remove_body, name="vetting_body_remove"),
+    path("<str:code>/review-deadline/", deadlines.ReviewDeadlineView.as_view(), name="review_deadlines"),
+    path("<str:code>/mentions/", mentions.MentionsView.as_view(), name="mentions"),
+    path("<str:code>/mentions/choose/", mentions.choose, name="mention_choose"),
     path("<str:code>/vote/", votes.VoteView.as_view(), name="vote"),
     path("<str:code>/vote/candidates/<str:nomination>/", votes.cast, name="vote_cast"),
     path("<str:code>/vote/staff/", votes.VoteStaffView.as_view(), name="vote_staff"),

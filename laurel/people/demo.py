@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 
 from laurel.core.codes import ALPHABET
-from laurel.people.models import Organization, Person, Role, User
+from laurel.people.models import DeclaredUnit, Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 DEMO_PASSWORD = "Laurel-demo-2026"
@@ -149,6 +149,8 @@ def seed(*, stdout) -> list[Login]:
     Role.objects.get_or_create(user=nominator, kind=RoleKind.NOMINATOR, organization=units["云州大学"])
     expert = demo_user("expert@laurel.demo", "郑清 Zheng Qing")
     Role.objects.get_or_create(user=expert, kind=RoleKind.EXPERT)
+    # The demo expert has no sci-tech worker profile: they declared working independently (conflicts use it).
+    DeclaredUnit.objects.get_or_create(user=expert, defaults={"organization": None})
     member = demo_user("member@laurel.demo", "韩嘉 Han Jia")
     Role.objects.get_or_create(user=member, kind=RoleKind.LECTURER)
     demo_user("admin@laurel.demo", "Administrator", is_superuser=True)

@@ -331,3 +331,21 @@ class SpreadsheetImport(models.Model):
             and not self.preview.get("error_count")
             and bool(self.preview.get("rows"))
         )
+
+
+class DeclaredUnit(models.Model):
+    """The unit an account without a sci-tech worker profile says it works in, for conflicts of interest.
+    `organization` empty means the person declared no unit (independent). A linked profile's unit wins."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="declared_unit")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("declared unit")
+        verbose_name_plural = _("declared units")
+
+    def __str__(self):
+        return f"{self.user} · {self.organization or '—'}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from laurel.people import views
+from laurel.people import account_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("people/<str:code>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<str:code>/edit/", views.PersonFormView.as_view(), name="person_update"),
     path("people/<str:code>/photo/", views.person_photo, name="person_photo"),
+    path("people/<str:code>/accounts/", account_views.account_search, name="account_search"),
+    path("people/<str:code>/link/", account_views.link, name="person_link"),
+    path("people/<str:code>/invite/", account_views.invite, name="person_invite"),
+    path("my-unit/", account_views.DeclareUnitView.as_view(), name="declare_unit"),
     path("units/", views.OrganizationListView.as_view(), name="organization_list"),
     path("units/new/", views.OrganizationFormView.as_view(), name="organization_create"),
     path("units/<str:code>/", views.OrganizationDetailView.as_view(), name="organization_detail"),

@@ -41,6 +41,14 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
     def has_permission(self):
         return permissions.can_view_person_details(self.request.user, self.get_object())
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if permissions.can_manage_people(self.request.user):
+            from laurel.people.account_views import account_context
+
+            context.update(account_context(self.object), can_link=True)
+        return context
+
 
 def person_photo(request, code):
     """A person's photo is a private file: for those who may see the person's details, never a media URL."""

@@ -3,7 +3,7 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 
-from laurel.people.models import Organization, Person, Role, User
+from laurel.people.models import DeclaredUnit, Organization, Person, Role, User
 from laurel.people.roles import RoleKind
 
 PASSWORD = "correct-horse-battery-staple"
@@ -48,10 +48,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     field = "材料科学"
 
 
-def user_with_role(kind: str | None, *, organization=None, **kwargs) -> User:
+def user_with_role(kind: str | None, *, organization=None, declared_unit=True, **kwargs) -> User:
+    """A user with one role. An expert has declared working independently (no unit) unless `declared_unit` is
+    False: an expert with neither a profile nor a declaration sees no nomination (`people.accounts`)."""
     user = UserFactory(**kwargs)
     if kind is not None:
         Role.objects.create(user=user, kind=kind, organization=organization)
+    if kind == RoleKind.EXPERT and declared_unit:
+        DeclaredUnit.objects.create(user=user, organization=None)
     return user
 
 

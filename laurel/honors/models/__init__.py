@@ -9,6 +9,7 @@ from laurel.honors.models.campaigns import (
     Trait,
     UnitQuota,
 )
+from laurel.honors.models.deadlines import HonorableMention, ReviewExtension, ReviewReminder
 from laurel.honors.models.decisions import CommitteeDecision
 from laurel.honors.models.nominations import Nomination, NominationPhoto
 from laurel.honors.models.notices import Objection, ObjectionEvidence
@@ -33,6 +34,7 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "EligibilityRule",
+    "HonorableMention",
     "Nomination",
     "NominationPhoto",
     "Objection",
@@ -41,6 +43,8 @@ __all__ = [
     "Preference",
     "RepresentationRule",
     "Review",
+    "ReviewExtension",
+    "ReviewReminder",
     "Stage",
     "Trait",
     "UnitQuota",

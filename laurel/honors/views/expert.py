@@ -1,21 +1,40 @@
 """Experts: their assignments, the score form (once), recusal."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.honors import permissions, reviews
+from laurel.honors import deadlines, permissions, reviews
 from laurel.honors.models import Assignment, Criterion, Nomination
+from laurel.people import accounts
 
 
-class MyAssignmentsView(PermissionRequiredMixin, ListView):
+class UnitDeclaredMixin:
+    """An expert without a sci-tech worker profile declares a unit before seeing any nomination (conflicts of
+    interest are computed from it): until then these pages send them to the declaration."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and accounts.needs_unit_declaration(request.user):
+            messages.info(
+                request,
+                _("Before you see any nomination, say which unit you work in: conflicts of interest depend on it."),
+            )
+            return redirect(f"{reverse('people:declare_unit')}?{urlencode({'next': request.get_full_path()})}")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MyAssignmentsView(UnitDeclaredMixin, PermissionRequiredMixin, ListView):
     template_name = "honors/my_assignments.html"
     permission_predicate = staticmethod(permissions.is_expert)
 
@@ -28,6 +47,20 @@ class MyAssignmentsView(PermissionRequiredMixin, ListView):
             # year's scored assignments, and the open ones must not hide at its end.
             .order_by(F("review__submitted_at").desc(nulls_first=True), "-pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = {assignment.nomination.campaign for assignment in context["object_list"]}
+        context["deadlines"] = sorted(
+            (
+                (campaign, deadline)
+                for campaign in campaigns
+                if (deadline := deadlines.review_deadline_for(campaign, self.request.user)) is not None
+                and campaign.stage in reviews.REVIEW_STAGES
+            ),
+            key=lambda pair: pair[1],
+        )
+        return context
 
 
 class ReviewForm(forms.Form):
@@ -46,7 +79,7 @@ class ReviewForm(forms.Form):
             )
 
 
-class ReviewFormView(PermissionRequiredMixin, FormView):
+class ReviewFormView(UnitDeclaredMixin, PermissionRequiredMixin, FormView):
     form_class = ReviewForm
     template_name = "honors/review_form.html"
     permission_predicate = staticmethod(permissions.is_expert)
@@ -61,10 +94,14 @@ class ReviewFormView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "criteria": self.criteria}
 
     def get_context_data(self, **kwargs):
+        campaign = self.nomination.campaign
+        deadline = deadlines.review_deadline_for(campaign, self.request.user)
         return super().get_context_data(
             nomination=self.nomination,
             assignment=self.assignment,
             already=hasattr(self.assignment, "review"),
+            deadline=deadline,
+            late=deadline is not None and timezone.now() >= deadline,
             **kwargs,
         )
 

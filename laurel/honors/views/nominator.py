@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
-from laurel.honors import blind, disclosure, nominations, permissions, reviews
+from laurel.honors import blind, deadlines, disclosure, nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
 from laurel.honors.models import Campaign, Nomination, NominationPhoto
 
@@ -61,6 +61,8 @@ class NominationFormView(PermissionRequiredMixin, FormView):
         """A new nomination after the deadline: the page says nominations closed, and when (not a 404)."""
         if self.nomination is not None or nominations.accepts_nominations(self.campaign):
             return None
+        if self.campaign.stage == "open" and deadlines.not_yet_open(self.campaign):
+            return render(self.request, "honors/nominations_not_open.html", {"campaign": self.campaign})
         return render(self.request, "honors/nominations_closed.html", {"campaign": self.campaign}, status=410)
 
     def get_form_kwargs(self):

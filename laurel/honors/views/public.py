@@ -38,6 +38,9 @@ class CampaignDetailView(DetailView):
         campaign = self.object
         context["can_manage"] = permissions.can_manage_campaigns(self.request.user)
         context["can_nominate"] = campaign.stage == Stage.OPEN and bool(permissions.nominator_units(self.request.user))
+        from laurel.honors.deadlines import not_yet_open
+
+        context["not_yet_open"] = campaign.stage == Stage.OPEN and not_yet_open(campaign)
         context["next_stages"] = stages.next_stages(campaign)
         context["can_edit_texts"] = context["can_manage"] and texts.can_edit_texts(campaign)
         context["vote_state"] = votes.state(campaign)
@@ -47,9 +50,11 @@ class CampaignDetailView(DetailView):
         context["rules"] = campaign.representation_rules.all()
         if context["can_manage"]:
             from laurel.honors import vetting
+            from laurel.honors.amendments import setup_locked
             from laurel.honors.forms import CriterionForm, EligibilityRuleForm, QuotaForm, RuleForm, VettingBodyForm
             from laurel.honors.models import EligibilityRule
 
+            context["setup_locked"] = setup_locked(campaign)
             context["criterion_form"] = CriterionForm()
             context["rule_form"] = RuleForm()
             context["quota_form"] = QuotaForm()
@@ -133,7 +138,9 @@ class ResultsView(ListView):
         return published_honorees(self.campaign)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaign=self.campaign, **kwargs)
+        from laurel.honors.mentions import published_mentions
+
+        return super().get_context_data(campaign=self.campaign, mentions=published_mentions(self.campaign), **kwargs)
 
 
 def latest_honorees(limit: int = 8):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
-from laurel.honors import campaigns, nominations, notices, permissions, reviews, stages, texts
+from laurel.honors import amendments, campaigns, nominations, notices, permissions, reviews, stages, texts
 from laurel.honors.forms import (
     CampaignForm,
     CriterionForm,
@@ -31,6 +31,11 @@ from laurel.honors.views.nominator import add_errors
 from laurel.people.models import Organization, User
 
 
+def _reason(request) -> str:
+    """The amendment reason the setup forms carry once nominations have closed (`amendments`)."""
+    return request.POST.get("amendment_reason", "")[: amendments.REASON_LIMIT + 1]
+
+
 def _staff(request):
     if not request.user.is_authenticated or not permissions.can_manage_campaigns(request.user):
         raise PermissionDenied
@@ -44,7 +49,9 @@ class CampaignFormView(StaffRequiredMixin, FormView):
         return get_object_or_404(Campaign, code=self.kwargs["code"]) if "code" in self.kwargs else None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+        instance = self.get_instance()
+        locked = instance is not None and amendments.setup_locked(instance)
+        return {**super().get_form_kwargs(), "instance": instance, "locked": locked}
 
     def form_valid(self, form):
         instance = self.get_instance()
@@ -52,7 +59,12 @@ class CampaignFormView(StaffRequiredMixin, FormView):
             if instance is None:
                 campaign = campaigns.create_campaign(actor=self.request.user, data=form.campaign_data())
             else:
-                campaign = campaigns.update_campaign(instance, actor=self.request.user, data=form.campaign_data())
+                campaign = campaigns.update_campaign(
+                    instance,
+                    actor=self.request.user,
+                    data=form.campaign_data(),
+                    amendment_reason=form.cleaned_data.get("amendment_reason", ""),
+                )
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -95,7 +107,9 @@ def add_rule(request, code):
     form = RuleForm(request.POST)
     if form.is_valid():
         try:
-            campaigns.add_representation_rule(campaign, actor=request.user, data=form.cleaned_data)
+            campaigns.add_representation_rule(
+                campaign, actor=request.user, data=form.cleaned_data, amendment_reason=_reason(request)
+            )
         except ValidationError as error:
             report_errors(request, error)
     else:
@@ -110,7 +124,9 @@ def add_criterion(request, code):
     form = CriterionForm(request.POST)
     if form.is_valid():
         try:
-            campaigns.add_criterion(campaign, actor=request.user, **form.cleaned_data)
+            campaigns.add_criterion(
+                campaign, actor=request.user, amendment_reason=_reason(request), **form.cleaned_data
+            )
         except ValidationError as error:
             report_errors(request, error)
     else:
@@ -124,8 +140,11 @@ def set_quota(request, code):
     campaign = get_object_or_404(Campaign, code=code)
     form = QuotaForm(request.POST)
     if form.is_valid():
-        campaigns.set_quota(campaign, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
+        try:
+            campaigns.set_quota(campaign, actor=request.user, amendment_reason=_reason(request), **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            report_errors(request, error)
     else:
         messages.error(request, _("Choose a unit and a quota."))
     return redirect(campaign)
@@ -138,7 +157,9 @@ def set_eligibility(request, code):
     form = EligibilityRuleForm(request.POST)
     if form.is_valid():
         try:
-            campaigns.set_eligibility(campaign, actor=request.user, data=form.cleaned_data)
+            campaigns.set_eligibility(
+                campaign, actor=request.user, data=form.cleaned_data, amendment_reason=_reason(request)
+            )
             messages.success(request, _("Saved."))
         except ValidationError as error:
             report_errors(request, error)

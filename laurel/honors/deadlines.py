@@ -1,0 +1,151 @@
+"""The dates a campaign's setup promises, enforced: when nominations open, the review deadline per expert (with
+the extensions staff grant one expert at a time) and the reminders mailed before it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from laurel.core.services import log_action
+from laurel.honors import permissions
+from laurel.honors.models import Assignment, Campaign, PanelMember, ReviewExtension, ReviewReminder, Stage
+
+# Experts are reminded once, this long before their deadline (the scheduler runs the job every hour).
+REMINDER_AHEAD = datetime.timedelta(hours=48)
+REASON_LIMIT = 500
+
+
+def _when(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def not_yet_open(campaign: Campaign, now: datetime.datetime | None = None) -> bool:
+    """Nominations have an opening time that has not come yet (the campaign may already be at "open")."""
+    return campaign.nomination_opens_at is not None and (now or timezone.now()) < campaign.nomination_opens_at
+
+
+def not_yet_open_message(campaign: Campaign) -> str:
+    return _("Nominations have not started yet; they open on %(time)s.") % {"time": _when(campaign.nomination_opens_at)}
+
+
+def extension_for(campaign: Campaign, expert) -> ReviewExtension | None:
+    return ReviewExtension.objects.filter(campaign=campaign, expert=expert).first()
+
+
+def review_deadline_for(campaign: Campaign, expert) -> datetime.datetime | None:
+    """The expert's own deadline: the campaign's, or later when staff extended it for them."""
+    if campaign.review_deadline is None:
+        return None
+    extension = extension_for(campaign, expert)
+    if extension is not None and extension.until > campaign.review_deadline:
+        return extension.until
+    return campaign.review_deadline
+
+
+def check_review_in_time(campaign: Campaign, expert, now: datetime.datetime | None = None) -> None:
+    """Refuse a review after the expert's deadline, naming it and who can extend it."""
+    deadline = review_deadline_for(campaign, expert)
+    if deadline is not None and (now or timezone.now()) >= deadline:
+        raise ValidationError(
+            _(
+                "The review deadline passed on %(time)s; scores are no longer accepted. Ask the association's "
+                "staff to extend your deadline if you still need to review."
+            )
+            % {"time": _when(deadline)},
+            code="late",
+        )
+
+
+def extend_review_deadline(*, campaign: Campaign, expert, until: datetime.datetime, reason: str, actor):
+    """Let one expert review after the campaign's deadline, until `until`; logged with the reason."""
+    if not permissions.can_manage_campaigns(actor):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why this expert gets more time.")
+    elif len(reason) > REASON_LIMIT:
+        errors["reason"] = _("Keep the reason under %(limit)d characters.") % {"limit": REASON_LIMIT}
+    if campaign.stage not in {Stage.REVIEW, Stage.SECOND_REVIEW}:
+        raise ValidationError(_("Deadlines can only be extended while the expert review runs."))
+    if campaign.review_deadline is None:
+        raise ValidationError(_("This campaign has no review deadline to extend."))
+    if until is None:
+        errors["until"] = _("Give the new deadline.")
+    elif until <= max(campaign.review_deadline, timezone.now()):
+        errors["until"] = _("The new deadline must be later than the campaign's deadline and than now.")
+    if not PanelMember.objects.filter(campaign=campaign, expert=expert).exists():
+        errors["expert"] = _("%(user)s is not on this campaign's panel.") % {"user": expert}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        previous = extension_for(campaign, expert)
+        extension, _created = ReviewExtension.objects.update_or_create(
+            campaign=campaign, expert=expert, defaults={"until": until, "reason": reason, "granted_by": actor}
+        )
+        log_action(
+            "honors.review.deadline_extended",
+            actor=actor,
+            obj=campaign,
+            data={
+                "expert": expert.email,
+                "from": (previous.until if previous else campaign.review_deadline).isoformat(),
+                "until": until.isoformat(),
+                "reason": reason,
+            },
+        )
+    return extension
+
+
+def _remind(assignment: Assignment, deadline: datetime.datetime) -> None:
+    expert = assignment.expert
+    campaign = assignment.nomination.campaign
+    with translation.override(expert.language or settings.LANGUAGE_CODE):
+        from django.core.mail import send_mail
+
+        from laurel.core import identity
+
+        send_mail(
+            identity.mail_subject(_("Reminder: your reviews are due on %(time)s") % {"time": _when(deadline)}),
+            _("Your reviews for %(campaign)s are due on %(time)s. Scores are not accepted after it.\n\n%(url)s")
+            % {
+                "campaign": f"{campaign.display_name(translation.get_language())} ({campaign.edition})",
+                "time": _when(deadline),
+                "url": settings.SITE_URL + reverse("honors:my_assignments"),
+            },
+            None,
+            [expert.email],
+        )
+
+
+def send_review_reminders(now: datetime.datetime | None = None) -> int:
+    """Mail every expert with unscored assignments whose deadline falls within `REMINDER_AHEAD`, once per
+    assignment and deadline (a row claimed before the mail is sent, so two runs never both send). Returns how
+    many reminders were sent."""
+    now = now or timezone.now()
+    sent = 0
+    campaigns = Campaign.objects.filter(stage__in=[Stage.REVIEW, Stage.SECOND_REVIEW], review_deadline__isnull=False)
+    for campaign in campaigns:
+        review_round = 2 if campaign.stage == Stage.SECOND_REVIEW else 1
+        extensions = dict(ReviewExtension.objects.filter(campaign=campaign).values_list("expert_id", "until"))
+        waiting = (
+            Assignment.objects.released()
+            .filter(nomination__campaign=campaign, round=review_round, review__isnull=True)
+            .select_related("expert", "nomination__campaign")
+        )
+        for assignment in waiting:
+            deadline = max(campaign.review_deadline, extensions.get(assignment.expert_id, campaign.review_deadline))
+            if not now < deadline <= now + REMINDER_AHEAD:
+                continue
+            try:
+                with transaction.atomic():
+                    ReviewReminder.objects.create(assignment=assignment, deadline=deadline)
+            except IntegrityError:
+                continue
+            _remind(assignment, deadline)
+            sent += 1
+    return sent
