@@ -18,6 +18,9 @@ JOBS = [
     Job("flush_view_counts", "laurel.news.tasks.flush_view_counts", every=1 * minutes),
     # Talk reminders two days / one day before (each sent once).
     Job("send_talk_reminders", "laurel.outreach.tasks.send_talk_reminders_task", at=datetime.time(8, 0)),
+    # Experts with reviews still open in the three days before a review deadline: one reminder a day (mail and
+    # desk notice), in the morning like the talk reminders so it is read the day it is sent.
+    Job("send_review_reminders", "laurel.honors.tasks.send_review_reminders_task", at=datetime.time(8, 0)),
     # Talk requests whose preferred dates passed: expired, the host told.
     Job("expire_talk_requests", "laurel.outreach.tasks.expire_talk_requests_task", at=datetime.time(0, 30)),
     # Delphi rounds closing within a day: experts who have not rated everything are reminded (each once).

@@ -9,3 +9,11 @@ def run_assignment_task(run_id: int) -> None:
     from laurel.honors.engine import perform_run
 
     perform_run(run_id)
+
+
+@task
+def send_review_reminders_task() -> int:
+    """Remind experts with open reviews in the days before a review deadline (each once a day)."""
+    from laurel.honors.progress import send_due_reminders
+
+    return send_due_reminders()

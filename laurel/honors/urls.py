@@ -1,6 +1,18 @@
 from django.urls import path
 
-from laurel.honors.views import assignment, documents, expert, nominator, public, staff, vetting, votes
+from laurel.honors.views import (
+    assignment,
+    bulk,
+    documents,
+    expert,
+    nominator,
+    paperwork,
+    progress,
+    public,
+    staff,
+    vetting,
+    votes,
+)
 
 app_name = "honors"
 urlpatterns = [
@@ -15,6 +27,7 @@ urlpatterns = [
     path("nominations/<str:code>/photos/<int:photo>/remove/", nominator.remove_photo, name="photo_remove"),
     path("nominations/<str:code>/submit/", nominator.submit, name="nomination_submit"),
     path("nominations/<str:code>/withdraw/", nominator.withdraw, name="nomination_withdraw"),
+    path("nominations/<str:code>/form.pdf", paperwork.NominationFormPdfView.as_view(), name="nomination_form_pdf"),
     path("nominations/<str:code>/files/<str:kind>/", documents.nomination_file, name="nomination_file"),
     path("nominations/<str:code>/photos/<int:photo>/file/", documents.nomination_photo, name="nomination_photo"),
     path("evidence/<int:pk>/", documents.objection_evidence, name="objection_evidence"),
@@ -42,6 +55,11 @@ urlpatterns = [
     path("<str:code>/conflicts/", assignment.ConflictView.as_view(), name="conflicts"),
     path("<str:code>/nominate/", nominator.NominationFormView.as_view(), name="nomination_create"),
     path("<str:code>/nominations/", staff.StaffNominationListView.as_view(), name="staff_nominations"),
+    path("<str:code>/nominations/check/", bulk.BulkCheckView.as_view(), name="bulk_check"),
+    path("<str:code>/progress/", progress.ProgressView.as_view(), name="progress"),
+    path("<str:code>/progress/remind/", progress.RemindView.as_view(), name="remind"),
+    path("<str:code>/forms.zip", paperwork.FormsZipView.as_view(), name="forms_zip"),
+    path("<str:code>/nominations.xlsx", paperwork.NominationsWorkbookView.as_view(), name="nominations_xlsx"),
     path("<str:code>/ranking/", staff.RankingView.as_view(), name="ranking"),
     path("<str:code>/ranking/accept/", staff.accept_proposal, name="accept_proposal"),
     path("<str:code>/ranking/override/", staff.override_selection, name="override"),

@@ -12,6 +12,7 @@ from laurel.honors.models.campaigns import (
 from laurel.honors.models.decisions import CommitteeDecision
 from laurel.honors.models.nominations import Nomination, NominationPhoto
 from laurel.honors.models.notices import Objection, ObjectionEvidence
+from laurel.honors.models.reminders import ReviewReminder
 from laurel.honors.models.reviews import (
     Assignment,
     AssignmentRun,
@@ -41,6 +42,7 @@ __all__ = [
     "Preference",
     "RepresentationRule",
     "Review",
+    "ReviewReminder",
     "Stage",
     "Trait",
     "UnitQuota",
