@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laurel.honors import nominations, permissions
 from laurel.honors.models import Assignment, Campaign, Nomination, Stage
@@ -29,7 +30,9 @@ class BulkResult:
 
     def skipped_text(self) -> str:
         """张三 (Eligible, already checked); 李四 (Withdrawn): one line for the staff's message."""
-        return "; ".join(f"{nomination.person.name} ({why})" for nomination, why in self.skipped)
+        return pgettext("between the items of a list", "; ").join(
+            _("%(name)s (%(why)s)") % {"name": nomination.person.name, "why": why} for nomination, why in self.skipped
+        )
 
 
 def _why_skipped(nomination: Nomination, campaign: Campaign) -> str | None:

@@ -85,7 +85,7 @@ def _photo_bytes(nomination: Nomination) -> list[int] | None:
 def _labels() -> dict[str, str]:
     return {
         "unit": _("Nominating unit"),
-        "number": _("No."),
+        "number": _("Nomination number"),
         "photo": _("Photo"),
         "name": pgettext("of a person", "Name"),
         "gender": _("Gender"),

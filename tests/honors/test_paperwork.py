@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from laurel.honors import paperwork
 from laurel.honors.models import Assignment, Nomination, PanelMember, Stage
 from tests.factories.honors import CampaignFactory, NominationFactory
-from tests.factories.people import OrganizationFactory, PersonFactory
+from tests.factories.people import OrganizationFactory, PersonFactory, RoleKind, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +86,6 @@ def test_staff_and_the_units_nominator_download_the_form(client, staff, nominato
 def test_an_assigned_expert_another_units_nominator_and_a_stranger_never_get_the_form(
     client, expert, stranger, nomination
 ):
-    from tests.conftest import user_with_role
-    from laurel.people.roles import RoleKind
-
     nomination.campaign.stage = Stage.REVIEW
     nomination.campaign.save()
     Nomination.objects.filter(pk=nomination.pk).update(status=Nomination.Status.ELIGIBLE)
@@ -116,9 +113,16 @@ def test_the_zip_is_refused_beyond_its_limit_with_a_message(staff_client, campai
     NominationFactory(campaign=campaign, photos=0, status=Nomination.Status.SUBMITTED)
     monkeypatch.setattr(paperwork, "ZIP_LIMIT", 1)
     response = staff_client.get(reverse("honors:forms_zip", kwargs={"code": campaign.code}), follow=True)
-    assert "2 forms are too many for one download (at most 1): choose one unit on the list." in [
+    assert "共 2 份推荐表，超过单次下载上限（1 份）：请在列表中选择一个推荐单位。" in [
         str(message) for message in response.context["messages"]
     ]
+
+
+def test_the_zip_of_one_unit_holds_only_its_forms(staff_client, campaign, nomination):
+    other = NominationFactory(campaign=campaign, photos=0, status=Nomination.Status.SUBMITTED)
+    url = reverse("honors:forms_zip", kwargs={"code": campaign.code}) + f"?unit={other.unit.code}"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(staff_client.get(url).streaming_content)))
+    assert archive.namelist() == [paperwork.form_filename(other)]
 
 
 def test_the_zip_and_the_workbook_are_staff_only(client, nominator, expert, campaign, nomination):
@@ -133,7 +137,9 @@ def test_the_workbook_has_every_field_of_every_nomination_and_no_formula(staff_c
     Nomination.objects.filter(pk=nomination.pk).update(
         eligibility_explanation='=HYPERLINK("https://evil.example","x")', eligibility_problems=["年限不足"]
     )
-    response = staff_client.get(reverse("honors:nominations_xlsx", kwargs={"code": campaign.code}))
+    response = staff_client.get(
+        reverse("honors:nominations_xlsx", kwargs={"code": campaign.code}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
