@@ -64,3 +64,17 @@ def test_the_nominator_prints_the_nomination_form(page, nominator, unit):
     assert link.inner_text() == "打印推荐表（PDF）"
     response = page.request.get(link.get_attribute("href"))
     assert response.headers["content-type"] == "application/pdf" and response.body().startswith(b"%PDF")
+
+
+def test_staff_tick_every_nomination_of_the_page_and_pass_them(page, staff):
+    campaign = CampaignFactory(stage=Stage.ELIGIBILITY)
+    for _ in range(3):
+        NominationFactory(campaign=campaign, photos=0, status=Status.SUBMITTED)
+    login(page, staff)
+    page.goto(f"/campaigns/{campaign.code}/nominations/")
+    page.check("[data-testid=tick-all]")
+    assert page.locator("input[name=nominations]:checked").count() == 3
+    page.click("[data-testid=bulk-check]")
+    page.wait_for_load_state()
+    assert page.locator("text=已对 3 个推荐记录审查结论。").is_visible()
+    assert set(campaign.nominations.values_list("status", flat=True)) == {Status.ELIGIBLE}
