@@ -18,12 +18,13 @@ JOBS = [
     Job("flush_view_counts", "laurel.news.tasks.flush_view_counts", every=1 * minutes),
     # Talk reminders two days / one day before (each sent once).
     Job("send_talk_reminders", "laurel.outreach.tasks.send_talk_reminders_task", at=datetime.time(8, 0)),
+    # Experts with reviews still open in the three days before their review deadline (the campaign's, or their own
+    # when staff extended it): one reminder a day (mail and desk notice), in the morning like the talk reminders.
+    Job("send_review_reminders", "laurel.honors.tasks.send_review_reminders_task", at=datetime.time(8, 0)),
     # Talk requests whose preferred dates passed: expired, the host told.
     Job("expire_talk_requests", "laurel.outreach.tasks.expire_talk_requests_task", at=datetime.time(0, 30)),
     # Delphi rounds closing within a day: experts who have not rated everything are reminded (each once).
     Job("send_round_reminders", "laurel.consultations.tasks.send_round_reminders_task", every=60 * minutes),
-    # Experts with unscored nominations, 48 hours before their review deadline (each assignment once per deadline).
-    Job("send_review_reminders", "laurel.honors.tasks.send_review_reminders_task", every=60 * minutes),
     # The certificates' revocation status list, signed anew every night (revocations republish it at once).
     # The site search's index written anew (services keep it current; this catches renamed units and groups).
     Job("rebuild_search_index", "laurel.news.tasks.rebuild_search_index", at=datetime.time(3, 30)),

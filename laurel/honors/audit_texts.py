@@ -47,6 +47,7 @@ TEXTS = {
     "honors.panel.profile_updated": _("%(actor)s updated an expert's profile: %(object)s."),
     "honors.preference.set": _("%(actor)s recorded a review preference: %(object)s."),
     "honors.quota.set": _("%(actor)s set a unit's quota: %(object)s."),
+    "honors.review.reminded": _("%(actor)s reminded an expert of their open reviews in “%(object)s”."),
     "honors.review.submitted": _("%(actor)s submitted scores: %(object)s."),
     "honors.rule.added": _("%(actor)s added a selection rule: %(object)s."),
     "honors.selection.accepted": _("%(actor)s accepted the proposed selection of “%(object)s”."),

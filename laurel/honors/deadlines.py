@@ -1,21 +1,17 @@
 """The dates a campaign's setup promises, enforced: when nominations open, the review deadline per expert (with
-the extensions staff grant one expert at a time) and the reminders mailed before it."""
+the extensions staff grant one expert at a time); the reminders before it are in `progress.py`."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from laurel.core.services import log_action
 from laurel.honors import permissions
-from laurel.honors.models import Assignment, Campaign, PanelMember, ReviewExtension, ReviewReminder, Stage
+from laurel.honors.models import Campaign, PanelMember, ReviewExtension, Stage
 
-# Experts are reminded once, this long before their deadline (the scheduler runs the job every hour).
-REMINDER_AHEAD = datetime.timedelta(hours=48)
 REASON_LIMIT = 500
 
 
@@ -99,53 +95,3 @@ def extend_review_deadline(*, campaign: Campaign, expert, until: datetime.dateti
             },
         )
     return extension
-
-
-def _remind(assignment: Assignment, deadline: datetime.datetime) -> None:
-    expert = assignment.expert
-    campaign = assignment.nomination.campaign
-    with translation.override(expert.language or settings.LANGUAGE_CODE):
-        from django.core.mail import send_mail
-
-        from laurel.core import identity
-
-        send_mail(
-            identity.mail_subject(_("Reminder: your reviews are due on %(time)s") % {"time": _when(deadline)}),
-            _("Your reviews for %(campaign)s are due on %(time)s. Scores are not accepted after it.\n\n%(url)s")
-            % {
-                "campaign": f"{campaign.display_name(translation.get_language())} ({campaign.edition})",
-                "time": _when(deadline),
-                "url": settings.SITE_URL + reverse("honors:my_assignments"),
-            },
-            None,
-            [expert.email],
-        )
-
-
-def send_review_reminders(now: datetime.datetime | None = None) -> int:
-    """Mail every expert with unscored assignments whose deadline falls within `REMINDER_AHEAD`, once per
-    assignment and deadline (a row claimed before the mail is sent, so two runs never both send). Returns how
-    many reminders were sent."""
-    now = now or timezone.now()
-    sent = 0
-    campaigns = Campaign.objects.filter(stage__in=[Stage.REVIEW, Stage.SECOND_REVIEW], review_deadline__isnull=False)
-    for campaign in campaigns:
-        review_round = 2 if campaign.stage == Stage.SECOND_REVIEW else 1
-        extensions = dict(ReviewExtension.objects.filter(campaign=campaign).values_list("expert_id", "until"))
-        waiting = (
-            Assignment.objects.released()
-            .filter(nomination__campaign=campaign, round=review_round, review__isnull=True)
-            .select_related("expert", "nomination__campaign")
-        )
-        for assignment in waiting:
-            deadline = max(campaign.review_deadline, extensions.get(assignment.expert_id, campaign.review_deadline))
-            if not now < deadline <= now + REMINDER_AHEAD:
-                continue
-            try:
-                with transaction.atomic():
-                    ReviewReminder.objects.create(assignment=assignment, deadline=deadline)
-            except IntegrityError:
-                continue
-            _remind(assignment, deadline)
-            sent += 1
-    return sent

@@ -23,6 +23,10 @@ def _send_after_commit(*, email: str, language: str, subject, body) -> None:
     transaction.on_commit(send)
 
 
+# The public name for the other modules of the app that mail (the review reminders in `progress.py`).
+send_after_commit = _send_after_commit
+
+
 def _campaign_name(campaign) -> str:
     """The campaign as the recipient reads it: its English name in English mail when it has one."""
     return f"{campaign.display_name(translation.get_language())} ({campaign.edition})"

@@ -52,6 +52,16 @@ def _review_deadlines(user):
     return [(campaign, review_deadline_for(campaign, user)) for campaign in campaigns]
 
 
+def review_reminder_desk(request):
+    """The notice of a reminder from the association, while the reviews it was about are still open."""
+    from laurel.honors import permissions, progress
+
+    if not permissions.is_expert(request.user):
+        return None
+    reminders = progress.desk_reminders(request.user)
+    return {"reminders": reminders} if reminders else None
+
+
 def staff_desk(request):
     from laurel.honors import desk, permissions
     from laurel.honors.models import Campaign
@@ -105,6 +115,7 @@ NAV = registry.NavItem(label=_("Campaigns"), url_name="honors:campaign_list", or
 SECTIONS = [
     registry.DeskSection("honors/desk_nominator.html", nominator_desk, order=20),
     registry.DeskSection("honors/desk_expert.html", expert_desk, order=21),
+    registry.DeskSection("honors/desk_review_reminder.html", review_reminder_desk, order=19),
     registry.DeskSection("honors/desk_staff.html", staff_desk, order=22),
     registry.DeskSection("honors/desk_voter.html", voter_desk, order=10),
     registry.DeskSection("honors/desk_honoree.html", honoree_desk, order=11),

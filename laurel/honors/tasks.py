@@ -12,8 +12,8 @@ def run_assignment_task(run_id: int) -> None:
 
 
 @task
-def send_review_reminders_task() -> None:
-    """Experts with unscored nominations are mailed once before their review deadline (theirs, when extended)."""
-    from laurel.honors.deadlines import send_review_reminders
+def send_review_reminders_task() -> int:
+    """Remind experts with open reviews in the days before a review deadline (each once a day)."""
+    from laurel.honors.progress import send_due_reminders
 
-    send_review_reminders()
+    return send_due_reminders()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laurel.core.models import AuditEntry
-from laurel.honors import deadlines, nominations, reviews
+from laurel.honors import deadlines, nominations, progress, reviews
 from laurel.honors.models import Nomination, ReviewExtension, ReviewReminder, Stage
 from tests.factories.honors import CampaignFactory, NominationFactory
 
@@ -242,19 +242,19 @@ def test_reminders_go_once_to_experts_with_unscored_nominations(assignment, revi
     )
     reviews.submit_review(scored, scores=scores_for(reviewing), comments={}, comment="", actor=other_expert)
     mail.outbox.clear()
-    assert deadlines.send_review_reminders() == 1
+    assert progress.send_due_reminders() == 1
     (message,) = mail.outbox
     assert message.to == [expert.email]
-    assert deadlines.send_review_reminders() == 0
+    assert progress.send_due_reminders() == 0
     assert ReviewReminder.objects.count() == 1
 
 
 def test_no_reminder_far_from_or_after_the_deadline(assignment, reviewing):
     mail.outbox.clear()
-    assert deadlines.send_review_reminders() == 0  # the deadline passed an hour ago
+    assert progress.send_due_reminders() == 0  # the deadline passed an hour ago
     reviewing.review_deadline = now() + datetime.timedelta(days=5)
     reviewing.save()
-    assert deadlines.send_review_reminders() == 0
+    assert progress.send_due_reminders() == 0
     assert mail.outbox == []
 
 
@@ -263,8 +263,13 @@ def test_an_extension_brings_one_new_reminder_before_the_new_deadline(assignment
     deadlines.extend_review_deadline(
         campaign=reviewing, expert=expert, until=now() + datetime.timedelta(hours=20), reason="r", actor=staff
     )
-    assert deadlines.send_review_reminders() == 1
-    assert deadlines.send_review_reminders() == 0
+    assert progress.send_due_reminders() == 1
+    (message,) = mail.outbox
+    extended = timezone.localtime(ReviewExtension.objects.get().until)
+    assert extended.strftime("%Y-%m-%d %H:%M") in message.body  # the expert's own deadline, not the passed one
+    assert progress.send_due_reminders() == 0
+    (row,) = [row for row in progress.expert_progress(reviewing) if row.expert == expert]
+    assert row.overdue == 0 and row.deadline == ReviewExtension.objects.get().until
 
 
 def test_the_reminder_is_scheduled():

@@ -44,16 +44,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('campaign', 'expert'), name='review_extension_unique')],
             },
         ),
-        migrations.CreateModel(
-            name='ReviewReminder',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deadline', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='honors.assignment')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('assignment', 'deadline'), name='review_reminder_once_per_deadline')],
-            },
-        ),
     ]

@@ -9,10 +9,11 @@ from laurel.honors.models.campaigns import (
     Trait,
     UnitQuota,
 )
-from laurel.honors.models.deadlines import HonorableMention, ReviewExtension, ReviewReminder
+from laurel.honors.models.deadlines import HonorableMention, ReviewExtension
 from laurel.honors.models.decisions import CommitteeDecision
 from laurel.honors.models.nominations import Nomination, NominationPhoto
 from laurel.honors.models.notices import Objection, ObjectionEvidence
+from laurel.honors.models.reminders import ReviewReminder
 from laurel.honors.models.reviews import (
     Assignment,
     AssignmentRun,

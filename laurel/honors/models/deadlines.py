@@ -1,5 +1,5 @@
-"""What the review deadline means per expert: extensions staff grant, reminders sent before it, and the
-honorable mentions (提名奖) the committee names after the honorees."""
+"""What the review deadline means per expert: extensions staff grant, and the honorable
+mentions (提名奖) the committee names after the honorees."""
 
 from django.conf import settings
 from django.db import models
@@ -24,20 +24,6 @@ class ReviewExtension(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.expert} · {self.until:%Y-%m-%d %H:%M}"
-
-
-class ReviewReminder(models.Model):
-    """A reminder mailed for one assignment before one deadline: at most once per deadline (an extension brings a
-    new deadline and so one new reminder)."""
-
-    assignment = models.ForeignKey("honors.Assignment", on_delete=models.CASCADE, related_name="+")
-    deadline = models.DateTimeField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "deadline"], name="review_reminder_once_per_deadline")
-        ]
 
 
 class HonorableMention(models.Model):

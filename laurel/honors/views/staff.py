@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
-from laurel.honors import amendments, campaigns, nominations, notices, permissions, reviews, stages, texts
+from laurel.honors import amendments, bulk, campaigns, nominations, notices, permissions, reviews, stages, texts
 from laurel.honors.forms import (
     CampaignForm,
     CriterionForm,
@@ -178,6 +178,11 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
         "problems": gettext_lazy("With eligibility problems"),
         "clean": gettext_lazy("Without eligibility problems"),
     }
+    REVIEW_PROGRESS = {
+        "unassigned": gettext_lazy("Not assigned to an expert"),
+        "waiting": gettext_lazy("Waiting for scores"),
+        "complete": gettext_lazy("Every review in"),
+    }
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
@@ -203,6 +208,10 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
             clean = Q(eligibility_problems=[])
             queryset = queryset.filter(clean if eligibility == "clean" else ~clean)
             self.filters["eligibility"] = eligibility
+        review = self.request.GET.get("review", "")
+        if review in self.REVIEW_PROGRESS:
+            queryset = queryset.filter(bulk.review_progress_filter(review))
+            self.filters["review"] = review
         return queryset.order_by("rank", "unit__name", "pk")
 
     def get_context_data(self, **kwargs):
@@ -233,6 +242,8 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
             "statuses": Nomination.Status.choices,
             "categories": Nomination.Category.choices,
             "eligibility_choices": list(self.ELIGIBILITY.items()),
+            "review_choices": list(self.REVIEW_PROGRESS.items()),
+            "can_check_in_bulk": bulk.can_check_in_bulk(self.campaign),
             "units": units,
             "filters": self.filters,
             "filter_query": urlencode(self.filters),

@@ -31,3 +31,11 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitted = "true";
   window.setTimeout(() => { form.dataset.submitted = "false"; }, 4000);
 });
+// A "tick all" box ticks every box of the same name on the page (the staff list's bulk check).
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  document.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`).forEach((box) => {
+    box.checked = all.checked;
+  });
+});
