@@ -232,7 +232,9 @@ def test_the_review_page_says_the_deadline_passed_and_offers_no_form(client, exp
 # Reminders before the deadline.
 
 
-def test_reminders_go_once_to_experts_with_unscored_nominations(assignment, reviewing, expert, other_expert, staff):
+def test_reminders_go_once_to_experts_with_unscored_nominations(
+    assignment, reviewing, expert, other_expert, staff, django_capture_on_commit_callbacks
+):
     reviewing.review_deadline = now() + datetime.timedelta(hours=30)
     reviewing.save()
     scored = reviews.assign_expert(
@@ -242,7 +244,8 @@ def test_reminders_go_once_to_experts_with_unscored_nominations(assignment, revi
     )
     reviews.submit_review(scored, scores=scores_for(reviewing), comments={}, comment="", actor=other_expert)
     mail.outbox.clear()
-    assert progress.send_due_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert progress.send_due_reminders() == 1
     (message,) = mail.outbox
     assert message.to == [expert.email]
     assert progress.send_due_reminders() == 0
@@ -258,12 +261,15 @@ def test_no_reminder_far_from_or_after_the_deadline(assignment, reviewing):
     assert mail.outbox == []
 
 
-def test_an_extension_brings_one_new_reminder_before_the_new_deadline(assignment, reviewing, expert, staff):
+def test_an_extension_brings_one_new_reminder_before_the_new_deadline(
+    assignment, reviewing, expert, staff, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     deadlines.extend_review_deadline(
         campaign=reviewing, expert=expert, until=now() + datetime.timedelta(hours=20), reason="r", actor=staff
     )
-    assert progress.send_due_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert progress.send_due_reminders() == 1
     (message,) = mail.outbox
     extended = timezone.localtime(ReviewExtension.objects.get().until)
     assert extended.strftime("%Y-%m-%d %H:%M") in message.body  # the expert's own deadline, not the passed one
