@@ -237,6 +237,12 @@ class Rating(models.Model):
                 name="consultation_rating_scale",
             ),
         ]
+        # Covering the statistics' read: closing a round reads only the index, never the rows with their comments.
+        indexes = [
+            models.Index(
+                fields=["round", "seat", "statement", "importance", "feasibility"], name="consultation_rating_read"
+            )
+        ]
 
     def __str__(self):
         return f"{self.round} · {self.statement_id} · {self.importance}/{self.feasibility}"
