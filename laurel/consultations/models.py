@@ -225,6 +225,8 @@ class Rating(models.Model):
     importance = models.PositiveSmallIntegerField(_("importance (1-9)"))
     feasibility = models.PositiveSmallIntegerField(_("feasibility (1-9)"))
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    # Staff's pick of the final round's comments for the report (`report.pick_comments`); none picked: automatic.
+    in_report = models.BooleanField(_("comment picked for the report"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
