@@ -227,3 +227,28 @@ def test_only_staff_pick_the_report_comments(client, expert, stranger, staff, co
         ["Only comments of this consultation's final round can go into its report."],
     )
     assert list(Rating.objects.filter(in_report=True)) == [rating]
+
+
+def test_expert_desk_counts_reviews_talks_consultations_and_service(client, concluded, staff):
+    from laurel.needs.models import ServiceRecord
+    from laurel.outreach.models import Talk
+    from tests.factories.honors import scored_campaign
+    from tests.factories.needs import ServiceRecordFactory
+    from tests.factories.outreach import MembershipFactory, TalkFactory
+
+    seat = Seat.objects.filter(consultation=concluded).first()
+    expert = seat.user
+    scored_campaign(totals=[[80.0], [70.0]], experts=[expert])
+    speaker = MembershipFactory(person=seat.person, user=expert)
+    TalkFactory(status=Talk.Status.DELIVERED, speaker=speaker, date=timezone.localdate())
+    TalkFactory(
+        status=Talk.Status.CONFIRMED, speaker=speaker, date=timezone.localdate() + datetime.timedelta(days=3)
+    )  # not given yet
+    ServiceRecordFactory(user=expert, hours=4, status=ServiceRecord.Status.VALIDATED)
+    ServiceRecordFactory(user=expert, hours=3, status=ServiceRecord.Status.SUBMITTED)  # not validated: not counted
+    client.force_login(expert)
+    page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    line = page.split('data-testid="contribution">')[1].split("</p>")[0]
+    assert line == (
+        "My contribution: 2 reviews submitted · 1 talk given · 1 consultation served · 4 hours of volunteer service"
+    )
