@@ -69,40 +69,53 @@ def rank(
     if not needs or not experts or top == 0:
         return result
     need_vectors, expert_vectors, result.vectorizer = text_vectors(need_texts, table.texts)
+    # Only experts who can take a need are scored at all (the vocabulary and its weights still come from every
+    # text, so a score does not depend on who is available): experts at their limit cost nothing.
+    eligible = np.flatnonzero(table.available & (table.load < 1))
+    columns = len(eligible)
+    if not columns:
+        return result
+    kept = min(top, columns)
+    expert_vectors = expert_vectors[eligible]
     # The affinity's weight goes into the need vectors: halving is exact in floating point, so the product is
     # exactly the weighted cosine, and the scoring saves a pass over every block.
     half = np.float32(WEIGHTS["affinity"])
     need_vectors = need_vectors.astype(np.float32)
     need_vectors.data *= half
-    whole_city = ~table.regions.any(axis=1)
-    # Everything but the text, per (field, region) pair: load, field and region parts added once per expert, and
-    # -inf for experts who cannot take a need; a block then gathers one row per need instead of three.
-    constant = (WEIGHTS["load"] * (1 - np.clip(table.load, 0, 1))).astype(np.float32)
-    constant[~table.available | (table.load >= 1)] = -np.inf
-    field_part = np.asarray(table.fields.T, dtype=np.float32) * np.float32(WEIGHTS["field"])
-    region_part = np.asarray(table.regions.T, dtype=np.float32)
-    region_part[:, whole_city] = WHOLE_CITY
+    follows = table.regions[eligible]
+    # Everything but the text, per (field, region) pair: load, field and region parts added once per expert; a
+    # block then gathers one row per need instead of three.
+    constant = (WEIGHTS["load"] * (1 - np.clip(table.load[eligible], 0, 1))).astype(np.float32)
+    field_part = np.asarray(table.fields[eligible].T, dtype=np.float32) * np.float32(WEIGHTS["field"])
+    region_part = np.asarray(follows.T, dtype=np.float32)
+    region_part[:, ~follows.any(axis=1)] = WHOLE_CITY
     region_part *= np.float32(WEIGHTS["region"])
     regions = region_part.shape[0]
-    rest = (constant + field_part[:, None, :] + region_part[None, :, :]).reshape(-1, experts)
+    rest = (constant + field_part[:, None, :] + region_part[None, :, :]).reshape(-1, columns)
     pair = np.asarray(need_fields, dtype=np.int64) * regions + np.asarray(need_regions, dtype=np.int64)
-    excluded_rows = sorted((row, list(columns)) for row, columns in (excluded or {}).items() if columns)
+    column_of = np.full(experts, -1, dtype=np.int64)
+    column_of[eligible] = np.arange(columns)
+    excluded_rows = []
+    for row, rows_excluded in sorted((excluded or {}).items()):
+        found = column_of[list(rows_excluded)] if rows_excluded else column_of[:0]
+        if (found >= 0).any():
+            excluded_rows.append((row, found[found >= 0]))
     for start, stop, affinity in _cosine_blocks(need_vectors, expert_vectors, block):
         np.clip(affinity, 0, half, out=affinity)  # cosines are in [0, 1] but for rounding
         score = rest[pair[start:stop]]
         score += affinity  # C order whatever the product's layout: argpartition is fast on contiguous rows
-        for row, columns in excluded_rows:
+        for row, excluded_columns in excluded_rows:
             if start <= row < stop:
-                score[row - start, columns] = -np.inf
-        best = np.argpartition(score, experts - top, axis=1)[:, experts - top :]
+                score[row - start, excluded_columns] = -np.inf
+        best = np.argpartition(score, columns - kept, axis=1)[:, columns - kept :]
         best_scores = np.take_along_axis(score, best, axis=1)
         order = np.argsort(-best_scores, axis=1, kind="stable")
         best = np.take_along_axis(best, order, axis=1)
         best_scores = np.take_along_axis(best_scores, order, axis=1)
         usable = np.isfinite(best_scores)
-        result.experts[start:stop] = np.where(usable, best, -1)
-        result.scores[start:stop] = np.where(usable, best_scores, 0)
-        result.affinity[start:stop] = np.where(usable, np.take_along_axis(affinity, best, axis=1) / half, 0)
+        result.experts[start:stop, :kept] = np.where(usable, eligible[best], -1)
+        result.scores[start:stop, :kept] = np.where(usable, best_scores, 0)
+        result.affinity[start:stop, :kept] = np.where(usable, np.take_along_axis(affinity, best, axis=1) / half, 0)
     return result
 
 

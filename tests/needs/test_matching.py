@@ -133,10 +133,11 @@ def test_rank_equals_the_pair_by_pair_reference(expert_words):
     need_fields = numbers.integers(0, len(FIELDS), 25)
     need_regions = numbers.integers(0, 4, 25)
     ranked = rank(need_texts, need_fields, need_regions, experts, top=5, block=7)
-    for need, expected in enumerate(reference_rank(need_texts, need_fields, need_regions, experts, 5)):
-        assert np.allclose(ranked.scores[need], [score for score, _expert in expected], atol=1e-5)
-        # The same experts wherever the reference's order is not a near-tie.
-        for column, (score, expert) in enumerate(expected):
-            neighbours = [other for other, _ in expected[max(column - 1, 0) : column + 2] if other != score]
-            if all(abs(score - other) > 1e-4 for other in neighbours) and column < 4:
+    for need, everyone in enumerate(reference_rank(need_texts, need_fields, need_regions, experts, 40)):
+        assert np.allclose(ranked.scores[need], [score for score, _expert in everyone[:5]], atol=1e-5)
+        # The same experts wherever the reference's order is not a (near-)tie with a neighbour.
+        scores = [score for score, _expert in everyone]
+        for column, (score, expert) in enumerate(everyone[:5]):
+            neighbours = scores[max(column - 1, 0) : column] + scores[column + 1 : column + 2]
+            if all(abs(score - other) > 1e-4 for other in neighbours):
                 assert ranked.experts[need, column] == expert
