@@ -317,3 +317,12 @@ def test_the_expiry_job_is_scheduled():
 
     job = next(job for job in JOBS if job.name == "expire_needs")
     assert job.task == "laurel.needs.tasks.expire_needs_task"
+
+
+def test_staff_desk_links_to_expired_needs(client, staff):
+    NeedFactory(status=S.EXPIRED, deadline=timezone.localdate() - datetime.timedelta(days=2))
+    client.force_login(staff)
+    from django.urls import reverse
+
+    page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="needs-expired">1 条需求未能对接，已过期</a>' in page
