@@ -250,5 +250,5 @@ def test_expert_desk_counts_reviews_talks_consultations_and_service(client, conc
     page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     line = page.split('data-testid="contribution">')[1].split("</p>")[0]
     assert line == (
-        "My contribution: 2 reviews submitted · 1 talk given · 1 consultation served · 4 hours of volunteer service"
+        "<strong>My contribution</strong> 2 reviews submitted · 1 talk given · 1 consultation served · 4 hours of volunteer service"
     )
