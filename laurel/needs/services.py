@@ -46,6 +46,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 # A need's deadline is at least this far ahead when posted, and at most this far: staff need time to moderate
 # and match, and a need for two years from now is not a need yet.
 MIN_LEAD_DAYS = 7
+REPOSTABLE = (S.EXPIRED, S.WITHDRAWN)
 MAX_LEAD_DAYS = 730
 MAX_PHOTOS = 6
 MAX_HOURS = Decimal("24")
@@ -113,7 +114,7 @@ def create_need(*, data: dict[str, Any], actor=None) -> Need:
     recent = list(
         Need.objects.filter(contact_email__iexact=data["contact_email"])
         .order_by("-pk")
-        .values_list("problem", flat=True)[:10]
+        .values_list("problem", "status")[:10]
     )
     reasons = spam.spam_reasons(text, recent_texts=[])
     if reasons:
@@ -121,7 +122,8 @@ def create_need(*, data: dict[str, Any], actor=None) -> Need:
             _("The need looks like advertising or spam (too many links or repeated text). Describe the problem.")
         )
     normalized = " ".join(str(data.get("problem", "")).split()).lower()
-    if any(" ".join(previous.split()).lower() == normalized for previous in recent):
+    # A need that expired or was withdrawn may be posted again (the expiry mail invites it); an open one may not.
+    if any(" ".join(previous.split()).lower() == normalized for previous, status in recent if status not in REPOSTABLE):
         raise ValidationError(
             _("You already sent this need: follow it with the link in the email we sent you."), code="duplicate"
         )

@@ -84,6 +84,15 @@ def test_the_same_need_twice_is_refused_as_a_duplicate():
     assert Need.objects.count() == 1
 
 
+def test_an_expired_or_withdrawn_need_may_be_posted_again():
+    first = services.create_need(data=need_data())
+    Need.objects.filter(pk=first.pk).update(status=S.EXPIRED)
+    second = services.create_need(data=need_data())
+    Need.objects.filter(pk=second.pk).update(status=S.WITHDRAWN)
+    services.create_need(data=need_data())
+    assert Need.objects.count() == 3
+
+
 def test_publish_mails_subscribers_of_the_field_and_region_in_their_language(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
