@@ -23,6 +23,8 @@ JOBS = [
     Job("send_review_reminders", "laurel.honors.tasks.send_review_reminders_task", at=datetime.time(8, 0)),
     # Talk requests whose preferred dates passed: expired, the host told.
     Job("expire_talk_requests", "laurel.outreach.tasks.expire_talk_requests_task", at=datetime.time(0, 30)),
+    # Published technical needs whose deadline has passed: expired, off the board, the poster told.
+    Job("expire_needs", "laurel.needs.tasks.expire_needs_task", at=datetime.time(0, 40)),
     # Delphi rounds closing within a day: experts who have not rated everything are reminded (each once).
     Job("send_round_reminders", "laurel.consultations.tasks.send_round_reminders_task", every=60 * minutes),
     # The certificates' revocation status list, signed anew every night (revocations republish it at once).

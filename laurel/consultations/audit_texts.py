@@ -14,6 +14,7 @@ TEXTS = {
     "consultations.interest.declared": _("%(actor)s declared an interest: %(object)s."),
     "consultations.material.added": _("%(actor)s added material to “%(object)s”."),
     "consultations.rating.given": _("%(actor)s rated a statement: %(object)s."),
+    "consultations.report.comments_picked": _("%(actor)s picked the comments for the report of “%(object)s”."),
     "consultations.report.delivered": _("%(actor)s recorded a delivery of the report: %(object)s."),
     "consultations.report.rendered": _("%(actor)s made the report of “%(object)s”."),
     "consultations.response.recorded": _("%(actor)s recorded the asking body's response: %(object)s."),

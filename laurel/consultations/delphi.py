@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,22 +153,71 @@ def rate(
 
 
 def compute(delphi_round: Round) -> dict:
+    """The round's statistics, with the round's and the round before's ratings read in one query."""
     consultation = delphi_round.consultation
     statements = list(consultation.statements.order_by("pk").values_list("pk", flat=True))
     seats = list(consultation.seats.filter(status=Seat.Status.ACCEPTED).order_by("pk").values_list("pk", flat=True))
-    ratings = list(
-        Rating.objects.filter(round=delphi_round).values_list("seat", "statement", "importance", "feasibility")
-    )
-    previous = None
+    before = None
     if delphi_round.number > 1:
-        previous = list(
-            Rating.objects.filter(round__consultation=consultation, round__number=delphi_round.number - 1).values_list(
-                "seat", "statement", "importance", "feasibility"
-            )
-        )
+        before = consultation.rounds.filter(number=delphi_round.number - 1).values_list("pk", flat=True).first()
+    ratings, previous = read_ratings(delphi_round.pk, before, packed=_packable(seats, statements))
     return stats.round_statistics(
         statements=statements, seats=seats, ratings=ratings, previous=previous, rule=rule(consultation)
     )
+
+
+# One rating packed into one 64-bit integer: bit 62 "round before", seat << 40, statement << 8, importance << 4,
+# feasibility. Fetching one integer a row instead of five halves the read of 60,000 ratings (the database's
+# row-by-row hand-over to Python is the cost; the statistics themselves take a tenth of it).
+SEAT_BITS, STATEMENT_BITS = 22, 32
+
+
+def _packable(seats: list[int], statements: list[int]) -> bool:
+    return max(seats, default=0) < 1 << SEAT_BITS and max(statements, default=0) < 1 << STATEMENT_BITS
+
+
+def read_ratings(current: int, before: int | None, *, packed: bool = True):
+    """(seat, statement, importance, feasibility) rows as int64 arrays for the round `current` and the round
+    `before` (None when there is none), from one query on the covering index `consultation_rating_read`.
+    `packed` needs seat keys below 2^22 and statement keys below 2^32; otherwise five columns are read."""
+    import itertools
+
+    import numpy as np
+
+    rounds = [current] if before is None else [current, before]
+    queryset = Rating.objects.filter(round__in=rounds)
+    if packed:
+        queryset = queryset.annotate(
+            packed=Case(When(round=current, then=Value(0)), default=Value(1 << 62), output_field=BigIntegerField())
+            + F("seat") * Value(1 << 40, output_field=BigIntegerField())
+            + F("statement") * Value(1 << 8, output_field=BigIntegerField())
+            + F("importance") * 16
+            + F("feasibility")
+        ).values_list("packed")
+    else:
+        queryset = queryset.values_list("round", "seat", "statement", "importance", "feasibility")
+    columns = 1 if packed else 5
+    sql, params = queryset.query.sql_with_params()
+    # The raw cursor skips the per-row work of Django's iterables; the columns are plain integers.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=columns * len(rows))
+    if packed:
+        unpacked = np.stack(
+            [
+                (values >> 40) & ((1 << SEAT_BITS) - 1),
+                (values >> 8) & ((1 << STATEMENT_BITS) - 1),
+                (values >> 4) & 15,
+                values & 15,
+            ],
+            axis=1,
+        )
+        of_before = (values >> 62) == 1
+    else:
+        values = values.reshape(-1, 5)
+        unpacked, of_before = values[:, 1:], values[:, 0] != current
+    return unpacked[~of_before], (None if before is None else unpacked[of_before])
 
 
 def stop_reason(consultation: Consultation, delphi_round: Round, results: dict) -> str:

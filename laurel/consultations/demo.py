@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from laurel.consultations import delphi, panel, report, services
-from laurel.consultations.models import Consultation, Openness, Response, Seat
+from laurel.consultations.models import Consultation, Openness, Rating, Response, Seat
 from laurel.honors.demo import EXPERT_NAMES
 from laurel.people.demo import Login, demo_user
 from laurel.people.models import Organization, Person, Role, User
@@ -119,6 +119,14 @@ def _finished(staff, people, rng) -> None:
         if delphi_round is None:
             break
     consultation.refresh_from_db()
+    # Staff picked one comment per statement (the first said) for the report, as the staff page lets them.
+    picked = {}
+    for statement_id, pk in (
+        Rating.objects.filter(round=report.final_round(consultation)).exclude(comment="").order_by("pk")
+        .values_list("statement", "pk")
+    ):  # fmt: skip
+        picked.setdefault(statement_id, pk)
+    report.pick_comments(consultation, rating_pks=list(picked.values()), actor=staff)
     report.render_report(consultation, actor=staff)
     today = timezone.localdate()
     services.record_delivery(consultation, delivered_on=today, recipient="赵科长", channel="专人送达", actor=staff)

@@ -225,6 +225,8 @@ class Rating(models.Model):
     importance = models.PositiveSmallIntegerField(_("importance (1-9)"))
     feasibility = models.PositiveSmallIntegerField(_("feasibility (1-9)"))
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    # Staff's pick of the final round's comments for the report (`report.pick_comments`); none picked: automatic.
+    in_report = models.BooleanField(_("comment picked for the report"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -236,6 +238,12 @@ class Rating(models.Model):
                 condition=Q(importance__gte=1, importance__lte=9, feasibility__gte=1, feasibility__lte=9),
                 name="consultation_rating_scale",
             ),
+        ]
+        # Covering the statistics' read: closing a round reads only the index, never the rows with their comments.
+        indexes = [
+            models.Index(
+                fields=["round", "seat", "statement", "importance", "feasibility"], name="consultation_rating_read"
+            )
         ]
 
     def __str__(self):

@@ -1,9 +1,13 @@
 """Reads that repeat: the rounds' panel feedback, the path of a consultation, an expert's served consultations."""
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from laurel.consultations.models import Consultation, Rating, Round, Seat, Statement
 from laurel.core.models import AuditEntry
+from laurel.honors.models import Review
+from laurel.needs.models import ServiceRecord
+from laurel.outreach.models import Talk
 
 
 def served_by(user):
@@ -90,3 +94,19 @@ def timeline(consultation: Consultation) -> list[dict]:
 def statements_with_results(consultation: Consultation, delphi_round: Round) -> list[tuple[Statement, dict]]:
     results = (delphi_round.results or {}).get("statements", {})
     return [(statement, results.get(str(statement.pk))) for statement in consultation.statements.order_by("pk")]
+
+
+def contribution(user) -> dict:
+    """What an expert has done for the association, across the apps (the desk's one record of it): reviews
+    submitted, talks given, consultations served to the end, validated volunteer service. Four counting queries."""
+    given = [Talk.Status.DELIVERED, Talk.Status.REPORTED, Talk.Status.CLOSED]
+    finished = [Consultation.Status.CONCLUDED, Consultation.Status.DELIVERED, Consultation.Status.RESPONDED]
+    hours = ServiceRecord.objects.filter(user=user, status=ServiceRecord.Status.VALIDATED).aggregate(total=Sum("hours"))
+    return {
+        "reviews": Review.objects.filter(assignment__expert=user).count(),
+        "talks": Talk.objects.filter(speaker__user=user, status__in=given).count(),
+        "consultations": Seat.objects.filter(
+            user=user, status=Seat.Status.ACCEPTED, consultation__status__in=finished
+        ).count(),
+        "service_hours": hours["total"] or 0,
+    }

@@ -16,7 +16,8 @@ from laurel.consultations.models import Consultation, Rating, Round
 from laurel.core.services import log_action
 
 FONT_PATHS = ["/usr/share/fonts/opentype/noto"]
-COMMENTS_PER_STATEMENT = 2
+COMMENTS_PER_STATEMENT = 2  # chosen automatically when staff pick none
+MAX_PICKED_PER_STATEMENT = 10  # picked by staff: the report stays a brief
 # typst's compiler is not shareable between threads; one compile at a time per process.
 _COMPILING = threading.Lock()
 
@@ -76,26 +77,33 @@ def _number(value) -> str:
 
 
 def report_data(consultation: Consultation) -> dict:
-    final = consultation.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+    final = final_round(consultation)
     if final is None:
         raise ValidationError(_("The report needs at least one closed round."), code="no_round")
     results = final.results or {}
     per_statement = results.get("statements", {})
     comments: dict[int, list[tuple[int, str]]] = {}
-    for statement_id, importance, comment in (
+    picked: dict[int, list[str]] = {}
+    for statement_id, importance, comment, in_report in (
         Rating.objects.filter(round=final)
         .exclude(comment="")
         .order_by("pk")
-        .values_list("statement", "importance", "comment")
+        .values_list("statement", "importance", "comment", "in_report")
     ):
         comments.setdefault(statement_id, []).append((importance, comment))
+        if in_report:
+            picked.setdefault(statement_id, []).append(comment)
     rows, dissent = [], []
     for index, statement in enumerate(consultation.statements.order_by("pk"), start=1):
         figures = per_statement.get(str(statement.pk)) or {}
         histogram = figures.get("histogram") or [0] * 9
         said = comments.get(statement.pk, [])
-        # The longest comments say most; the panel's own words, never who wrote them.
-        selected = [text for _importance, text in sorted(said, key=lambda pair: -len(pair[1]))[:COMMENTS_PER_STATEMENT]]
+        if picked:  # staff picked comments: those, and only those, in every statement
+            selected = picked.get(statement.pk, [])
+        else:  # the longest comments say most; the panel's own words, never who wrote them
+            selected = [
+                text for _importance, text in sorted(said, key=lambda pair: -len(pair[1]))[:COMMENTS_PER_STATEMENT]
+            ]
         rows.append(
             {
                 "index": index,
@@ -209,6 +217,63 @@ def render_pdf(consultation: Consultation) -> bytes:
             ignore_system_fonts=True,
             sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
         )
+
+
+def final_round(consultation: Consultation) -> Round | None:
+    return consultation.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+
+
+def comments_for_picking(consultation: Consultation) -> list[tuple[int, str, list[Rating]]]:
+    """The final round's comments by statement, as staff pick them: (number, statement, ratings with a comment)."""
+    final = final_round(consultation)
+    if final is None:
+        return []
+    ratings: dict[int, list[Rating]] = {}
+    for rating in final.ratings.exclude(comment="").only("pk", "statement_id", "comment", "importance", "in_report"):
+        ratings.setdefault(rating.statement_id, []).append(rating)
+    return [
+        (index, statement.text, sorted(ratings[statement.pk], key=lambda rating: rating.pk))
+        for index, statement in enumerate(consultation.statements.order_by("pk"), start=1)
+        if statement.pk in ratings
+    ]
+
+
+def pick_comments(consultation: Consultation, *, rating_pks: list[int], actor) -> int:
+    """Staff's choice of the final round's comments for the report; an empty choice goes back to the automatic
+    one (the longest comments). Until the report is delivered: a delivered report is what the body read."""
+    if consultation.status != Consultation.Status.CONCLUDED:
+        raise ValidationError(
+            _("Comments are picked once the rounds have concluded and before the report is delivered."),
+            code="wrong_state",
+        )
+    final = final_round(consultation)
+    wanted = set(rating_pks)
+    with transaction.atomic():
+        # Row lock on the consultation: two staff saving at once leave one choice, not a mix of both.
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        comments = final.ratings.exclude(comment="")
+        found = dict(comments.filter(pk__in=wanted).values_list("pk", "statement_id"))
+        if len(found) != len(wanted):
+            raise ValidationError(
+                _("Only comments of this consultation's final round can go into its report."), code="unknown_comment"
+            )
+        per_statement: dict[int, int] = {}
+        for statement_id in found.values():
+            per_statement[statement_id] = per_statement.get(statement_id, 0) + 1
+        if per_statement and max(per_statement.values()) > MAX_PICKED_PER_STATEMENT:
+            raise ValidationError(
+                _("At most %(count)d comments per statement go into the report.") % {"count": MAX_PICKED_PER_STATEMENT},
+                code="too_many",
+            )
+        comments.filter(pk__in=wanted).update(in_report=True)
+        comments.exclude(pk__in=wanted).update(in_report=False)
+        log_action(
+            "consultations.report.comments_picked",
+            actor=actor,
+            obj=consultation,
+            data={"ratings": sorted(wanted), "automatic": not wanted},
+        )
+    return len(wanted)
 
 
 def render_report(consultation: Consultation, *, actor) -> Consultation:

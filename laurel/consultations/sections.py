@@ -12,11 +12,10 @@ def _expert_desk(request):
     if not permissions.is_expert(request.user):
         return None
     seats = list(queries.served_by(request.user)[:50])
-    if not seats:
-        return None
     return {
         "invited": [seat for seat in seats if seat.status == seat.Status.INVITED],
         "serving": [seat for seat in seats if seat.status == seat.Status.ACCEPTED],
+        "contribution": queries.contribution(request.user),
     }
 
 

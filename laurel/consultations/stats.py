@@ -79,7 +79,8 @@ def round_statistics(
     previous: list[tuple[int, int, int, int]] | None = None,
     rule: Rule = Rule(),
 ) -> dict:
-    """`ratings` and `previous` (the round before, if any): (seat, statement, importance, feasibility).
+    """`ratings` and `previous` (the round before, if any): rows of (seat, statement, importance, feasibility),
+    as tuples or as an n x 4 integer array.
 
     Returns {"statements": {str(pk): {...}}, "kendall_w", "chi_square", "p_value", "experts_complete",
     "all_consensus", "all_stable"}; JSON-ready (floats, ints, booleans, None)."""
@@ -102,10 +103,13 @@ def round_statistics(
     def to_matrices(rows):
         importance = np.full((len(seats), len(statements)), np.nan)
         feasibility = np.full((len(seats), len(statements)), np.nan)
-        if rows:
-            # fromiter over the flattened tuples: half the time of np.array on a list of tuples.
-            flat = itertools.chain.from_iterable(rows)
-            data = np.fromiter(flat, dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
+        if len(rows):
+            if isinstance(rows, np.ndarray):  # as `delphi.compute` reads them
+                data = rows.astype(np.int64, copy=False).reshape(-1, 4)
+            else:
+                # fromiter over the flattened tuples: half the time of np.array on a list of tuples.
+                flat = itertools.chain.from_iterable(rows)
+                data = np.fromiter(flat, dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
             row = positions(seat_keys, seat_order, data[:, 0])
             column = positions(statement_keys, statement_order, data[:, 1])
             known = (row >= 0) & (column >= 0)

@@ -12,6 +12,7 @@ TEXTS = {
     "needs.need.met": _("%(actor)s recorded the meeting for “%(object)s”."),
     "needs.need.concluded": _("%(actor)s recorded the outcome of “%(object)s”."),
     "needs.need.released": _("%(actor)s put “%(object)s” back on the board."),
+    "needs.need.expired": _("%(actor)s: the technical need “%(object)s” expired at its deadline."),
     "needs.need.withdrawn": _("%(actor)s withdrew the technical need “%(object)s”."),
     "needs.need.poster_feedback": _("%(actor)s: the poster gave feedback on “%(object)s”."),
     "needs.need.expert_feedback": _("%(actor)s: the expert gave feedback on “%(object)s”."),

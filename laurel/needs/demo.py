@@ -45,7 +45,7 @@ NEEDS = [
 STAGES = [
     S.UNVERIFIED, S.UNVERIFIED, S.SUBMITTED, S.SUBMITTED, S.SUBMITTED, S.SUBMITTED, S.PUBLISHED, S.PUBLISHED,
     S.PUBLISHED, S.PUBLISHED, S.PUBLISHED, S.PUBLISHED, S.INTRODUCED, S.INTRODUCED, S.INTRODUCED, S.MET, S.MET,
-    S.MET, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED,
+    S.MET, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.CONCLUDED, S.EXPIRED, S.EXPIRED,
     S.REJECTED, S.REJECTED, S.WITHDRAWN, S.WITHDRAWN,
 ]  # fmt: skip
 OUTCOMES = ["resolved", "resolved", "partly", "not", "continuing", "resolved", "partly", "resolved"]
@@ -109,11 +109,13 @@ def seed(*, stdout) -> list:
             "tried": tried,
             "region": districts[index % len(districts)],
             "budget": rng.choice(["none", "small", "medium", "large"]),
-            "deadline": timezone.localdate() + datetime.timedelta(days=30 + index * 5),
+            # An expired need's deadline has passed (the daily job took it off the board); the others lie ahead.
+            "deadline": timezone.localdate()
+            + datetime.timedelta(days=-index if status == S.EXPIRED else 30 + index * 5),
             "contact_name": rng.choice(["钱经理", "李主任", "王老师", "赵工", "孙科长"]),
             "contact_email": f"need{index:02d}@poster.laurel.demo",
             "contact_phone": f"0871-555{index:04d}",
-            "published_at": posted + datetime.timedelta(days=2) if status in Need.ON_BOARD else None,
+            "published_at": posted + datetime.timedelta(days=2) if status in (*Need.ON_BOARD, S.EXPIRED) else None,
             "expert": expert,
             "introduced_at": posted + datetime.timedelta(days=9) if matched else None,
             "meeting_on": (posted + datetime.timedelta(days=16)).date() if status in (S.MET, S.CONCLUDED) else None,

@@ -72,7 +72,7 @@ def notify_subscribers(pk: int) -> int:
 
 
 def send_introduction(pk: int) -> None:
-    """One mail to the poster (in the site's default language) and one to the expert (in theirs)."""
+    """One mail to the poster (in the language they posted in) and one to the expert (in theirs)."""
     need = _need(pk)
     expert = need.expert
     person = getattr(expert, "person", None)
@@ -83,5 +83,16 @@ def send_introduction(pk: int) -> None:
         "follow_url": _site(need.get_follow_url()),
         "need_url": _site(need.get_absolute_url()),
     }
-    _send(to=need.contact_email, template="introduction_poster", context=context, language=settings.LANGUAGE_CODE)
+    _send(to=need.contact_email, template="introduction_poster", context=context, language=need.language)
     _send(to=expert.email, template="introduction_expert", context=context, language=expert.language)
+
+
+def send_expired(pk: int) -> None:
+    """The need left the board at its deadline; the poster is told in the language they posted in."""
+    need = _need(pk)
+    context = {
+        "need": need,
+        "follow_url": _site(need.get_follow_url()),
+        "post_url": _site(reverse("needs:post")),
+    }
+    _send(to=need.contact_email, template="expired", context=context, language=need.language)

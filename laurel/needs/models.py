@@ -53,6 +53,7 @@ class Need(models.Model):
         CONCLUDED = "concluded", _("Concluded")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
 
     class PosterType(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise")
@@ -87,6 +88,8 @@ class Need(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=100)
     contact_email = models.EmailField(_("contact email"))
     contact_phone = models.CharField(_("contact phone"), max_length=30)
+    # The poster has no account: their mail goes out in the language they posted in.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     # The match (对接), set by staff.
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -33,6 +33,7 @@ def _staff_desk(request):
         "to_moderate": Need.objects.filter(status=Need.Status.SUBMITTED).count(),
         "in_progress": Need.objects.filter(status__in=[Need.Status.INTRODUCED, Need.Status.MET]).count(),
         "to_validate": ServiceRecord.objects.filter(status=ServiceRecord.Status.SUBMITTED).count(),
+        "expired": Need.objects.filter(status=Need.Status.EXPIRED).count(),
     }
 
 

@@ -5,9 +5,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laurel.core import spam
@@ -32,17 +33,20 @@ S = Need.Status
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.UNVERIFIED: {S.SUBMITTED: "verified", S.WITHDRAWN: "withdrawn"},
     S.SUBMITTED: {S.PUBLISHED: "published", S.REJECTED: "rejected", S.WITHDRAWN: "withdrawn"},
-    S.PUBLISHED: {S.INTRODUCED: "introduced", S.WITHDRAWN: "withdrawn"},
+    S.PUBLISHED: {S.INTRODUCED: "introduced", S.WITHDRAWN: "withdrawn", S.EXPIRED: "expired"},
     # An introduction that leads nowhere sends the need back to the board for another expert.
     S.INTRODUCED: {S.MET: "met", S.PUBLISHED: "released", S.WITHDRAWN: "withdrawn"},
     S.MET: {S.CONCLUDED: "concluded"},
     S.CONCLUDED: {},
     S.REJECTED: {},
     S.WITHDRAWN: {},
+    # A published need nobody took before its deadline leaves the board (`expire_needs`); the poster may post again.
+    S.EXPIRED: {},
 }
 # A need's deadline is at least this far ahead when posted, and at most this far: staff need time to moderate
 # and match, and a need for two years from now is not a need yet.
 MIN_LEAD_DAYS = 7
+REPOSTABLE = (S.EXPIRED, S.WITHDRAWN)
 MAX_LEAD_DAYS = 730
 MAX_PHOTOS = 6
 MAX_HOURS = Decimal("24")
@@ -110,7 +114,7 @@ def create_need(*, data: dict[str, Any], actor=None) -> Need:
     recent = list(
         Need.objects.filter(contact_email__iexact=data["contact_email"])
         .order_by("-pk")
-        .values_list("problem", flat=True)[:10]
+        .values_list("problem", "status")[:10]
     )
     reasons = spam.spam_reasons(text, recent_texts=[])
     if reasons:
@@ -118,17 +122,41 @@ def create_need(*, data: dict[str, Any], actor=None) -> Need:
             _("The need looks like advertising or spam (too many links or repeated text). Describe the problem.")
         )
     normalized = " ".join(str(data.get("problem", "")).split()).lower()
-    if any(" ".join(previous.split()).lower() == normalized for previous in recent):
+    # A need that expired or was withdrawn may be posted again (the expiry mail invites it); an open one may not.
+    if any(" ".join(previous.split()).lower() == normalized for previous, status in recent if status not in REPOSTABLE):
         raise ValidationError(
             _("You already sent this need: follow it with the link in the email we sent you."), code="duplicate"
         )
-    need = Need(**data)
+    need = Need(**data, language=_posting_language())
     need.full_clean()
     with transaction.atomic():
         need.save()
         log_action("needs.need.posted", actor=actor, obj=need, data={"field": need.field, "region": need.region_id})
         transaction.on_commit(lambda: mail.send_verification(need.pk))
     return need
+
+
+def _posting_language() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else settings.LANGUAGE_CODE
+
+
+def expire_needs(*, today: datetime.date | None = None) -> int:
+    """Published needs whose deadline has passed leave the board, and each poster is told. Idempotent: the
+    transition is a conditional write, so a need matched or withdrawn meanwhile, or expired by an earlier run,
+    is left alone."""
+    today = today or timezone.localdate()
+    count = 0
+    for need in Need.objects.filter(status=S.PUBLISHED, deadline__lt=today).order_by("pk"):
+        try:
+            with transaction.atomic():
+                transition(need, to=S.EXPIRED, actor=None, data={"deadline": need.deadline.isoformat()})
+                transaction.on_commit(lambda pk=need.pk: mail.send_expired(pk))
+        except InvalidTransition:
+            continue
+        count += 1
+    return count
 
 
 def verify(need: Need) -> Need:

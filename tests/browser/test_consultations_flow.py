@@ -99,3 +99,19 @@ def test_expert_accepts_with_the_pledge_rates_staff_closes_reports_delivers_and_
     page.wait_for_load_state()
     assert "领导批示" in page.locator("[data-testid=responses]").inner_text()
     assert Consultation.objects.get().status == Consultation.Status.RESPONDED
+
+
+def test_staff_pick_the_comments_of_the_report(page, staff):
+    from tests.factories.consultations import concluded_consultation
+
+    consultation = concluded_consultation(staff)
+    login(page, staff)
+    page.goto(consultation.get_absolute_url())
+    assert page.locator("[data-testid=comment-choice]").inner_text().startswith("没有选定意见")
+    picked = Rating.objects.get(round__consultation=consultation, comment="预警比工程更急")
+    page.check(f"[data-testid=pick-comments] input[value='{picked.pk}']")
+    page.click("[data-testid=pick-comments] button[type=submit]")
+    page.wait_for_selector("text=专报意见已保存")
+    assert page.locator("[data-testid=comment-choice]").inner_text() == "专报采用下面勾选的意见（由工作人员选定）。"
+    assert page.is_checked(f"[data-testid=pick-comments] input[value='{picked.pk}']")
+    assert list(Rating.objects.filter(in_report=True).values_list("pk", flat=True)) == [picked.pk]

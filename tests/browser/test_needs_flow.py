@@ -141,3 +141,25 @@ def test_visitor_filters_the_board_by_region_and_staff_read_the_reach_charts(pag
     page.goto("/needs/manage/reach/")
     assert page.locator("[data-testid=needs-posted]").inner_text() == "2"
     assert page.locator("svg.needs-chart").count() == 3
+
+
+def test_a_need_past_its_deadline_leaves_the_board_and_staff_and_poster_see_it_expired(page, staff):
+    from laurel.needs.services import expire_needs
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    stale = NeedFactory(title="窑炉余热回收过期需求", deadline=yesterday)
+    current = NeedFactory(title="仍在征集的需求")
+    assert expire_needs() == 1
+    page.goto("/needs/")
+    page.wait_for_selector(f"text={current.title}")
+    assert stale.title not in page.content()
+    page.goto(stale.get_follow_url())
+    assert "已过期" in page.locator("main").inner_text()
+    login(page, staff)
+    page.goto("/needs/manage/")
+    page.select_option("select[name=status]", label="已过期")
+    page.click("main form.inline-form button[type=submit]")
+    page.wait_for_url("**status=expired**")
+    rows = page.locator("[data-testid=manage-need]")
+    assert rows.count() == 1 and "已过期" in rows.first.inner_text() and stale.title in rows.first.inner_text()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [stale.contact_email]

@@ -199,3 +199,33 @@ def test_the_reminder_job_is_scheduled():
     from laurel.schedule import JOBS
 
     assert "laurel.consultations.tasks.send_round_reminders_task" in [job.task for job in JOBS]
+
+
+def test_packed_read_of_two_rounds_equals_the_plain_read_and_compute_equals_the_stats_on_tuples(consultation, staff):
+    from laurel.consultations import stats
+
+    seats = [seat_for(consultation, email=f"p{index}@example.org") for index in range(4)]
+    delphi_round = open_round(consultation)
+    statement_list = statements(consultation, 3)
+    _rate_all(delphi_round, seats, statement_list, [[2, 8, 9], [9, 8, 1], [3, 9, 5], [8, 8, 7]])
+    second = delphi.close_round(delphi_round, actor=staff, next_deadline=_later())
+    _rate_all(second, seats[:3], statement_list, [[7, 8, 9], [9, 9, 1], [6, 9, 6]])
+    for current, before in [(second.pk, delphi_round.pk), (delphi_round.pk, None)]:
+        packed = delphi.read_ratings(current, before, packed=True)
+        plain = delphi.read_ratings(current, before, packed=False)
+        for packed_rows, plain_rows in zip(packed, plain, strict=True):
+            if before is None and plain_rows is None:
+                assert packed_rows is None
+                continue
+            assert sorted(map(tuple, packed_rows.tolist())) == sorted(map(tuple, plain_rows.tolist()))
+    expected = stats.round_statistics(
+        statements=[statement.pk for statement in statement_list],
+        seats=[seat.pk for seat in seats],
+        ratings=list(Rating.objects.filter(round=second).values_list("seat", "statement", "importance", "feasibility")),
+        previous=list(
+            Rating.objects.filter(round=delphi_round).values_list("seat", "statement", "importance", "feasibility")
+        ),
+        rule=delphi.rule(consultation),
+    )
+    assert delphi.compute(second) == expected
+    assert expected["statements"][str(statement_list[0].pk)]["changed_share"] == 0.6667  # 2->7 and 3->6 moved, 9 stayed

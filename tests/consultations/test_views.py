@@ -201,3 +201,54 @@ def test_expert_desk_lists_consultations_served(client):
     client.force_login(seat.user)
     page = client.get(reverse("core:dashboard")).content.decode()
     assert "湖泊生态修复" in page
+
+
+def test_only_staff_pick_the_report_comments(client, expert, stranger, staff, concluded):
+    url = reverse("consultations:manage_action", kwargs={"code": concluded.code})
+    rating = Rating.objects.filter(round__consultation=concluded).exclude(comment="").first()
+    served = Seat.objects.filter(consultation=concluded).first().user  # an expert serving on this very panel
+    response = client.post(url, {"action": "pick_comments", "rating": rating.pk})
+    assert response.url.startswith("/accounts/login/")
+    for user in (expert, stranger, served):
+        client.force_login(user)
+        assert client.post(url, {"action": "pick_comments", "rating": rating.pk}).status_code == 403
+    assert not Rating.objects.filter(in_report=True).exists()
+    client.force_login(staff)
+    page = client.get(concluded.get_absolute_url())
+    assert "没有选定意见" in page.content.decode() or "No comment is picked" in page.content.decode()
+    response = client.post(
+        url, {"action": "pick_comments", "rating": [rating.pk, "x", "99999999999"]}, follow=True
+    )  # junk values are dropped, not a 500
+    assert list(Rating.objects.filter(in_report=True)) == [rating]
+    assert response.context["comments_picked"] is True
+    response = client.post(url, {"action": "pick_comments", "rating": [rating.pk, 10**8]}, follow=True)
+    assert _messages(response) in (
+        ["只能选用本课题最后一轮的意见写入专报。"],
+        ["Only comments of this consultation's final round can go into its report."],
+    )
+    assert list(Rating.objects.filter(in_report=True)) == [rating]
+
+
+def test_expert_desk_counts_reviews_talks_consultations_and_service(client, concluded, staff):
+    from laurel.needs.models import ServiceRecord
+    from laurel.outreach.models import Talk
+    from tests.factories.honors import scored_campaign
+    from tests.factories.needs import ServiceRecordFactory
+    from tests.factories.outreach import MembershipFactory, TalkFactory
+
+    seat = Seat.objects.filter(consultation=concluded).first()
+    expert = seat.user
+    scored_campaign(totals=[[80.0], [70.0]], experts=[expert])
+    speaker = MembershipFactory(person=seat.person, user=expert)
+    TalkFactory(status=Talk.Status.DELIVERED, speaker=speaker, date=timezone.localdate())
+    TalkFactory(
+        status=Talk.Status.CONFIRMED, speaker=speaker, date=timezone.localdate() + datetime.timedelta(days=3)
+    )  # not given yet
+    ServiceRecordFactory(user=expert, hours=4, status=ServiceRecord.Status.VALIDATED)
+    ServiceRecordFactory(user=expert, hours=3, status=ServiceRecord.Status.SUBMITTED)  # not validated: not counted
+    client.force_login(expert)
+    page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    line = page.split('data-testid="contribution">')[1].split("</p>")[0]
+    assert line == (
+        "<strong>My contribution</strong> 2 reviews submitted · 1 talk given · 1 consultation served · 4 hours of volunteer service"
+    )

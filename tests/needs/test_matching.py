@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from laurel.needs.matching import FIELDS, ExpertTable, rank, strongest_terms, suggest
+from laurel.assignment.affinity import text_affinity
+from laurel.needs.matching import FIELDS, ExpertTable, rank, suggest
 from laurel.needs.models import Need
 from tests.factories.needs import NeedFactory, expert_user, subscribe
 from tests.factories.outreach import district
@@ -50,15 +51,6 @@ def test_rank_in_blocks_equals_one_block():
     assert np.array_equal(rank(*args, block=2).experts, rank(*args, block=100).experts)
 
 
-def test_strongest_terms_keeps_the_largest_weights_per_row():
-    import scipy.sparse as sp
-
-    matrix = sp.csr_array(np.array([[0.1, 0.5, 0.3, 0.0], [0.0, 0.2, 0.0, 0.9]]))
-    kept = strongest_terms(matrix, 2).toarray()
-    assert kept.tolist() == [[0.0, 0.5, 0.3, 0.0], [0.0, 0.2, 0.0, 0.9]]
-    assert strongest_terms(matrix, 1).toarray().tolist() == [[0.0, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.9]]
-
-
 @pytest.mark.django_db
 def test_suggest_ranks_subscribed_experts_with_reasons_in_constant_queries(django_assert_max_num_queries):
     coat = expert_user("coat@example.org", name="涂层专家")
@@ -95,3 +87,57 @@ def test_load_counts_matches_in_progress():
     NeedFactory(status=Need.Status.INTRODUCED, expert=busy, introduced_at=timezone.now())
     [suggestion] = suggest(NeedFactory())
     assert (suggestion.in_progress, suggestion.limit) == (1, 2)
+
+
+def reference_rank(need_texts, need_fields, need_regions, experts: ExpertTable, top):
+    """The score written out pair by pair from the module's definition: what the fast path must equal."""
+    from laurel.needs.matching import WEIGHTS, WHOLE_CITY
+
+    cosines, _vectorizer = text_affinity(need_texts, experts.texts)
+    ranking = []
+    for need in range(len(need_texts)):
+        scored = []
+        for expert in range(len(experts.texts)):
+            if not experts.available[expert] or experts.load[expert] >= 1:
+                continue
+            follows = experts.regions[expert]
+            region = 1.0 if follows[need_regions[need]] else (WHOLE_CITY if not follows.any() else 0.0)
+            score = (
+                WEIGHTS["affinity"] * cosines[need, expert]
+                + WEIGHTS["field"] * experts.fields[expert, need_fields[need]]
+                + WEIGHTS["region"] * region
+                + WEIGHTS["load"] * (1 - experts.load[expert])
+            )
+            scored.append((score, expert))
+        scored.sort(key=lambda pair: -pair[0])
+        ranking.append(scored[:top])
+    return ranking
+
+
+@pytest.mark.parametrize("expert_words", [2, 9])  # experts shorter than needs (sparse experts), then longer
+def test_rank_equals_the_pair_by_pair_reference(expert_words):
+    words = ["锂电池", "涂层", "焊接", "水稻", "育种", "冷链", "光伏", "催化剂", "机器人", "茶叶", "sensor", "welding"]
+    numbers = np.random.default_rng(3)
+
+    def texts(count, size):
+        return [" ".join(numbers.choice(words, size)) for _index in range(count)]
+
+    experts = ExpertTable(
+        texts=texts(40, expert_words),
+        fields=numbers.random((40, len(FIELDS))) < 0.3,
+        regions=numbers.random((40, 4)) < 0.3,
+        load=numbers.integers(0, 4, 40) / 3,
+        available=numbers.random(40) < 0.9,
+    )
+    need_texts = texts(25, 5)
+    need_fields = numbers.integers(0, len(FIELDS), 25)
+    need_regions = numbers.integers(0, 4, 25)
+    ranked = rank(need_texts, need_fields, need_regions, experts, top=5, block=7)
+    for need, everyone in enumerate(reference_rank(need_texts, need_fields, need_regions, experts, 40)):
+        assert np.allclose(ranked.scores[need], [score for score, _expert in everyone[:5]], atol=1e-5)
+        # The same experts wherever the reference's order is not a (near-)tie with a neighbour.
+        scores = [score for score, _expert in everyone]
+        for column, (score, expert) in enumerate(everyone[:5]):
+            neighbours = scores[max(column - 1, 0) : column] + scores[column + 1 : column + 2]
+            if all(abs(score - other) > 1e-4 for other in neighbours):
+                assert ranked.experts[need, column] == expert

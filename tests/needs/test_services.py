@@ -84,6 +84,15 @@ def test_the_same_need_twice_is_refused_as_a_duplicate():
     assert Need.objects.count() == 1
 
 
+def test_an_expired_or_withdrawn_need_may_be_posted_again():
+    first = services.create_need(data=need_data())
+    Need.objects.filter(pk=first.pk).update(status=S.EXPIRED)
+    second = services.create_need(data=need_data())
+    Need.objects.filter(pk=second.pk).update(status=S.WITHDRAWN)
+    services.create_need(data=need_data())
+    assert Need.objects.count() == 3
+
+
 def test_publish_mails_subscribers_of_the_field_and_region_in_their_language(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -257,3 +266,72 @@ def test_service_record_factory_counts_only_when_validated(expert):
     ServiceRecordFactory(user=expert, status=ServiceRecord.Status.VALIDATED, hours=4, people_reached=30)
     ServiceRecordFactory(user=expert, status=ServiceRecord.Status.SUBMITTED, hours=6, people_reached=50)
     assert service_totals(expert) == {"records": 1, "hours": Decimal("4.0"), "people": 30}
+
+
+def test_published_needs_past_their_deadline_expire_once_with_a_mail_in_the_posters_language(
+    client, django_capture_on_commit_callbacks, staff
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    stale = NeedFactory(deadline=yesterday, title="过期的需求", language="en")
+    stale_zh = NeedFactory(deadline=yesterday - datetime.timedelta(days=9), title="另一条过期需求")
+    # Controls: the deadline is today (not passed yet), or the need is matched, awaiting moderation or withdrawn.
+    due_today = NeedFactory(deadline=today)
+    matched = NeedFactory(deadline=yesterday, status=S.INTRODUCED, expert=expert_user("m@example.org"))
+    waiting = NeedFactory(deadline=yesterday, status=S.SUBMITTED, published_at=None)
+    withdrawn = NeedFactory(deadline=yesterday, status=S.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_needs() == 2
+    statuses = dict(Need.objects.values_list("pk", "status"))
+    assert statuses[stale.pk] == statuses[stale_zh.pk] == S.EXPIRED
+    assert [statuses[need.pk] for need in (due_today, matched, waiting, withdrawn)] == [
+        S.PUBLISHED, S.INTRODUCED, S.SUBMITTED, S.WITHDRAWN,
+    ]  # fmt: skip
+    entries = {entry.object_id: entry.data for entry in AuditEntry.objects.filter(action="needs.need.expired")}
+    assert entries == {
+        str(stale.pk): {"from": "published", "to": "expired", "deadline": yesterday.isoformat()},
+        str(stale_zh.pk): {"from": "published", "to": "expired", "deadline": stale_zh.deadline.isoformat()},
+    }
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {stale.contact_email, stale_zh.contact_email}
+    assert by_recipient[stale.contact_email].subject.endswith(f"Your technical need {stale.code} has expired")
+    assert f"技术需求 {stale_zh.code} 已过期" in by_recipient[stale_zh.contact_email].subject
+    # Idempotent: a second run changes nothing and mails nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_needs() == 0
+    assert len(mail.outbox) == 2
+    # Off the public board and its page; staff see it as expired.
+    board = client.get(reverse("needs:board")).content.decode()
+    assert "过期的需求" not in board and due_today.title in board
+    assert client.get(stale.get_absolute_url()).status_code == 404
+    client.force_login(staff)
+    listed = client.get(reverse("needs:manage_list"), {"status": "expired"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "过期的需求" in listed.content.decode() and "已过期" in listed.content.decode()
+    with pytest.raises(services.InvalidTransition):  # expired is final: the poster posts again
+        services.transition(Need.objects.get(pk=stale.pk), to=S.PUBLISHED, actor=staff)
+
+
+def test_posting_records_the_posters_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert services.create_need(data=need_data()).language == "en"
+
+
+def test_the_expiry_job_is_scheduled():
+    from laurel.schedule import JOBS
+
+    job = next(job for job in JOBS if job.name == "expire_needs")
+    assert job.task == "laurel.needs.tasks.expire_needs_task"
+
+
+def test_staff_desk_links_to_expired_needs(client, staff):
+    NeedFactory(status=S.EXPIRED, deadline=timezone.localdate() - datetime.timedelta(days=2))
+    client.force_login(staff)
+    from django.urls import reverse
+
+    page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="needs-expired">1 条需求未能对接，已过期</a>' in page

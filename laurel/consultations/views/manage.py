@@ -63,6 +63,9 @@ def _get(code: str) -> Consultation:
     return get_object_or_404(Consultation.objects.select_related("asking_body"), code=code)
 
 
+REPORT_STATUSES = {Consultation.Status.CONCLUDED, Consultation.Status.DELIVERED, Consultation.Status.RESPONDED}
+
+
 class DetailView(StaffMixin, FormView):
     """Everything about one consultation; each step posts to `manage_action`."""
 
@@ -75,6 +78,7 @@ class DetailView(StaffMixin, FormView):
         rounds = list(consultation.rounds.order_by("number"))
         seats = list(consultation.seats.select_related("person__organization", "user").order_by("pk"))
         forming = consultation.status in panel.OPEN_STATUSES
+        picking = report.comments_for_picking(consultation) if consultation.status in REPORT_STATUSES else []
         return super().get_context_data(
             consultation=consultation,
             seats=seats,
@@ -95,6 +99,10 @@ class DetailView(StaffMixin, FormView):
             delivery_form=DeliveryForm(),
             response_form=ResponseForm(),
             composition=panel.composition(consultation),
+            picking=picking,
+            comments_picked=any(rating.in_report for _index, _text, ratings in picking for rating in ratings),
+            can_pick_comments=consultation.status == Consultation.Status.CONCLUDED,
+            comments_per_statement=report.COMMENTS_PER_STATEMENT,
             **kwargs,
         )
 
@@ -139,6 +147,7 @@ def manage_action(request, code):
         "open_round": _("The round is open; the panel is told."),
         "close_round": _("The round is closed."),
         "render": _("The report is rendered."),
+        "pick_comments": _("The report's comments are saved; render the report again to use them."),
         "deliver": _("The delivery is recorded."),
         "respond": _("The response is recorded."),
     }
@@ -179,6 +188,9 @@ def manage_action(request, code):
             ok = _form_action(
                 request, consultation, CloseForm, lambda data: delphi.close_round(delphi_round, actor=actor, **data)
             )
+        elif action == "pick_comments":
+            picked = [_int(value) for value in request.POST.getlist("rating")[: report.MAX_PICKED_PER_STATEMENT * 300]]
+            report.pick_comments(consultation, rating_pks=[pk for pk in picked if pk], actor=actor)
         elif action == "render":
             report.render_report(consultation, actor=actor)
         elif action == "deliver":
