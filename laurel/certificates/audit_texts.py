@@ -11,5 +11,7 @@ TEXTS = {
     "certificates.credential.issued_by_api": _("%(actor)s issued a credential through the API."),
     "certificates.credential.revoked_by_api": _("%(actor)s revoked a credential through the API: %(object)s."),
     "certificates.batch.downloaded": _("%(actor)s downloaded the batch “%(object)s” as a ZIP."),
+    "certificates.template.created": _("%(actor)s created the certificate template “%(object)s”."),
+    "certificates.template.changed": _("%(actor)s changed the certificate template “%(object)s”."),
     "certificates.signing_key.rotated": _("%(actor)s replaced the signing key."),
 }
