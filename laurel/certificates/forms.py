@@ -22,11 +22,15 @@ class TemplateForm(forms.ModelForm):
             "seal": StoredFileInput(),
             "signature": StoredFileInput(),
             "background": StoredFileInput(),
-            **{
-                field: forms.NumberInput(attrs={"min": low, "max": high, "step": 1})
-                for field, (low, high) in LAYOUT_BOUNDS.items()
-            },
+            # No min/max in the browser: the live preview would silently stop (HTMX posts only a valid form);
+            # the server names the bound instead, in the preview, in the user's language.
+            **{field: forms.NumberInput(attrs={"step": 1}) for field in LAYOUT_BOUNDS},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, (low, high) in LAYOUT_BOUNDS.items():
+            self.fields[field].help_text = _("From %(low)d to %(high)d.") % {"low": low, "high": high}
 
     # The seal and the signature are judged by content and re-encoded without metadata (a PNG keeps its
     # transparency); they are private files, printed on certificates and never served.

@@ -72,7 +72,7 @@ class CertificateTemplate(models.Model):
         ],
     )
     heading_tracking = models.PositiveSmallIntegerField(
-        _("heading letter spacing (% of a character)"),
+        _("heading letter spacing (percent of a character)"),
         default=50,
         validators=[
             MinValueValidator(LAYOUT_BOUNDS["heading_tracking"][0]),
