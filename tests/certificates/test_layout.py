@@ -337,3 +337,13 @@ def test_the_edit_page_shows_the_preview_on_arrival(staff_client):
     content = staff_client.get(reverse("certificates:template_update", kwargs={"pk": template.pk})).content.decode()
     assert 'data-testid="template-preview-image"' in content
     assert "hx-post" in content and "<script>" not in content.split("</head>")[1]
+
+
+def test_the_qr_code_with_its_fixed_mask_still_reads_as_the_verification_link():
+    import segno
+
+    url = "https://laurel.example.org/verify/" + "a" * 43 + "/"
+    fixed = segno.make_qr(url, error="m", mask=pdf.QR_MASK)
+    chosen = segno.make_qr(url, error="m")
+    assert (fixed.version, fixed.error, fixed.mask) == (chosen.version, chosen.error, pdf.QR_MASK)
+    assert pdf.qr_svg(url).startswith("<svg")
