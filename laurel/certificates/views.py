@@ -273,6 +273,9 @@ class TemplatePreviewView(TemplateMixin, DetailView):
     model = CertificateTemplate
     template_name = "certificates/template_preview.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=preview_context(self.object), **kwargs)
+
 
 class TemplatePreviewPdfView(TemplateMixin, DetailView):
     model = CertificateTemplate
