@@ -52,6 +52,11 @@ def credential_bytes(certificate: Certificate) -> bytes:
     return json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
 
 
+def _english_date(day: datetime.date) -> str:
+    """「4 December 2026」, as printed (strftime's %d gave 「04 December 2026」)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def pdf_data(certificate: Certificate) -> dict:
     with override("zh-hans"):
         date = formats.date_format(certificate.issued_on, "Y年n月j日")
@@ -65,10 +70,10 @@ def pdf_data(certificate: Certificate) -> dict:
         "citation_en": certificate.citation_en,
         "number": certificate.number,
         "date": date,
-        "date_en": certificate.issued_on.strftime("%d %B %Y"),
+        "date_en": _english_date(certificate.issued_on),
         # An appointment letter worded from its title gives the term: from the date of issue to valid_until
         "term_end": term_end,
-        "term_end_en": certificate.valid_until.strftime("%d %B %Y") if certificate.valid_until else "",
+        "term_end_en": _english_date(certificate.valid_until) if certificate.valid_until else "",
         "url": badges.site_url(reverse("certificates:verify", kwargs={"token": certificate.token})),
     }
 
