@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from laurel.certificates import tracking, wording
+from laurel.certificates.models import LAYOUT_BOUNDS
 from laurel.core import identity
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
@@ -151,7 +152,9 @@ def render(*, template, data: dict, credential: bytes = b"") -> bytes:
     sys_inputs = {"data": json.dumps(inputs, ensure_ascii=False)}
     if credential:
         sys_inputs["credential"] = credential.decode()
-    return tracking.as_character_spacing(_compile(compiler, sys_inputs), font_size=template.heading_size)
+    # The template shrinks a heading too long for one line, never below the smallest heading size
+    smallest = LAYOUT_BOUNDS["heading_size"][0]
+    return tracking.as_character_spacing(_compile(compiler, sys_inputs), min_size=smallest)
 
 
 def render_png(*, template, data: dict, ppi: float = 60.0) -> bytes:

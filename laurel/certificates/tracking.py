@@ -4,7 +4,7 @@ Typst writes tracking as a positioning offset after every glyph of a TJ array. T
 layer of browsers' PDF viewers, search in readers) take an offset wider than about a tenth of an em for a word gap,
 so a spaced-out 荣誉证书 came out as 「荣 誉 证 书」: a search for 荣誉证书 missed the certificate. The PDF's own
 tracking operator, Tc, draws the same thing and counts as part of each glyph's advance. The heading's runs (found
-by their font size; nothing else on a certificate is set that large) are rewritten so, and the new page content is
+by their font size: nothing else on a certificate is set as large as the smallest heading) are rewritten so, and the new page content is
 appended as an incremental update: the bytes typst wrote stay as they were, and the attachment with them.
 """
 
@@ -22,12 +22,12 @@ _OFFSET = re.compile(rb"(?<=\))\s*(" + _NUMBER + rb")\s*(?=\()")
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
 
 
-def _rewrite_runs(content: bytes, font_size: float) -> bytes:
+def _rewrite_runs(content: bytes, min_size: float) -> bytes:
     def replace(match: re.Match) -> bytes:
         prefix, size, array = match.group(1), float(match.group(2)), match.group(3)
         offsets = {float(value) for value in _OFFSET.findall(array)}
         # Only the heading (its size) with one offset after every glyph: a kerned Latin run is left alone
-        if abs(size - font_size) > 0.01 or len(offsets) != 1 or (offset := offsets.pop()) >= 0:
+        if size < min_size or len(offsets) != 1 or (offset := offsets.pop()) >= 0:
             return match.group(0)
         spacing = -offset / 1000 * size  # an offset is in thousandths of an em; Tc in text space units
         glyphs = _OFFSET.sub(b"", array)
@@ -36,8 +36,8 @@ def _rewrite_runs(content: bytes, font_size: float) -> bytes:
     return _RUN.sub(replace, content)
 
 
-def as_character_spacing(document: bytes, *, font_size: float) -> bytes:
-    """`document` with its heading's runs (set in `font_size` points) spaced by Tc instead of TJ offsets.
+def as_character_spacing(document: bytes, *, min_size: float) -> bytes:
+    """`document` with its heading's runs (set in `min_size` points or more) spaced by Tc instead of TJ offsets.
     Returns `document` unchanged when it holds no such run or is not laid out as typst writes PDFs."""
     page = _PAGE_CONTENTS.search(document)
     trailer = _TRAILER.search(document[-1024:])
@@ -54,7 +54,7 @@ def as_character_spacing(document: bytes, *, font_size: float) -> bytes:
         content = zlib.decompress(stream)
     except zlib.error:
         return document
-    rewritten = _rewrite_runs(content, font_size)
+    rewritten = _rewrite_runs(content, min_size)
     if rewritten == content:
         return document
     data = zlib.compress(rewritten, 6)

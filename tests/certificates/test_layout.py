@@ -67,9 +67,14 @@ def test_tracking_rewrite_keeps_the_credential_and_leaves_other_documents_alone(
     rendered = pdf.render(template=sealed_template, data=SAMPLE, credential=b'{"a": 1}')
     assert pdf.extract_credential(rendered) == b'{"a": 1}'
     assert len(PdfReader(io.BytesIO(rendered)).pages) == 1
-    assert tracking.as_character_spacing(b"not a pdf", font_size=44) == b"not a pdf"
+    assert tracking.as_character_spacing(b"not a pdf", min_size=28) == b"not a pdf"
     # A size nothing is set in: nothing to rewrite, the document comes back as it was
-    assert tracking.as_character_spacing(rendered, font_size=33.3) == rendered
+    assert tracking.as_character_spacing(rendered, min_size=100) == rendered
+
+
+def test_a_heading_too_long_for_one_line_is_made_smaller_and_still_extracts_as_one_word():
+    template = CertificateTemplateFactory(heading="科学技术工作者荣誉证书", heading_size=64, heading_tracking=100)
+    assert "科学技术工作者荣誉证书" in _text(pdf.render(template=template, data=SAMPLE)).splitlines()[0]
 
 
 def test_the_honor_certificate_reads_in_order_with_the_english_beneath(sealed_template):
@@ -347,3 +352,18 @@ def test_the_qr_code_with_its_fixed_mask_still_reads_as_the_verification_link():
     chosen = segno.make_qr(url, error="m")
     assert (fixed.version, fixed.error, fixed.mask) == (chosen.version, chosen.error, pdf.QR_MASK)
     assert pdf.qr_svg(url).startswith("<svg")
+
+
+def test_the_longest_texts_at_the_largest_sizes_stay_on_one_page():
+    template = CertificateTemplateFactory(
+        heading="荣誉证书" * 12, occasion="活动" * 50, margin_mm=30, heading_size=64, body_size=22, heading_tracking=100
+    )
+    data = {
+        **SAMPLE,
+        "name": "王" * 100,
+        "title": "最美" * 100,
+        "citation": "突出成就" * 150,
+        "citation_en": "Outstanding " * 83,
+    }
+    assert len(PdfReader(io.BytesIO(pdf.render(template=template, data=data))).pages) == 1
+    assert pdf.render_png(template=template, data=data).startswith(b"\x89PNG")
