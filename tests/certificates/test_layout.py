@@ -56,11 +56,15 @@ def test_the_title_spaced_by_tracking_extracts_as_one_word(sealed_template):
     text = _text(pdf.render(template=sealed_template, data=SAMPLE))
     assert "荣誉证书" in text.splitlines()[0]
     assert "荣 誉" not in text
+    assert text.splitlines()[1] == "CERTIFICATE OF HONOR"  # its lighter tracking keeps the words whole too
 
 
 def test_the_wide_appointment_title_extracts_as_one_word():
-    template = CertificateTemplateFactory(kind=Kind.APPOINTMENT, heading="聘书", heading_tracking=100)
-    assert "聘书" in _text(pdf.render(template=template, data=sample_for(Kind.APPOINTMENT)))
+    template = CertificateTemplateFactory(
+        kind=Kind.APPOINTMENT, heading="聘书", heading_en="Letter of Appointment", heading_tracking=100
+    )
+    lines = _text(pdf.render(template=template, data=sample_for(Kind.APPOINTMENT))).splitlines()
+    assert lines[:2] == ["聘书", "LETTER OF APPOINTMENT"]
 
 
 def test_tracking_rewrite_keeps_the_credential_and_leaves_other_documents_alone(sealed_template):
