@@ -371,3 +371,16 @@ def test_the_longest_texts_at_the_largest_sizes_stay_on_one_page():
     }
     assert len(PdfReader(io.BytesIO(pdf.render(template=template, data=data))).pages) == 1
     assert pdf.render_png(template=template, data=data).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh-hans", ["页边距（毫米）", "取值5至30。", "红金双色，带角花", "示例预览"]),
+     ("en", ["Page margin (mm)", "From 5 to 30.", "Red and gold, with corner ornaments", "Preview with sample data"])],
+)  # fmt: skip
+def test_the_edit_page_speaks_the_users_language(staff_client, language, words):
+    template = CertificateTemplateFactory()
+    url = reverse("certificates:template_update", kwargs={"pk": template.pk})
+    content = staff_client.get(url, headers={"Accept-Language": language}).content.decode()
+    for word in words:
+        assert word in content
