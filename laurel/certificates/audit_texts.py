@@ -16,5 +16,7 @@ TEXTS = {
     "certificates.wallet.locked": _(
         "A wallet offer of the certificate %(object)s was locked after too many wrong PINs."
     ),
+    "certificates.template.created": _("%(actor)s created the certificate template “%(object)s”."),
+    "certificates.template.changed": _("%(actor)s changed the certificate template “%(object)s”."),
     "certificates.signing_key.rotated": _("%(actor)s replaced the signing key."),
 }

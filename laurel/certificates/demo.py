@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from laurel.certificates import handoffs, services
-from laurel.certificates.models import Certificate, CertificateTemplate, IssuanceBatch, Kind
+from laurel.certificates.models import Border, Certificate, CertificateTemplate, IssuanceBatch, Kind
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.honors.publication import published_honorees
@@ -28,17 +28,35 @@ ASSOCIATION = {
 EXPIRED_BATCH_KEY = "demo-2025-term"
 
 
+# As a city's certificate looks on stage: the red and gold border, the spaced-out title, serif body text. The
+# templates have no seal of their own: they print the association's (core's demo draws it), so every one shows it.
+CEREMONY_LAYOUT = {
+    "border": Border.CEREMONY,
+    "margin_mm": 12,
+    "heading_size": 48,
+    "heading_tracking": 60,
+    "body_size": 17,
+}
+
+
 def _templates() -> tuple[CertificateTemplate, CertificateTemplate]:
     honor, _created = CertificateTemplate.objects.update_or_create(
         kind=Kind.HONOR,
         name="最美科技工作者荣誉证书",
-        defaults={"heading": "荣誉证书", "heading_en": "Certificate of Honor", **ASSOCIATION},
-    )
+        defaults={
+            "heading": "荣誉证书", "heading_en": "Certificate of Honor", **ASSOCIATION, **CEREMONY_LAYOUT,
+            "occasion": "云州市“最美科技工作者”学习宣传活动",
+            "occasion_en": "Yunzhou's Most Beautiful Sci-tech Worker campaign",
+        },
+    )  # fmt: skip
     appointment, _created = CertificateTemplate.objects.update_or_create(
         kind=Kind.APPOINTMENT,
         name="宣讲团聘书",
-        defaults={"heading": "聘书", "heading_en": "Letter of Appointment", **ASSOCIATION},
-    )
+        defaults={
+            "heading": "聘书", "heading_en": "Letter of Appointment", **ASSOCIATION, **CEREMONY_LAYOUT,
+            "heading_tracking": 100,  # two characters: a wide gap, as printed
+        },
+    )  # fmt: skip
     return honor, appointment
 
 

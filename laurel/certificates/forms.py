@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laurel.certificates.models import CertificateTemplate
+from laurel.certificates.models import LAYOUT_BOUNDS, CertificateTemplate
 from laurel.core.forms import StoredFileInput
 from laurel.core.uploads import judge_image
 from laurel.core.widgets import DateInput
@@ -15,9 +15,22 @@ class TemplateForm(forms.ModelForm):
         model = CertificateTemplate
         fields = [
             "kind", "name", "heading", "heading_en", "association_name", "association_name_en", "signatory",
-            "seal", "signature",
+            "occasion", "occasion_en", "margin_mm", "heading_size", "heading_tracking", "body_size", "border",
+            "background", "seal", "signature",
         ]  # fmt: skip
-        widgets = {"seal": StoredFileInput(), "signature": StoredFileInput()}
+        widgets = {
+            "seal": StoredFileInput(),
+            "signature": StoredFileInput(),
+            "background": StoredFileInput(),
+            # No min/max in the browser: the live preview would silently stop (HTMX posts only a valid form);
+            # the server names the bound instead, in the preview, in the user's language.
+            **{field: forms.NumberInput(attrs={"step": 1}) for field in LAYOUT_BOUNDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, (low, high) in LAYOUT_BOUNDS.items():
+            self.fields[field].help_text = _("From %(low)d to %(high)d.") % {"low": low, "high": high}
 
     # The seal and the signature are judged by content and re-encoded without metadata (a PNG keeps its
     # transparency); they are private files, printed on certificates and never served.
@@ -26,6 +39,9 @@ class TemplateForm(forms.ModelForm):
 
     def clean_signature(self):
         return self._judged("signature")
+
+    def clean_background(self):
+        return self._judged("background")
 
     def _judged(self, name):
         value = self.cleaned_data.get(name)

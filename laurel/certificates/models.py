@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,24 @@ class Kind(models.TextChoices):
     SERVICE = "service", _("Service certificate")
 
 
+class Border(models.TextChoices):
+    """A few designed borders (a free drawing tool would let a certificate look like nothing on stage)."""
+
+    CEREMONY = "ceremony", _("Red and gold, with corner ornaments")
+    GOLD = "gold", _("Gold double line")
+    RED = "red", _("Red line")
+    NONE = "none", _("No border")
+
+
+# (lowest, highest) of each layout setting: outside them a text overflows the page or becomes unreadable.
+LAYOUT_BOUNDS = {
+    "margin_mm": (5, 30),
+    "heading_size": (28, 64),
+    "heading_tracking": (0, 100),
+    "body_size": (12, 22),
+}
+
+
 class CertificateTemplate(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -29,12 +48,63 @@ class CertificateTemplate(models.Model):
     signatory = models.CharField(_("signatory"), max_length=100, blank=True)
     seal = models.ImageField(_("seal image"), upload_to="certificates/seals/", blank=True)
     signature = models.ImageField(_("signature image"), upload_to="certificates/signatures/", blank=True)
+    # The wording's 「在……中」: the occasion the honor was given in (honor certificates only).
+    occasion = models.CharField(
+        _("occasion"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Printed as 「在……中，被评为……」 on honor certificates, e.g. 2026年度“最美科技工作者”学习宣传活动."
+        ),
+    )
+    occasion_en = models.CharField(_("English occasion"), max_length=200, blank=True)
+    # Layout, within bounds that keep every text on one A4 landscape page (see LAYOUT_BOUNDS).
+    margin_mm = models.PositiveSmallIntegerField(
+        _("page margin (mm)"),
+        default=12,
+        validators=[MinValueValidator(LAYOUT_BOUNDS["margin_mm"][0]), MaxValueValidator(LAYOUT_BOUNDS["margin_mm"][1])],
+    )
+    heading_size = models.PositiveSmallIntegerField(
+        _("heading size (pt)"),
+        default=44,
+        validators=[
+            MinValueValidator(LAYOUT_BOUNDS["heading_size"][0]),
+            MaxValueValidator(LAYOUT_BOUNDS["heading_size"][1]),
+        ],
+    )
+    heading_tracking = models.PositiveSmallIntegerField(
+        _("heading letter spacing (percent of a character)"),
+        default=50,
+        validators=[
+            MinValueValidator(LAYOUT_BOUNDS["heading_tracking"][0]),
+            MaxValueValidator(LAYOUT_BOUNDS["heading_tracking"][1]),
+        ],
+    )
+    body_size = models.PositiveSmallIntegerField(
+        _("body text size (pt)"),
+        default=17,
+        validators=[MinValueValidator(LAYOUT_BOUNDS["body_size"][0]), MaxValueValidator(LAYOUT_BOUNDS["body_size"][1])],
+    )
+    border = models.CharField(_("border"), max_length=20, choices=Border.choices, default=Border.CEREMONY)
+    background = models.ImageField(
+        _("background image"),
+        upload_to="certificates/backgrounds/",
+        blank=True,
+        help_text=_("Printed under the whole page; choose a light image so the text stays readable."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("certificate template")
         verbose_name_plural = _("certificate templates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                name=f"certificatetemplate_{field}_in_bounds",
+            )
+            for field, (low, high) in LAYOUT_BOUNDS.items()
+        ]
 
     def __str__(self):
         return self.name

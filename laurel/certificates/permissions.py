@@ -7,6 +7,11 @@ def can_manage_certificates(user) -> bool:
     return is_staff_member(user)
 
 
+def can_edit_templates(user) -> bool:
+    """Templates (wording, layout, seal) print on every certificate issued with them: the same staff who issue."""
+    return can_manage_certificates(user)
+
+
 def can_download_certificate(user, certificate) -> bool:
     """Staff, and the recipient whose person record is linked to this user."""
     if is_staff_member(user):

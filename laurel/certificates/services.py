@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from laurel.certificates import badges, pdf
-from laurel.certificates.models import ApiCredential, BatchEntry, Certificate, Counter, IssuanceBatch, StatusList
+from laurel.certificates.models import (
+    ApiCredential,
+    BatchEntry,
+    Certificate,
+    CertificateTemplate,
+    Counter,
+    IssuanceBatch,
+    StatusList,
+)
 from laurel.core.codes import make_token
 from laurel.core.services import log_action
 from laurel.people.models import Person
@@ -44,9 +52,15 @@ def credential_bytes(certificate: Certificate) -> bytes:
     return json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
 
 
+def _english_date(day: datetime.date) -> str:
+    """「4 December 2026」, as printed (strftime's %d gave 「04 December 2026」)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def pdf_data(certificate: Certificate) -> dict:
     with override("zh-hans"):
         date = formats.date_format(certificate.issued_on, "Y年n月j日")
+        term_end = formats.date_format(certificate.valid_until, "Y年n月j日") if certificate.valid_until else ""
     return {
         "name": certificate.recipient_name,
         "name_en": certificate.recipient_name_en,
@@ -56,7 +70,10 @@ def pdf_data(certificate: Certificate) -> dict:
         "citation_en": certificate.citation_en,
         "number": certificate.number,
         "date": date,
-        "date_en": certificate.issued_on.strftime("%d %B %Y"),
+        "date_en": _english_date(certificate.issued_on),
+        # An appointment letter worded from its title gives the term: from the date of issue to valid_until
+        "term_end": term_end,
+        "term_end_en": _english_date(certificate.valid_until) if certificate.valid_until else "",
         "url": badges.site_url(reverse("certificates:verify", kwargs={"token": certificate.token})),
     }
 
@@ -543,3 +560,35 @@ def run_batch(batch_id: int) -> IssuanceBatch:
 def pdf_bytes(certificate: Certificate) -> bytes:
     with certificate.pdf.open("rb") as file:
         return file.read()
+
+
+# Templates: what staff set is logged, so a certificate that looks different can be traced to the change.
+TEMPLATE_FILE_FIELDS = ("seal", "signature", "background")
+
+
+def save_template(template: CertificateTemplate, *, actor) -> CertificateTemplate:
+    """Create or change a template (validated by its form, unsaved). The audit entry lists the settings that
+    changed with their old and new values; for an image, only that it changed."""
+    created = template.pk is None
+    before = None if created else CertificateTemplate.objects.filter(pk=template.pk).first()
+    changes = {}
+    for field in CertificateTemplate._meta.concrete_fields:
+        if field.name in {"id", "updated_at"}:
+            continue
+        old = getattr(before, field.attname) if before is not None else None
+        new = getattr(template, field.attname)
+        if field.name in TEMPLATE_FILE_FIELDS:
+            if (str(old or "") != str(new or "")) or getattr(new, "_committed", True) is False:
+                changes[field.name] = "changed" if new else "removed"
+        elif created or old != new:
+            changes[field.name] = new if created else [old, new]
+    with transaction.atomic():
+        template.save()
+        if created or changes:
+            log_action(
+                "certificates.template.created" if created else "certificates.template.changed",
+                actor=actor,
+                obj=template,
+                data={"changes": changes},
+            )
+    return template

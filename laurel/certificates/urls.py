@@ -30,6 +30,14 @@ urlpatterns = [
     path("staff/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("staff/certificates/<int:pk>/correct/", views.CorrectView.as_view(), name="correct"),
     path("staff/certificates/templates/new/", views.TemplateCreateView.as_view(), name="template_create"),
+    path(
+        "staff/certificates/templates/preview/", views.TemplateLivePreviewView.as_view(), name="template_live_preview"
+    ),
+    path(
+        "staff/certificates/templates/<int:pk>/preview/",
+        views.TemplateLivePreviewView.as_view(),
+        name="template_live_preview",
+    ),
     path("staff/certificates/templates/<int:pk>/", views.TemplatePreviewView.as_view(), name="template_preview"),
     path("staff/certificates/templates/<int:pk>/edit/", views.TemplateUpdateView.as_view(), name="template_update"),
     path(

@@ -1,9 +1,13 @@
+import base64
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -11,7 +15,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from laurel.certificates import badge_image as badge_image_module
 from laurel.certificates import badges, delivery, issuers, keys, pdf, permissions, services, vc_api, verification
 from laurel.certificates.forms import BatchForm, CorrectForm, RevokeForm, TemplateForm, UploadForm
-from laurel.certificates.models import BadgeImage, Certificate, CertificateTemplate, IssuanceBatch
+from laurel.certificates.models import BadgeImage, Certificate, CertificateTemplate, IssuanceBatch, Kind
 from laurel.core import ratelimit
 from laurel.core.net import client_address
 from laurel.core.storage import serve_file
@@ -29,6 +33,33 @@ SAMPLE = {
     "date_en": "30 May 2026",
     "url": "https://example.org/verify/sample/",
 }
+
+
+# Sample texts of an appointment letter and a service certificate (the sample above is an honor's).
+SAMPLES = {
+    Kind.APPOINTMENT: {
+        **SAMPLE,
+        "title": "科学家精神宣讲团成员",
+        "title_en": "member of the Scientist Spirit Lecture Group",
+        "citation": "",
+        "citation_en": "",
+        "number": "A2026000000",
+        "term_end": "2028年5月29日",
+        "term_end_en": "29 May 2028",
+    },
+    Kind.SERVICE: {
+        **SAMPLE,
+        "title": "2026年度科技志愿服务证书",
+        "title_en": "Science and technology volunteer service, 2026",
+        "citation": "2026年度开展科技志愿服务12次，累计36小时，服务1200人次。",
+        "citation_en": "In 2026, 12 volunteer services, 36 hours in all, reaching 1,200 people.",
+        "number": "S2026000000",
+    },
+}
+
+
+def sample_for(kind: str) -> dict:
+    return SAMPLES.get(kind, SAMPLE)
 
 
 class ManageMixin(PermissionRequiredMixin):
@@ -200,9 +231,27 @@ class CertificateDetailView(ManageMixin, DetailView):
         return super().get_context_data(revoke_form=RevokeForm(), **kwargs)
 
 
-class TemplateCreateView(ManageMixin, CreateView):
+class TemplateMixin(PermissionRequiredMixin):
+    permission_predicate = staticmethod(permissions.can_edit_templates)
+
+
+class TemplateCreateView(TemplateMixin, CreateView):
+    """The template's texts and layout, with a live preview beside the form (`TemplateLivePreviewView`)."""
+
     model = CertificateTemplate
     form_class = TemplateForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if not form.is_bound:
+            context["preview"] = preview_context(form.instance)
+        return context
+
+    def form_valid(self, form):
+        self.object = services.save_template(form.save(commit=False), actor=self.request.user)
+        messages.success(self.request, _("The template is saved."))
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -212,17 +261,46 @@ class TemplateUpdateView(TemplateCreateView, UpdateView):
     pass
 
 
-class TemplatePreviewView(ManageMixin, DetailView):
+def preview_context(template: CertificateTemplate) -> dict:
+    """A sample certificate of the template's kind as a PNG data address (the CSP allows `data:` images)."""
+    try:
+        image = pdf.render_png(template=template, data=sample_for(template.kind))
+    except pdf.CertificateRenderError as error:
+        return {"error": str(error)}
+    return {"image": base64.b64encode(image).decode(), "version": hashlib.sha256(image).hexdigest()[:12]}
+
+
+class TemplateLivePreviewView(TemplateMixin, View):
+    """POSTed by the edit form (HTMX, on every change): the sample certificate with the settings as they stand in
+    the form, saved or not. Nothing is written; a bad value is named instead of a picture."""
+
+    def post(self, request, pk=None):
+        instance = get_object_or_404(CertificateTemplate, pk=pk) if pk is not None else CertificateTemplate()
+        # Images uploaded in the form are printed once saved: the preview reads the settings only.
+        form = TemplateForm(request.POST, instance=instance)
+        context = {"form": form}
+        if form.is_valid():
+            context["preview"] = preview_context(form.instance)
+        else:
+            context["preview"] = {"errors": [error for errors in form.errors.values() for error in errors]}
+        return render(request, "certificates/certificatetemplate_form.html#preview", context)
+
+
+class TemplatePreviewView(TemplateMixin, DetailView):
     model = CertificateTemplate
     template_name = "certificates/template_preview.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=preview_context(self.object), **kwargs)
 
-class TemplatePreviewPdfView(ManageMixin, DetailView):
+
+class TemplatePreviewPdfView(TemplateMixin, DetailView):
     model = CertificateTemplate
 
     def get(self, request, *args, **kwargs):
+        template = self.get_object()
         try:
-            rendered = pdf.render(template=self.get_object(), data=SAMPLE)
+            rendered = pdf.render(template=template, data=sample_for(template.kind))
         except pdf.CertificateRenderError as error:
             return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
         response = HttpResponse(rendered, content_type="application/pdf")

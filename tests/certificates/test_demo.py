@@ -81,3 +81,32 @@ def test_demo_honoree_finds_the_wallet_qr_code_on_the_desk(client, language, but
     assert instructions in page and "openid-credential-offer://?credential_offer=" in page and "<svg" in page
     image = mine.credential["credentialSubject"]["achievement"]["image"]
     assert image["id"].endswith(f"/credentials/badges/{BadgeImage.objects.get(title=mine.title).pk}.png")
+def test_every_demo_template_prints_the_associations_generated_seal_in_the_ceremony_layout(
+    django_capture_on_commit_callbacks,
+):
+    from pypdf import PdfReader
+
+    from laurel.certificates import pdf
+    from laurel.certificates.models import CertificateTemplate
+    from laurel.certificates.views import sample_for
+    from laurel.core import demo as core_demo
+    from laurel.core import identity
+
+    with django_capture_on_commit_callbacks(execute=True):  # the identity's new seal takes effect on commit
+        core_demo.seed(stdout=io.StringIO())
+    identity.forget()
+    for module in (people_demo, demo):
+        module.seed(stdout=io.StringIO())
+    templates = list(CertificateTemplate.objects.all())
+    assert {template.kind for template in templates} == {Kind.HONOR, Kind.APPOINTMENT}
+    for template in templates:
+        assert (template.border, template.seal.name) == ("ceremony", "")  # the association's seal, not its own
+        page = PdfReader(io.BytesIO(pdf.render(template=template, data=sample_for(template.kind)))).pages[0]
+        assert (600, 600) in [image.image.size for image in page.images], template.name  # core's drawn seal
+        assert template.heading in page.extract_text().splitlines()[0]
+    # And the certificates the demo issued carry it too
+    for certificate in Certificate.objects.all()[:3]:
+        from laurel.certificates import services
+
+        page = PdfReader(io.BytesIO(services.pdf_bytes(certificate))).pages[0]
+        assert (600, 600) in [image.image.size for image in page.images]

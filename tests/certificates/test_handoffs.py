@@ -198,6 +198,14 @@ def test_appointment_letters_name_the_role_for_current_members(
         letters["陈立"].citation_en == "Chen Li is appointed member of Scientist Spirit Lecture Group from 30 May 2025."
     )
     assert letters["陈立"].valid_until is None and "validUntil" not in letters["陈立"].credential
+    # The printed letter says it once, as worded, with the English beneath
+    from pypdf import PdfReader
+
+    from laurel.certificates import services
+
+    printed = "".join(PdfReader(io.BytesIO(services.pdf_bytes(letters["周雅"]))).pages[0].extract_text().split())
+    assert printed.count(letters["周雅"].citation) == 1
+    assert printed.index(letters["周雅"].citation) < printed.index("周雅isappointedhead")
 
 
 def test_appointment_letter_whose_term_ended_before_its_date_is_refused_naming_the_person(lecture_batch, staff):
