@@ -81,6 +81,8 @@ def test_demo_honoree_finds_the_wallet_qr_code_on_the_desk(client, language, but
     assert instructions in page and "openid-credential-offer://?credential_offer=" in page and "<svg" in page
     image = mine.credential["credentialSubject"]["achievement"]["image"]
     assert image["id"].endswith(f"/credentials/badges/{BadgeImage.objects.get(title=mine.title).pk}.png")
+
+
 def test_every_demo_template_prints_the_associations_generated_seal_in_the_ceremony_layout(
     django_capture_on_commit_callbacks,
 ):
