@@ -61,6 +61,7 @@ urlpatterns = [
     path("<str:code>/notice/", public.NoticeView.as_view(), name="notice"),
     path("<str:code>/notice/<str:nomination>/object/", public.ObjectionView.as_view(), name="objection_create"),
     path("<str:code>/results/", public.ResultsView.as_view(), name="results"),
+    path("<str:code>/honorees/<str:nomination>/photo/", public.honoree_photo, name="honoree_photo"),
     path("<str:code>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
     path("<str:code>/audit.csv", staff.export_audit, name="export_audit"),
 ]

@@ -16,12 +16,12 @@ from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
-from laurel.news import related, search
-from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
+from laurel.news import related, search, thumbnails
+from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Section, Tag
 from laurel.news.rendering import render_markdown
 
 ARTICLE_FIELDS = (
-    "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
+    "language", "translation_of", "section", "title", "summary", "body", "source", "reporter", "release_at",
     "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
 )  # fmt: skip
 # Anonymous comments per client address: a flood brake (a school or an office shares one address).
@@ -78,6 +78,8 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
     if article.status != Article.Status.DRAFT and article.release_at is None:
         raise ValidationError({"release_at": _("A published article needs a release time.")})
     if cover is not None:
+        thumbnails.attach(article, cover.read())
+        cover.seek(0)
         article.cover = cover
     article.body_html = render_markdown(article.body)
     article.full_clean(exclude=["cover"])
@@ -278,3 +280,32 @@ def moderate_comment(comment: Comment, *, status: str, actor) -> Comment:
     log_action(f"news.comment.{verb}", actor=actor, obj=comment, data={"from": old})
     pagecache.invalidate_on_commit()
     return comment
+
+
+SECTION_FIELDS = ("slug", "name", "name_en", "order", "is_notice")
+
+
+@transaction.atomic
+def save_section(section: Section | None, *, actor, data: dict[str, Any]) -> Section:
+    """Create (section=None) or rename a news section; the pages that list sections are refreshed."""
+    created = section is None
+    section = section or Section()
+    before = {field: getattr(section, field) for field in SECTION_FIELDS}
+    for field in SECTION_FIELDS:
+        if field in data:
+            setattr(section, field, data[field])
+    section.full_clean()
+    section.save()
+    changes = {
+        field: [before[field], getattr(section, field)]
+        for field in SECTION_FIELDS
+        if not created and before[field] != getattr(section, field)
+    }
+    log_action(
+        "news.section.created" if created else "news.section.updated",
+        actor=actor,
+        obj=section,
+        data={"name": section.name, **({"changes": changes} if changes else {})},
+    )
+    pagecache.invalidate_on_commit()
+    return section

@@ -31,3 +31,7 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitted = "true";
   window.setTimeout(() => { form.dataset.submitted = "false"; }, 4000);
 });
+// A "Print" button (data-print) opens the browser's print dialog; the page's print stylesheet does the rest.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
