@@ -47,6 +47,7 @@ KNOWN = {
     "apng": Detected("image/png", "png"),
     "webp": Detected("image/webp", "webp"),
     "xlsx": Detected("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "docx": Detected("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 TEXT = Detected("text/plain", "txt")
 OPAQUE = Detected("application/octet-stream", "bin")

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from laurel.honors import committee, ranking, votes
+from laurel.honors import committee, demo_public, ranking, votes
 from laurel.honors.campaigns import copy_campaign
 from laurel.honors.models import (
     Assignment,
@@ -336,6 +336,8 @@ def seed(*, stdout) -> list[Login]:
     for campaign in Campaign.objects.filter(series__in=(SERIES, YOUNG_SERIES)):
         _profiles(campaign, experts)
     voter = demo_user("voter@laurel.demo", "Public voter")
+    demo_public.seed(staff=staff)
+    demo_public.seed_honoree_photos(draw=_id_photo)
     stdout.write(
         f"honors: {Campaign.objects.count()} campaigns, {Nomination.objects.count()} nominations, "
         f"{Review.objects.count()} reviews, {Vote.objects.count()} public votes"

@@ -3,6 +3,7 @@ page (its width and height are the cover's own, scaled by CSS)."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from laurel.news import thumbnails
 
@@ -22,5 +23,5 @@ def cover_image(article, sizes="100vw", css_class="cover", eager=False, fallback
         src,
         format_html(' srcset="{}" sizes="{}"', srcset, sizes) if srcset else "",
         format_html(' width="{}" height="{}"', width, height) if width and height else "",
-        "" if eager else format_html('loading="lazy" '),
+        "" if eager else mark_safe('loading="lazy" '),
     )
