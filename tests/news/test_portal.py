@@ -334,3 +334,23 @@ def test_hostile_section_addresses_are_not_found(client):
     for slug in ("x" * 300, "%00", "..%2f", "通知", "work%0d%0aX-Injected:1"):
         assert client.get(f"/news/sections/{slug}/").status_code in {400, 404}
         assert client.get(f"/news/sections/{slug}/rss/").status_code in {400, 404}
+
+
+def test_the_sitemap_names_sections_and_calls(client):
+    from tests.factories.honors import CampaignFactory
+
+    open_campaign = CampaignFactory()
+    draft = CampaignFactory(stage="draft")
+    sitemap = client.get(reverse("news:sitemap")).content.decode()
+    assert "/news/sections/notices/" in sitemap
+    assert f"/campaigns/{open_campaign.code}/call/" in sitemap and f"/campaigns/{draft.code}/call/" not in sitemap
+
+
+def test_the_api_names_each_articles_section_and_filters_by_it(client):
+    ArticleFactory(title="通知", section=section("notices"))
+    ArticleFactory(title="无栏目")
+    rows = client.get("/api/v1/articles").json()
+    assert {row["title"]: row["section"] for row in rows} == {"通知": "notices", "无栏目": None}
+    assert [row["title"] for row in client.get("/api/v1/articles?section=notices").json()] == ["通知"]
+    assert client.get("/api/v1/articles?section=nothing").json() == []
+    assert client.get("/api/v1/articles?section=" + "x" * 41).status_code == 422
