@@ -154,6 +154,7 @@ def test_the_attachment_is_a_download_named_by_its_title(client, campaign, staff
     assert response["Content-Disposition"].startswith("attachment;")
     assert "pdf" in response["Content-Disposition"] and "/" not in response["Content-Disposition"].split("filename")[-1]
     assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Cache-Control"] == "public, max-age=3600"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     response.close()
 
@@ -165,6 +166,9 @@ def test_a_draft_campaigns_call_is_for_staff_only(client, staff):
     assert client.get(attachment.get_absolute_url()).status_code == 404
     client.force_login(staff)
     assert client.get(reverse("honors:call", args=[draft.code])).status_code == 200
+    response = client.get(attachment.get_absolute_url())
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    response.close()
 
 
 def test_an_attachment_of_another_campaign_is_not_found(client, campaign, staff):

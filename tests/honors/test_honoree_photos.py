@@ -36,6 +36,7 @@ def test_a_published_honorees_photo_is_public(client):
     response, body = _get(client, _url(honoree))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg" and body[:2] == b"\xff\xd8"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "public, max-age=3600"
 
 
 @pytest.mark.parametrize("stage", [Stage.NOTICE, Stage.COMMITTEE, Stage.OPEN])
@@ -60,3 +61,12 @@ def test_a_nomination_of_another_campaign_is_not_found(client):
     )
     url = reverse("honors:honoree_photo", args=[published.code, other.code])
     assert client.get(url).status_code == 404
+
+
+def test_the_front_page_links_the_calls_open_for_nominations(client):
+    open_campaign = CampaignFactory(name="2025年最美科技工作者")
+    CampaignFactory(stage=Stage.DRAFT, name="草稿活动")
+    page = client.get("/").content.decode()
+    calls = page[page.index('data-testid="open-calls"') :]
+    assert reverse("honors:call", args=[open_campaign.code]) in calls and "2025年最美科技工作者" in page
+    assert "草稿活动" not in page

@@ -13,7 +13,7 @@ from laurel.core.storage import serve_file
 from laurel.core.views import PermissionRequiredMixin
 from laurel.honors import calls, permissions
 from laurel.honors.forms import CallAttachmentForm, CallForm
-from laurel.honors.models import CallAttachment, Campaign
+from laurel.honors.models import CallAttachment, Campaign, Stage
 
 
 def _campaign_for(user, code: str) -> Campaign:
@@ -41,7 +41,8 @@ def call_attachment(request, code, pk):
     attachment = get_object_or_404(CallAttachment, pk=pk, campaign=campaign)
     # The title names the download; characters a file system refuses are left out.
     filename = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", attachment.display_title()).strip()[:100] or campaign.code
-    return serve_file(attachment.file, filename=filename, download=True)
+    # A draft campaign's attachment is for staff only: never kept by a shared cache.
+    return serve_file(attachment.file, filename=filename, download=True, public=campaign.stage != Stage.DRAFT)
 
 
 class CallEditView(PermissionRequiredMixin, TemplateView):

@@ -142,7 +142,7 @@ def honoree_photo(request, code, nomination):
     nominee's consent to publication (a database constraint); before that, never."""
     campaign = get_object_or_404(Campaign, code=code, stage=Stage.PUBLISHED)
     honoree = get_object_or_404(campaign.nominations.selected().only("id_photo", "code"), code=nomination)
-    return serve_file(honoree.id_photo, filename=f"{honoree.code}-photo")
+    return serve_file(honoree.id_photo, filename=f"{honoree.code}-photo", public=True)
 
 
 def latest_honorees(limit: int = 8):
