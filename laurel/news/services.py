@@ -58,16 +58,20 @@ def set_tags(article: Article, names: list[str]) -> None:
 def save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None = None, cover=None):
     """Create (article=None) or update an article. Its body is rendered and sanitized once, here. The cover is
     judged by its content and re-encoded without metadata before the transaction (laurel/core/uploads.py)."""
+    copies = None
     if cover is not None:
         try:
             cover = judge_image(cover)
         except ValidationError as error:
             raise ValidationError({"cover": error.error_list}) from None
-    return _save_article(article, actor=actor, data=data, tags=tags, cover=cover)
+        # The responsive copies are made here, before the transaction takes the database's write lock.
+        copies = thumbnails.render(cover.read())
+        cover.seek(0)
+    return _save_article(article, actor=actor, data=data, tags=tags, cover=cover, copies=copies)
 
 
 @transaction.atomic
-def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None, cover):
+def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None, cover, copies=None):
     _check_translation(data, article)
     created = article is None
     if created:
@@ -77,12 +81,12 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
             setattr(article, field, data[field])
     if article.status != Article.Status.DRAFT and article.release_at is None:
         raise ValidationError({"release_at": _("A published article needs a release time.")})
-    if cover is not None:
-        thumbnails.attach(article, cover.read())
-        cover.seek(0)
-        article.cover = cover
     article.body_html = render_markdown(article.body)
-    article.full_clean(exclude=["cover"])
+    article.full_clean(exclude=["cover", "cover_thumbnails"])
+    if cover is not None:
+        # After the checks: files are written only for an article that will be saved.
+        thumbnails.attach_rendered(article, copies)
+        article.cover = cover
     article.save()
     if tags is not None:
         set_tags(article, tags)

@@ -60,9 +60,15 @@ def delete(names: dict) -> None:
 
 
 def attach(article, content: bytes) -> None:
-    """Set the article's cover size and copies from the judged cover bytes (the caller saves the article). The
-    old copies are deleted once the new ones are committed."""
-    width, height, copies = render(content)
+    """Set the article's cover size and copies from the judged cover bytes (the caller saves the article)."""
+    attach_rendered(article, render(content))
+
+
+def attach_rendered(article, rendered: tuple[int, int, dict[int, bytes]]) -> None:
+    """Store copies made beforehand by `render` (outside the writer's transaction: resizing a large photo takes
+    a moment, and the database's write lock should not wait for it). The old copies are deleted once the new ones
+    are committed."""
+    width, height, copies = rendered
     old = dict(article.cover_thumbnails or {})
     article.cover_width, article.cover_height = width, height
     article.cover_thumbnails = store(copies)
