@@ -44,7 +44,8 @@ def save_call(campaign: Campaign, *, actor, call_text: str, call_text_en: str, c
     changed = [field for field in TEXT_FIELDS if getattr(campaign, field) != values[field]]
     for field, value in values.items():
         setattr(campaign, field, value)
-    campaign.full_clean(validate_unique=False, validate_constraints=False)
+    # Only the call's own fields are checked: an older campaign's other settings are not this page's business.
+    campaign.clean_fields(exclude=[field.name for field in Campaign._meta.fields if field.name not in TEXT_FIELDS])
     campaign.call_html = render_call(call_text)
     campaign.call_html_en = render_call(call_text_en)
     Campaign.objects.filter(pk=campaign.pk).update(

@@ -221,3 +221,9 @@ def test_removing_twice_says_so(client, campaign, staff):
 def test_the_campaign_and_notice_pages_link_the_call(client, campaign):
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert reverse("honors:call", args=[campaign.code]) in page
+
+
+def test_a_contact_too_long_is_refused(campaign, staff):
+    with pytest.raises(calls.ValidationError) as caught:
+        calls.save_call(campaign, actor=staff, call_text="", call_text_en="", call_contact="电" * 501)
+    assert "call_contact" in caught.value.message_dict

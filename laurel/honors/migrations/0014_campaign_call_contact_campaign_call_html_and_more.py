@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='call_contact',
-            field=models.TextField(blank=True, max_length=500, verbose_name='contact for questions'),
+            field=models.TextField(blank=True, max_length=500, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='contact for questions'),
         ),
         migrations.AddField(
             model_name='campaign',

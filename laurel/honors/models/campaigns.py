@@ -115,7 +115,9 @@ class Campaign(models.Model):
     )
     call_html = models.TextField(blank=True, editable=False)
     call_html_en = models.TextField(blank=True, editable=False)
-    call_contact = models.TextField(_("contact for questions"), blank=True, max_length=500)
+    call_contact = models.TextField(
+        _("contact for questions"), blank=True, max_length=500, validators=[MaxLengthValidator(500)]
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
