@@ -174,7 +174,9 @@ class StaffSectionsView(NewsStaffMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            sections=Section.objects.annotate(article_count=Count("articles")), editing=self.get_instance(), **kwargs
+            sections=Section.objects.annotate(article_count=Count("articles")).order_by("order", "pk"),
+            editing=self.get_instance(),
+            **kwargs,
         )
 
     def form_valid(self, form):

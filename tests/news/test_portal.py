@@ -354,3 +354,9 @@ def test_the_api_names_each_articles_section_and_filters_by_it(client):
     assert [row["title"] for row in client.get("/api/v1/articles?section=notices").json()] == ["通知"]
     assert client.get("/api/v1/articles?section=nothing").json() == []
     assert client.get("/api/v1/articles?section=" + "x" * 41).status_code == 422
+
+
+def test_the_staff_page_lists_sections_in_their_order_with_their_counts(staff_client):
+    ArticleFactory(section=section("science"))
+    rows = staff_client.get(reverse("news:staff_sections")).context["sections"]
+    assert [(row.slug, row.article_count) for row in rows] == [("work", 0), ("notices", 0), ("science", 1)]
