@@ -47,6 +47,7 @@ KNOWN = {
     "apng": Detected("image/png", "png"),
     "webp": Detected("image/webp", "webp"),
     "xlsx": Detected("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "docx": Detected("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 TEXT = Detected("text/plain", "txt")
 OPAQUE = Detected("application/octet-stream", "bin")
@@ -104,10 +105,11 @@ def public_storage():
     return storages["public"]
 
 
-def serve_file(field_file, *, filename: str, download: bool = False) -> FileResponse:
+def serve_file(field_file, *, filename: str, download: bool = False, public: bool = False) -> FileResponse:
     """A stored file as a response that can run nothing: its real type, no sniffing, a sandbox, shown inline only
-    when it is an image (and not asked as a download), never cached by shared caches. `filename` has no extension:
-    the detected type's is added."""
+    when it is an image (and not asked as a download), never cached by shared caches unless `public` (a file the
+    view has just found everyone may see: a published honoree's photo, a call's attachment, kept an hour).
+    `filename` has no extension: the detected type's is added."""
     if not field_file:
         raise Http404
     if hasattr(field_file.storage, "presigned_url"):
@@ -116,7 +118,8 @@ def serve_file(field_file, *, filename: str, download: bool = False) -> FileResp
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return _response(handle, filename=filename, download=download, cache="private, no-store")
+    cache = "public, max-age=3600" if public else "private, no-store"
+    return _response(handle, filename=filename, download=download, cache=cache)
 
 
 def _redirect_to_object(field_file, *, filename: str, download: bool) -> HttpResponseRedirect:

@@ -27,7 +27,19 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 # one judgement near two seconds.
 MAX_IMAGE_PIXELS = 24_000_000
 
+# An official notice in Word (.docx): a zip container whose parts are XML. It is kept as uploaded (re-writing a Word
+# file is not ours to do), so it is judged by every part: bounded in size once unpacked (a zip bomb of 10 KB can
+# unpack to gigabytes), no macros, no ActiveX or OLE objects, no part fetched from elsewhere when opened (a remote
+# template is a known way to slip code into Word), no DTD in its XML (entity bombs).
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+MAX_DOCX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_DOCX_PARTS = 1000
+# A part that unpacks to more than a megabyte may be at most this many times its packed size: text and XML reach
+# 10-30, a zip bomb thousands.
+MAX_DOCX_RATIO = 200
+
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
@@ -162,6 +174,100 @@ def judge_pdf_or_image(upload) -> JudgedFile:
         if error.code in {"too_big", "too_many_pixels"}:
             raise
         raise ValidationError(_("Evidence must be a PDF document or a photo."), code="bad_evidence") from None
+
+
+def judge_docx(upload, *, max_bytes: int | None = None) -> JudgedFile:
+    """A Word document (.docx) whose every part unpacks within bounds and holds nothing that runs or calls out,
+    else a ValidationError naming what to do."""
+    max_bytes = MAX_DOCX_BYTES if max_bytes is None else max_bytes
+    content = _read(
+        upload, max_bytes=max_bytes, too_big=_too_big(_("The file is %(size)s; the limit is %(limit)s."), max_bytes)
+    )
+    not_docx = ValidationError(_("The file is not a Word document (.docx)."), code="not_docx")
+    if not content.startswith(b"PK\x03\x04"):
+        raise not_docx
+    try:
+        _check_docx(content, not_docx)
+    except ValidationError:
+        raise
+    except Exception:  # zipfile and lxml raise BadZipFile, zlib.error, EOFError, XMLSyntaxError... on damage
+        raise ValidationError(
+            _("The Word document is damaged or incomplete; save it again and upload it."), code="docx_damaged"
+        ) from None
+    return JudgedFile(content, content_type=DOCX, extension="docx")
+
+
+def _check_docx(content: bytes, not_docx: ValidationError) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    refused = ValidationError(
+        _("The Word document holds macros, embedded programs or links that load content when opened; save it as a "
+          "plain .docx document without them and upload it."),
+        code="docx_active",
+    )  # fmt: skip
+    bomb = ValidationError(
+        _("The Word document unpacks to more than %(limit)s; it cannot be accepted.")
+        % {"limit": filesizeformat(MAX_DOCX_UNPACKED_BYTES)},
+        code="docx_too_big_unpacked",
+    )
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_DOCX_PARTS:
+            raise bomb
+        names = set()
+        declared = 0
+        for part in parts:
+            name = part.filename
+            if name in names or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+                raise not_docx
+            if part.flag_bits & 0x1:
+                raise ValidationError(
+                    _("The Word document is protected by a password; upload it without the password."),
+                    code="docx_password",
+                )
+            if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise not_docx
+            declared += part.file_size
+            if declared > MAX_DOCX_UNPACKED_BYTES:
+                raise bomb
+            if part.file_size > 1024 * 1024 and part.file_size > MAX_DOCX_RATIO * max(part.compress_size, 1):
+                raise bomb
+            lowered = name.lower()
+            # Macros, ActiveX controls and OLE objects (embedded programs); a printer's settings (.bin) are harmless.
+            if lowered.endswith("vbaproject.bin") or lowered.startswith("word/activex/"):
+                raise refused
+            if lowered.startswith("word/embeddings/") and lowered.endswith(".bin"):
+                raise refused
+            names.add(name)
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            raise not_docx
+        # The sizes above are what the archive claims; the parts are unpacked here within the same budget, so a
+        # part lying about its size is caught while it unpacks, not after.
+        budget = MAX_DOCX_UNPACKED_BYTES
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        for part in parts:
+            data = bytearray()
+            with archive.open(part) as stream:
+                while chunk := stream.read(65536):
+                    data += chunk
+                    budget -= len(chunk)
+                    if budget < 0 or len(data) > part.file_size:
+                        raise bomb
+            lowered = part.filename.lower()
+            if not lowered.endswith((".xml", ".rels")):
+                continue
+            if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+                raise not_docx
+            root = etree.fromstring(bytes(data), parser)
+            if lowered == "[content_types].xml" and b"macroenabled" in bytes(data).lower():
+                raise refused
+            if lowered.endswith(".rels"):
+                for relation in root:
+                    kind = relation.get("Type", "")
+                    if relation.get("TargetMode") == "External" and not kind.endswith("/hyperlink"):
+                        raise refused
 
 
 def _encode(image: "Image.Image", image_format: str, *, icc) -> bytes:

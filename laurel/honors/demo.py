@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from laurel.honors import committee, demo_live, mentions, ranking, votes
+from laurel.honors import committee, demo_live, demo_public, mentions, ranking, votes
 from laurel.honors.campaigns import copy_campaign, set_quota
 from laurel.honors.models import (
     Assignment,
@@ -355,6 +355,8 @@ def seed(*, stdout) -> list[Login]:
     ):
         _profiles(campaign, experts)
     voter = demo_user("voter@laurel.demo", "Public voter")
+    demo_public.seed(staff=staff)
+    demo_public.seed_honoree_photos(draw=_id_photo)
     stdout.write(
         f"honors: {Campaign.objects.count()} campaigns, {Nomination.objects.count()} nominations, "
         f"{Review.objects.count()} reviews, {Vote.objects.count()} public votes"

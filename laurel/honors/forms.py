@@ -281,3 +281,40 @@ class VettingResultForm(forms.Form):
     outcome = forms.ChoiceField(label=_("answer"), choices=VettingResult.Outcome.choices)
     reason = forms.CharField(label=_("reason (required for a veto)"), required=False, max_length=2000)
     letter_date = forms.DateField(label=_("date of the body's letter"), required=False, widget=DateInput())
+
+
+class CallForm(forms.Form):
+    call_text = forms.CharField(
+        label=_("call (Markdown)"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Criteria, schedule, how to nominate. Headings (##), lists, tables and links; no pictures."),
+    )
+    call_text_en = forms.CharField(
+        label=_("call in English (Markdown)"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    call_contact = forms.CharField(
+        label=_("contact for questions"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who answers questions about the call, with a telephone number or an email address."),
+    )
+
+
+class CallAttachmentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    title_en = forms.CharField(label=_("English title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("file (PDF or Word .docx)"),
+        widget=forms.FileInput(
+            attrs={
+                "accept": "application/pdf,.pdf,.docx,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
+    )

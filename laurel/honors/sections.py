@@ -106,9 +106,13 @@ def honoree_desk(request):
 
 
 def front_page(request):
+    """The latest honorees with their photos, and the calls open for nominations (their call pages)."""
+    from laurel.honors.models import Campaign
     from laurel.honors.views.public import latest_honorees
 
-    return latest_honorees()
+    section = latest_honorees() or {}
+    section["open_calls"] = list(Campaign.objects.filter(stage="open").order_by("nomination_deadline")[:3])
+    return section if section.get("campaign") or section["open_calls"] else None
 
 
 NAV = registry.NavItem(label=_("Campaigns"), url_name="honors:campaign_list", order=20)

@@ -3,6 +3,7 @@ from django.urls import path
 from laurel.honors.views import (
     assignment,
     bulk,
+    calls,
     deadlines,
     documents,
     expert,
@@ -81,9 +82,14 @@ urlpatterns = [
     path("<str:code>/vote/staff/", votes.VoteStaffView.as_view(), name="vote_staff"),
     path("<str:code>/vote/void/", votes.void, name="vote_void"),
     path("<str:code>/vote/window/", votes.set_window, name="vote_window"),
+    path("<str:code>/call/", calls.CallView.as_view(), name="call"),
+    path("<str:code>/call/edit/", calls.CallEditView.as_view(), name="call_edit"),
+    path("<str:code>/call/files/<int:pk>/", calls.call_attachment, name="call_attachment"),
+    path("<str:code>/call/files/<int:pk>/remove/", calls.remove_attachment, name="call_attachment_remove"),
     path("<str:code>/notice/", public.NoticeView.as_view(), name="notice"),
     path("<str:code>/notice/<str:nomination>/object/", public.ObjectionView.as_view(), name="objection_create"),
     path("<str:code>/results/", public.ResultsView.as_view(), name="results"),
+    path("<str:code>/honorees/<str:nomination>/photo/", public.honoree_photo, name="honoree_photo"),
     path("<str:code>/export.xlsx", staff.export_xlsx, name="export_xlsx"),
     path("<str:code>/audit.csv", staff.export_audit, name="export_audit"),
 ]

@@ -23,6 +23,7 @@ class ArticleOut(Schema):
     release_at: datetime.datetime
     cover_credit: str
     tags: list[str]
+    section: str | None
     translation_of: str | None
     event: str | None
     campaign: str | None
@@ -34,6 +35,7 @@ class ArticleOut(Schema):
 # instances with four related rows each, and a URL reversed for each, cost most of this endpoint's time.
 ARTICLE_COLUMNS = ("pk", "code", "language", "title", "summary", "source", "reporter", "release_at", "cover_credit")
 LINKED = {  # output name: the related column it shows
+    "section": "section__slug",
     "translation_of": "translation_of__code",
     "event": "event__code",
     "campaign": "campaign__code",
@@ -45,6 +47,7 @@ LINKED = {  # output name: the related column it shows
 def list_published_articles(
     request,
     language: Literal["zh-hans", "en"] | None = None,
+    section: str | None = Query(None, max_length=40, description="a section's address name, e.g. notices"),
     limit: int = Query(50, ge=1, le=100),
     offset: int = Query(0, ge=0, le=100_000),
 ):
@@ -52,6 +55,8 @@ def list_published_articles(
     articles = Article.objects.published()
     if language:
         articles = articles.filter(language=language)
+    if section:
+        articles = articles.filter(section__slug=section)
     rows = list(articles.values(*ARTICLE_COLUMNS, *LINKED.values())[offset : offset + limit])
     tags: dict[int, list[str]] = {row["pk"]: [] for row in rows}
     through = Article.tags.through.objects.filter(article_id__in=tags).order_by("tag__name", "tag_id")

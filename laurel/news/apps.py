@@ -26,6 +26,15 @@ class NewsConfig(AppConfig):
         )
         registry.register_nav(
             registry.NavItem(
+                label=_("News sections"),
+                url_name="news:staff_sections",
+                order=83,
+                visible=permissions.can_manage_news,
+                group="news",
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
                 label=_("Comments to moderate"),
                 url_name="news:moderation_queue",
                 order=82,
@@ -34,8 +43,6 @@ class NewsConfig(AppConfig):
             )
         )
         registry.register_front_page(
-            registry.FrontPageSection(
-                template_name="news/front_page_section.html", context=queries.front_page, order=40
-            )
+            registry.FrontPageSection(template_name="news/front_page_section.html", context=queries.front_page, order=5)
         )
         registry.register_todos(queries.todos, group="news")

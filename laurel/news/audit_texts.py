@@ -10,6 +10,8 @@ TEXTS = {
     "news.article.published": _("%(actor)s published the article “%(object)s”."),
     "news.article.drafted_from_campaign": _("%(actor)s drafted the article “%(object)s” from a campaign."),
     "news.article.drafted_from_event": _("%(actor)s drafted the article “%(object)s” from an event."),
+    "news.section.created": _("%(actor)s added the news section “%(object)s”."),
+    "news.section.updated": _("%(actor)s changed the news section “%(object)s”."),
     "news.comment.posted": _("%(actor)s: a comment was posted: %(object)s."),
     "news.comment.approved": _("%(actor)s approved a comment: %(object)s."),
     "news.comment.marked_spam": _("%(actor)s marked a comment as spam: %(object)s."),

@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw
 
 from laurel.events.models import Event
 from laurel.honors.models import Campaign
-from laurel.news import search
-from laurel.news.models import Article, Comment, Tag
+from laurel.news import search, thumbnails
+from laurel.news.models import Article, Comment, Section, Tag
 from laurel.news.rendering import render_markdown
 from laurel.outreach.models import LectureGroup
 from laurel.people.models import User
@@ -124,22 +124,46 @@ def _body(lead: str, language: str, tags: list[str]) -> str:
 
 
 def _cover(index: int) -> ContentFile:
-    image = Image.new("RGB", (640, 360), COLORS[index % len(COLORS)])
+    """A 1600 x 900 photo-like picture drawn at seed time (no outside image): a sky gradient, hills, a sun and rings,
+    stored as JPEG as a camera would, so the responsive copies have real work to do."""
+    width, height = 1600, 900
+    base = COLORS[index % len(COLORS)]
+    sky = Image.linear_gradient("L").resize((width, height)).convert("L")
+    image = Image.merge(
+        "RGB",
+        [sky.point(lambda value, tone=tone: int(tone + (255 - tone) * (255 - value) / 400)) for tone in base],
+    )
     draw = ImageDraw.Draw(image)
+    draw.ellipse((1100 - index * 20, 120, 1300 - index * 20, 320), fill=(255, 220, 120))
+    for layer in range(3):
+        shade = tuple(max(0, channel - 40 - layer * 30) for channel in base)
+        top = 520 + layer * 90
+        points = [(0, height)] + [(x, top + ((x * (layer + 3) + index * 97) % 140)) for x in range(0, width + 1, 100)]
+        draw.polygon(points + [(width, height)], fill=shade)
     for ring in range(6):
-        inset = 20 + ring * 22
+        inset = 40 + ring * 44
         draw.ellipse(
-            (320 - 160 + inset, 40 + inset // 2, 320 + 160 - inset, 320 - inset // 2), outline=(255, 215, 0), width=3
+            (800 - 320 + inset, 80 + inset // 2, 800 + 320 - inset, 640 - inset // 2), outline=(255, 215, 0), width=6
         )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return ContentFile(buffer.getvalue(), name=f"demo-cover-{index:02d}.png")
+    image.save(buffer, format="JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name=f"demo-cover-{index:02d}.jpg")
 
 
 def _subjects(title: str, tags: list[str], campaigns: dict[int, Campaign], group: LectureGroup | None) -> dict:
     """What a story reports besides its event: the campaign of its year, the lecture group."""
     campaign = campaigns.get(2024 if "2024" in title else 2023) if "最美科技工作者" in tags else None
     return {"campaign": campaign, "lecture_group": group if "宣讲团" in tags else None}
+
+
+# Stories 0 and 4 are the campaign's call and its public notice: notices (通知公告); 13 and 14 are science for all.
+NOTICES = {0, 4}
+SCIENCE = {13, 14}
+
+
+def _section(index: int, sections: dict[str, Section]) -> Section | None:
+    slug = "notices" if index in NOTICES else "science" if index in SCIENCE else "work"
+    return sections.get(slug)
 
 
 def _article(code, *, language, title, lead, tags, event, subjects, release_at, translation_of, actor, index):
@@ -154,7 +178,9 @@ def _article(code, *, language, title, lead, tags, event, subjects, release_at, 
         },
     )  # fmt: skip
     if created or not article.cover:
-        article.cover.save(f"demo-cover-{index:02d}.png", _cover(index), save=True)
+        article.cover.save(f"demo-cover-{index:02d}.jpg", _cover(index), save=True)
+    # The responsive copies, as an upload makes them (manage.py make_cover_thumbnails does the same for old covers).
+    thumbnails.ensure(article)
     article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
     return article
 
@@ -164,11 +190,12 @@ def seed(*, stdout):
     events = {event.code: event for event in Event.objects.filter(code__in=["EVSYMP2023", "EVCERE2023"])}
     campaigns = {campaign.edition: campaign for campaign in Campaign.objects.filter(series="most-beautiful")}
     group = LectureGroup.objects.filter(slug="scientist-spirit").first()
+    sections = {section.slug: section for section in Section.objects.all()}
     articles = []
     for index, (title, title_en, lead, lead_en, tags, tags_en, event_code, month, day) in enumerate(STORIES):
         release_at = datetime.datetime(2023, month, day, 9 + index % 8, 30, tzinfo=TZ)
         event = events.get(event_code)
-        subjects = _subjects(title, tags, campaigns, group)
+        subjects = {**_subjects(title, tags, campaigns, group), "section": _section(index, sections)}
         original = _article(
             f"NEWSZH{index:02d}", language="zh-hans", title=title, lead=lead, tags=tags, event=event,
             subjects=subjects, release_at=release_at, translation_of=None, actor=actor, index=index,

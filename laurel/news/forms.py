@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.widgets import DateTimeInput
-from laurel.news.models import MAX_COMMENT_LENGTH, Article
+from laurel.news.models import MAX_COMMENT_LENGTH, Article, Section
 
 
 class ArticleForm(forms.ModelForm):
@@ -11,7 +11,7 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
+            "language", "translation_of", "section", "title", "summary", "body", "source", "reporter", "release_at",
             "cover", "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
         ]  # fmt: skip
         widgets = {"release_at": DateTimeInput()}
@@ -38,3 +38,9 @@ class CommentForm(forms.Form):
     )
     # The honeypot: hidden from people by CSS, filled in by robots.
     website = forms.CharField(label=_("leave this field empty"), required=False, max_length=200)
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["name", "name_en", "slug", "order", "is_notice"]

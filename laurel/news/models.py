@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.codes import make_code
@@ -27,6 +28,38 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Section(models.Model):
+    """A column of the news (工作动态, 通知公告, 科普...): its own page and feeds. Staff add and rename them; a
+    notice section's articles show on the front page apart from the news."""
+
+    slug = models.SlugField(
+        _("address name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Letters, digits and hyphens; part of the section's address."),
+    )
+    name = models.CharField(_("name (Chinese)"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_notice = models.BooleanField(
+        _("notices"), default=False, help_text=_("Shown on the front page as notices, apart from the news.")
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:section", kwargs={"slug": self.slug})
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -58,6 +91,9 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="translations",
     )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     body = models.TextField(_("body (Markdown)"), validators=[MaxLengthValidator(100_000)])
@@ -69,6 +105,11 @@ class Article(models.Model):
     # The one public upload: every visitor sees it, so it lives in the public media area (laurel/core/storage.py).
     cover = models.ImageField(_("cover photo"), upload_to="news/covers/", storage=public_storage, blank=True)
     cover_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    # Made once from the cover (laurel/news/thumbnails.py): the pixel size, for width/height against layout shift,
+    # and WebP copies by width ({"320": "news/covers/thumbs/....webp", ...}) for srcset.
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
     event = models.ForeignKey(
         Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"

@@ -16,12 +16,12 @@ from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
-from laurel.news import related, search
-from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Tag
+from laurel.news import related, search, thumbnails
+from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Section, Tag
 from laurel.news.rendering import render_markdown
 
 ARTICLE_FIELDS = (
-    "language", "translation_of", "title", "summary", "body", "source", "reporter", "release_at",
+    "language", "translation_of", "section", "title", "summary", "body", "source", "reporter", "release_at",
     "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
 )  # fmt: skip
 # Anonymous comments per client address: a flood brake (a school or an office shares one address).
@@ -58,16 +58,20 @@ def set_tags(article: Article, names: list[str]) -> None:
 def save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None = None, cover=None):
     """Create (article=None) or update an article. Its body is rendered and sanitized once, here. The cover is
     judged by its content and re-encoded without metadata before the transaction (laurel/core/uploads.py)."""
+    copies = None
     if cover is not None:
         try:
             cover = judge_image(cover)
         except ValidationError as error:
             raise ValidationError({"cover": error.error_list}) from None
-    return _save_article(article, actor=actor, data=data, tags=tags, cover=cover)
+        # The responsive copies are made here, before the transaction takes the database's write lock.
+        copies = thumbnails.render(cover.read())
+        cover.seek(0)
+    return _save_article(article, actor=actor, data=data, tags=tags, cover=cover, copies=copies)
 
 
 @transaction.atomic
-def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None, cover):
+def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None, cover, copies=None):
     _check_translation(data, article)
     created = article is None
     if created:
@@ -77,10 +81,12 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
             setattr(article, field, data[field])
     if article.status != Article.Status.DRAFT and article.release_at is None:
         raise ValidationError({"release_at": _("A published article needs a release time.")})
-    if cover is not None:
-        article.cover = cover
     article.body_html = render_markdown(article.body)
-    article.full_clean(exclude=["cover"])
+    article.full_clean(exclude=["cover", "cover_thumbnails"])
+    if cover is not None:
+        # After the checks: files are written only for an article that will be saved.
+        thumbnails.attach_rendered(article, copies)
+        article.cover = cover
     article.save()
     if tags is not None:
         set_tags(article, tags)
@@ -278,3 +284,32 @@ def moderate_comment(comment: Comment, *, status: str, actor) -> Comment:
     log_action(f"news.comment.{verb}", actor=actor, obj=comment, data={"from": old})
     pagecache.invalidate_on_commit()
     return comment
+
+
+SECTION_FIELDS = ("slug", "name", "name_en", "order", "is_notice")
+
+
+@transaction.atomic
+def save_section(section: Section | None, *, actor, data: dict[str, Any]) -> Section:
+    """Create (section=None) or rename a news section; the pages that list sections are refreshed."""
+    created = section is None
+    section = section or Section()
+    before = {field: getattr(section, field) for field in SECTION_FIELDS}
+    for field in SECTION_FIELDS:
+        if field in data:
+            setattr(section, field, data[field])
+    section.full_clean()
+    section.save()
+    changes = {
+        field: [before[field], getattr(section, field)]
+        for field in SECTION_FIELDS
+        if not created and before[field] != getattr(section, field)
+    }
+    log_action(
+        "news.section.created" if created else "news.section.updated",
+        actor=actor,
+        obj=section,
+        data={"name": section.name, **({"changes": changes} if changes else {})},
+    )
+    pagecache.invalidate_on_commit()
+    return section

@@ -1,7 +1,9 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from laurel.events.models import Event
-from laurel.news.models import Article
+from laurel.honors.models import Campaign
+from laurel.news.models import Article, Section
 
 
 class ArticleSitemap(Sitemap):
@@ -24,4 +26,28 @@ class EventSitemap(Sitemap):
         return item.get_public_url()
 
 
-SITEMAPS = {"news": ArticleSitemap, "events": EventSitemap}
+class SectionSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Section.objects.only("slug")
+
+
+class CallSitemap(Sitemap):
+    """Each public campaign's call: the page a search engine should send a nominating unit to."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return Campaign.objects.public().only("code")
+
+    def location(self, item):
+        return reverse("honors:call", kwargs={"code": item.code})
+
+
+SITEMAPS = {
+    "news": ArticleSitemap,
+    "sections": SectionSitemap,
+    "events": EventSitemap,
+    "calls": CallSitemap,
+}

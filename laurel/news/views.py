@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,9 +16,9 @@ from laurel.core.net import client_address
 from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
-from laurel.news import permissions, related, search, services, viewcount
-from laurel.news.forms import ArticleForm, CommentForm
-from laurel.news.models import Article, Comment, SearchEntry
+from laurel.news import permissions, queries, related, search, services, sharing, viewcount
+from laurel.news.forms import ArticleForm, CommentForm, SectionForm
+from laurel.news.models import Article, Comment, SearchEntry, Section
 
 
 def _require(request, predicate):
@@ -54,16 +55,29 @@ class ArticleListView(ListView):
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
+    section = None
 
     def get_queryset(self):
         queryset = Article.objects.published().in_language(get_language())
+        if self.section is not None:
+            queryset = queryset.filter(section=self.section)
         tag = self.request.GET.get("tag", "").strip()[:50]
         if tag:
             queryset = queryset.filter(tags__name=tag)
-        return queryset.only("code", "title", "summary", "release_at", "source")
+        return queryset.select_related("section").only(*queries.CARD_FIELDS, "source")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.request.GET.get("tag", "")[:50], **kwargs)
+        return super().get_context_data(
+            tag=self.request.GET.get("tag", "")[:50], section=self.section, sections=queries.sections(), **kwargs
+        )
+
+
+class SectionView(ArticleListView):
+    """A section's own page (工作动态, 通知公告...), with its feeds."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=kwargs["slug"][:40])
+        return super().dispatch(request, *args, **kwargs)
 
 
 def article_detail(request, code):
@@ -113,19 +127,23 @@ def article_detail(request, code):
         if key is not None:
             html = render_to_string(
                 "news/article_detail.html",
-                {**_article_context(article, form), "csrf_token": pagecache.PLACEHOLDER},
+                {**_article_context(article, form, request), "csrf_token": pagecache.PLACEHOLDER},
                 request=request,
             )
             cache.set(key, (article.pk, html), timeout=pagecache.TIMEOUT)
             return HttpResponse(pagecache.personalize(html, request))
-    return render(request, "news/article_detail.html", _article_context(article, form))
+    return render(request, "news/article_detail.html", _article_context(article, form, request))
 
 
-def _article_context(article, form) -> dict:
+def _article_context(article, form, request) -> dict:
     translations = list(Article.objects.published().filter(translation_of=article).only("code", "language"))
     if article.translation_of and article.translation_of.is_visible():
         translations.append(article.translation_of)
+    previous, following = queries.neighbours(article) if article.is_visible() else (None, None)
     return {
+        "previous": previous,
+        "next": following,
+        "share": sharing.links(request.build_absolute_uri(article.get_absolute_url()), article.title),
         "article": article,
         "tags": article.tags.all(),
         "comments": article.comments.visible(),
@@ -140,6 +158,40 @@ def _article_context(article, form) -> dict:
 
 class NewsStaffMixin(PermissionRequiredMixin):
     permission_predicate = staticmethod(permissions.can_manage_news)
+
+
+class StaffSectionsView(NewsStaffMixin, FormView):
+    """Staff add and rename the news sections; each section's page and feeds follow."""
+
+    form_class = SectionForm
+    template_name = "news/staff_sections.html"
+
+    def get_instance(self):
+        return get_object_or_404(Section, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sections=Section.objects.annotate(article_count=Count("articles")).order_by("order", "pk"),
+            editing=self.get_instance(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.SECTION_FIELDS}
+        try:
+            services.save_section(self.get_instance(), actor=self.request.user, data=data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("news:staff_sections")
 
 
 class StaffArticleListView(NewsStaffMixin, ListView):

@@ -83,6 +83,26 @@ def public_summary() -> dict:
     )
 
 
+def front_page_chart(months: int = 12) -> dict:
+    """People reached by month over the last twelve months with talks held: columns for a small inline SVG drawn
+    on the server (no script). Two scans: the months, then nothing more (labels and heights are arithmetic)."""
+    held = Talk.objects.filter(status__in=Talk.HELD).exclude(date=None)
+    rows = _by_month(_rows(held, "date"))[-months:]
+    most = max((row["people"] for row in rows), default=0)
+    height, column = 80, 22
+    columns = [
+        {
+            **row,
+            "x": index * column,
+            "height": round(height * row["people"] / most) if most else 0,
+            "y": height - (round(height * row["people"] / most) if most else 0),
+            "short": row["label"][5:],
+        }
+        for index, row in enumerate(rows)
+    ]
+    return {"columns": columns, "width": max(len(columns), 1) * column, "height": height}
+
+
 def bars(rows: list[dict], key: str = "talks", width: int = 320) -> list[dict]:
     """Rows with the pixel width of their bar, for the inline SVG charts."""
     most = max((row[key] or 0 for row in rows), default=0)

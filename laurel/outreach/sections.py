@@ -64,7 +64,9 @@ def _front_page(request):
     from laurel.outreach import reports
 
     summary = reports.public_summary()
-    return summary if summary["talks"] else None
+    if not summary["talks"]:
+        return None
+    return {**summary, "chart": reports.front_page_chart()}
 
 
 def register() -> None:

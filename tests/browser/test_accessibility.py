@@ -18,8 +18,30 @@ from tests.pages import page_kinds
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent.parent / "interop" / "node_modules" / "axe-core" / "axe.min.js"
-EXTRA_PUBLIC = ["/", "/news/", "/search/?q=科技", "/needs/", "/consultations/", "/verify/", "/accounts/login/"]
+EXTRA_PUBLIC = [
+    "/",
+    "/news/",
+    "/news/sections/notices/",
+    "/news/NEWSZH06/",
+    "/search/?q=科技",
+    "/needs/",
+    "/consultations/",
+    "/verify/",
+    "/accounts/login/",
+]
 EXTRA_SIGNED_IN = ["/staff/site/", "/staff/audit/", "/staff/people/"]
+
+
+def _call_pages() -> list[dict]:
+    """A campaign's call page for the public, and its editing page for staff."""
+    from laurel.honors.models import Campaign, Stage
+
+    code = Campaign.objects.filter(stage=Stage.PUBLISHED).order_by("pk").first().code
+    return [
+        {"kind": "campaign call", "path": f"/campaigns/{code}/call/", "persona": ""},
+        {"kind": "call editing", "path": f"/campaigns/{code}/call/edit/", "persona": "staff@laurel.demo"},
+        {"kind": "news sections", "path": "/staff/news/sections/", "persona": "staff@laurel.demo"},
+    ]
 
 
 def findings(page) -> list[dict]:
@@ -38,6 +60,7 @@ def test_every_page_kind_has_no_serious_accessibility_finding(browser, live_serv
     rows = [row for row in page_kinds() if row["audience"] != "api"]
     rows += [{"kind": path, "path": path, "persona": ""} for path in EXTRA_PUBLIC]
     rows += [{"kind": path, "path": path, "persona": "staff@laurel.demo"} for path in EXTRA_SIGNED_IN]
+    rows += _call_pages()
     problems = {}
     for language in ("zh-CN", "en"):
         contexts = {}

@@ -1,5 +1,6 @@
 """Honor campaigns: setup, nominations, review, public notice."""
 
+from laurel.honors.models.calls import CallAttachment
 from laurel.honors.models.campaigns import (
     Campaign,
     Criterion,
@@ -29,6 +30,7 @@ from laurel.honors.models.votes import Vote
 __all__ = [
     "Assignment",
     "AssignmentRun",
+    "CallAttachment",
     "Campaign",
     "CommitteeDecision",
     "Conflict",

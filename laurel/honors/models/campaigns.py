@@ -1,7 +1,7 @@
 """A campaign and its setup: quotas, eligibility, representation rules and review criteria."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -107,6 +107,17 @@ class Campaign(models.Model):
     makeup_workdays = models.JSONField(_("make-up working days"), default=list, blank=True)
     notice_starts_on = models.DateField(_("public notice starts"), null=True, blank=True)
     notice_ends_on = models.DateField(_("public notice ends"), null=True, blank=True)
+    # The call (通知) as the public reads it: Markdown (HTML inside it is sanitized), rendered once when saved
+    # (honors/calls.py).
+    call_text = models.TextField(_("call (Markdown)"), blank=True, validators=[MaxLengthValidator(50_000)])
+    call_text_en = models.TextField(
+        _("call in English (Markdown)"), blank=True, validators=[MaxLengthValidator(50_000)]
+    )
+    call_html = models.TextField(blank=True, editable=False)
+    call_html_en = models.TextField(blank=True, editable=False)
+    call_contact = models.TextField(
+        _("contact for questions"), blank=True, max_length=500, validators=[MaxLengthValidator(500)]
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -166,6 +177,9 @@ class Campaign(models.Model):
         """The English name on English pages when there is one, else the Chinese name; templates call it
         without an argument for the page's language."""
         return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
+
+    def display_call_html(self, language: str | None = None) -> str:
+        return self.call_html_en if (language or get_language()) == "en" and self.call_html_en else self.call_html
 
     @property
     def is_open(self) -> bool:

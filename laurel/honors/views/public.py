@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.net import client_address
+from laurel.core.storage import serve_file
 from laurel.honors import notices, permissions, texts
 from laurel.honors.forms import ObjectionForm
 from laurel.honors.models import Campaign, Nomination, Stage
@@ -141,6 +142,14 @@ class ResultsView(ListView):
         from laurel.honors.mentions import published_mentions
 
         return super().get_context_data(campaign=self.campaign, mentions=published_mentions(self.campaign), **kwargs)
+
+
+def honoree_photo(request, code, nomination):
+    """A published honoree's ID photo: public once the campaign is published, since the nomination carried the
+    nominee's consent to publication (a database constraint); before that, never."""
+    campaign = get_object_or_404(Campaign, code=code, stage=Stage.PUBLISHED)
+    honoree = get_object_or_404(campaign.nominations.selected().only("id_photo", "code"), code=nomination)
+    return serve_file(honoree.id_photo, filename=f"{honoree.code}-photo", public=True)
 
 
 def latest_honorees(limit: int = 8):

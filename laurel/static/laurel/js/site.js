@@ -39,3 +39,7 @@ document.addEventListener("change", (event) => {
     box.checked = all.checked;
   });
 });
+// A "Print" button (data-print) opens the browser's print dialog; the page's print stylesheet does the rest.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
