@@ -10,6 +10,7 @@ TEXTS = {
     "news.article.published": _("%(actor)s published the article “%(object)s”."),
     "news.article.drafted_from_campaign": _("%(actor)s drafted the article “%(object)s” from a campaign."),
     "news.article.drafted_from_event": _("%(actor)s drafted the article “%(object)s” from an event."),
+    "news.image.uploaded": _("%(actor)s uploaded a picture for an article."),
     "news.comment.posted": _("%(actor)s: a comment was posted: %(object)s."),
     "news.comment.approved": _("%(actor)s approved a comment: %(object)s."),
     "news.comment.marked_spam": _("%(actor)s marked a comment as spam: %(object)s."),

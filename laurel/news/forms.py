@@ -1,8 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
 from laurel.core.widgets import DateTimeInput
-from laurel.news.models import MAX_COMMENT_LENGTH, Article
+from laurel.news.models import MAX_COMMENT_LENGTH, Article, BodyFormat
+from laurel.news.rendering import sanitize_html
+
+MAX_BODY_LENGTH = 100_000
+MAX_IMAGE_TEXT = 200
+
+# The rich-text editor's elements: the same as the allow-list of laurel/news/rendering.py (headings from h2, as the
+# page's title is the h1; links without a target, http/https/mail only; pictures in a figure with their credit).
+EDITOR_EXTENSIONS = {
+    "Bold": True, "Italic": True, "Underline": True, "Strike": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True, "OrderedList": True, "ListItem": True,
+    "Blockquote": True, "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Figure": True, "Caption": True, "Image": True,
+    "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True,
+    "Code": True, "CodeBlock": True,
+}  # fmt: skip
 
 
 class ArticleForm(forms.ModelForm):
@@ -18,9 +36,22 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new article is written in the editor (HTML); an older Markdown article keeps its Markdown text box.
+        if not self.instance.pk or self.instance.format == BodyFormat.HTML:
+            self.fields["body"] = ProseEditorFormField(
+                label=_("body"),
+                extensions=EDITOR_EXTENSIONS,
+                sanitize=sanitize_html,
+                max_length=MAX_BODY_LENGTH,
+                initial=self.fields["body"].initial,
+            )
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
             self.fields["translation_of"].queryset = Article.objects.exclude(pk=self.instance.pk)
+
+    @property
+    def body_format(self) -> str:
+        return self.instance.format if self.instance.pk else BodyFormat.HTML
 
     def tag_names(self) -> list[str]:
         return [name for name in self.cleaned_data["tags"].replace("，", ",").split(",") if name.strip()]
@@ -38,3 +69,16 @@ class CommentForm(forms.Form):
     )
     # The honeypot: hidden from people by CSS, filled in by robots.
     website = forms.CharField(label=_("leave this field empty"), required=False, max_length=200)
+
+
+class ArticleImageForm(forms.Form):
+    """A picture for an article's body, with its description (read aloud to blind readers) and its credit."""
+
+    # Judged by its content in the service (laurel/core/uploads.py), not by its name or the browser's word.
+    image = forms.FileField(label=_("picture"), help_text=_("JPEG, PNG or WebP."))
+    alt = forms.CharField(
+        label=_("description of the picture"),
+        max_length=MAX_IMAGE_TEXT,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    credit = forms.CharField(label=_("photo credit"), max_length=MAX_IMAGE_TEXT, help_text=_("e.g. Photo: Zhang San"))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -5,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.csp import CSP
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, related, search, services, viewcount
-from laurel.news.forms import ArticleForm, CommentForm
+from laurel.news.forms import ArticleForm, ArticleImageForm, CommentForm
 from laurel.news.models import Article, Comment, SearchEntry
 
 
@@ -155,9 +157,25 @@ class StaffArticleListView(NewsStaffMixin, ListView):
         return super().get_context_data(events=finished, campaigns=campaigns, **kwargs)
 
 
+def editor_csp() -> dict:
+    """The site's policy, plus this response's nonce for scripts and styles: the rich-text editor's modules are
+    found through an import map, which can only be an inline `<script type="importmap">`, and its engine (Tiptap)
+    looks for a `<style data-tiptap-style>` element, given empty with the nonce so it does not write its own (its
+    rules are in news/editor.css). Only the staff's article form carries these two nonce'd elements."""
+    policy = dict(settings.SECURE_CSP)
+    for directive in ("script-src", "style-src"):
+        policy[directive] = [*policy.get(directive, [CSP.SELF]), CSP.NONCE]
+    return policy
+
+
 class ArticleFormView(NewsStaffMixin, FormView):
     form_class = ArticleForm
     template_name = "news/article_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response._csp_config = editor_csp()
+        return response
 
     def get_instance(self):
         return get_object_or_404(Article, code=self.kwargs["code"]) if "code" in self.kwargs else None
@@ -166,10 +184,11 @@ class ArticleFormView(NewsStaffMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.get_instance()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(article=self.get_instance(), **kwargs)
+        return super().get_context_data(article=self.get_instance(), image_form=ArticleImageForm(), **kwargs)
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS if name in form.cleaned_data}
+        data["format"] = form.body_format
         cover = self.request.FILES.get("cover")
         try:
             article = services.save_article(
@@ -180,6 +199,32 @@ class ArticleFormView(NewsStaffMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(article.get_staff_url())
+
+
+@require_POST
+def upload_image(request):
+    """A picture for the editor (staff): answered with the panel showing it, its credit and a button that inserts
+    it as a figure into the article (news/editor.js), or the snippet to paste."""
+    denied = _require(request, permissions.can_manage_news)
+    if denied:
+        return denied
+    form = ArticleImageForm(request.POST, request.FILES)
+    image = None
+    if form.is_valid():
+        try:
+            image = services.upload_article_image(
+                form.cleaned_data["image"],
+                actor=request.user,
+                alt=form.cleaned_data["alt"],
+                credit=form.cleaned_data["credit"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ArticleImageForm()
+    context = {"image_form": form, "image": image}
+    template = "news/image_panel.html" if request.htmx else "news/image_uploaded.html"
+    return render(request, template, context, status=200 if image or request.htmx else 400)
 
 
 @require_POST
