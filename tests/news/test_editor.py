@@ -283,3 +283,10 @@ def test_only_news_staff_may_write_or_upload(client, stranger_client, member, dj
     assert client.get(reverse("news:upload_image")).status_code in (302, 405)
     assert not Article.objects.exists()
     assert not AuditEntry.objects.filter(action="news.image.uploaded").exists()
+
+
+def test_related_articles_compare_the_words_of_html_bodies_not_their_tags():
+    from laurel.news.related import _text
+
+    article = ArticleFactory.build(format="html", title="甲", summary="", body="<p><strong>乙</strong></p>")
+    assert "strong" not in _text(article) and "乙" in _text(article)
