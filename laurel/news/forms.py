@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -39,7 +40,7 @@ class ArticleForm(forms.ModelForm):
         # A new article is written in the editor (HTML); an older Markdown article keeps its Markdown text box.
         if not self.instance.pk or self.instance.format == BodyFormat.HTML:
             self.fields["body"] = ProseEditorFormField(
-                label=_("body"),
+                label=capfirst(_("body")),
                 extensions=EDITOR_EXTENSIONS,
                 sanitize=sanitize_html,
                 max_length=MAX_BODY_LENGTH,
@@ -75,10 +76,12 @@ class ArticleImageForm(forms.Form):
     """A picture for an article's body, with its description (read aloud to blind readers) and its credit."""
 
     # Judged by its content in the service (laurel/core/uploads.py), not by its name or the browser's word.
-    image = forms.FileField(label=_("picture"), help_text=_("JPEG, PNG or WebP."))
+    image = forms.FileField(label=capfirst(_("picture")), help_text=_("JPEG, PNG or WebP."))
     alt = forms.CharField(
-        label=_("description of the picture"),
+        label=capfirst(_("description of the picture")),
         max_length=MAX_IMAGE_TEXT,
         help_text=_("What the picture shows, for readers who cannot see it."),
     )
-    credit = forms.CharField(label=_("photo credit"), max_length=MAX_IMAGE_TEXT, help_text=_("e.g. Photo: Zhang San"))
+    credit = forms.CharField(
+        label=capfirst(_("photo credit")), max_length=MAX_IMAGE_TEXT, help_text=_("e.g. Photo: Zhang San")
+    )

@@ -23,3 +23,17 @@ document.addEventListener("click", (event) => {
   const status = button.parentElement.querySelector("[role=status]");
   if (status) status.textContent = button.dataset.inserted;
 });
+
+// The editable area takes the name of its form field's label ("正文"), so a screen reader announces what it is
+// (the label points at the hidden text box the editor writes into).
+function nameEditable(textarea) {
+  const editable = textarea && textarea.closest(".prose-editor")?.querySelector(".tiptap.ProseMirror");
+  const label = textarea && textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
+  if (editable && label) {
+    editable.setAttribute("aria-label", label.textContent.replace(/[:：]\s*$/, "").trim());
+  }
+}
+document.addEventListener("prose-editor:ready", (event) => nameEditable(event.detail.textarea));
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".prose-editor textarea").forEach(nameEditable);
+});
