@@ -1,11 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from laurel.core.widgets import DateTimeInput
 from laurel.news.models import MAX_COMMENT_LENGTH, Article, BodyFormat
-from laurel.news.rendering import sanitize_html
+from laurel.news.rendering import foreign_images, sanitize_html
 
 MAX_BODY_LENGTH = 100_000
 MAX_IMAGE_TEXT = 200
@@ -22,6 +23,22 @@ EDITOR_EXTENSIONS = {
     "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True,
     "Code": True, "CodeBlock": True,
 }  # fmt: skip
+
+
+def clean_editor_body(html: str) -> str:
+    """The editor's HTML, sanitized; a picture the allow-list would drop (from another site, or pasted as data) is
+    refused with a message, as the writer sees it in the editor and would not expect it gone."""
+    refused = foreign_images(html)
+    if refused:
+        raise ValidationError(
+            _(
+                "Pictures from other addresses are not shown in articles: upload each picture below the form "
+                "(with its credit) and insert it from there. Remove: %(sources)s"
+            ),
+            code="foreign_image",
+            params={"sources": "、".join(source[:80] or "?" for source in refused[:5])},
+        )
+    return sanitize_html(html)
 
 
 class ArticleForm(forms.ModelForm):
@@ -42,7 +59,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["body"] = ProseEditorFormField(
                 label=capfirst(_("body")),
                 extensions=EDITOR_EXTENSIONS,
-                sanitize=sanitize_html,
+                sanitize=clean_editor_body,
                 max_length=MAX_BODY_LENGTH,
                 initial=self.fields["body"].initial,
             )

@@ -4,6 +4,7 @@ SVG and foreign images never reach a reader. HTML bodies are cleaned when saved 
 depth: a row written by another path, or before a rule was tightened, is still cleaned on the way out)."""
 
 import re
+from html import unescape as html_unescape
 from urllib.parse import urlsplit
 
 import markdown
@@ -25,6 +26,7 @@ HTML_TAGS = {
 HTML_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 SOURCELESS_IMAGE = re.compile(r'<img(?: alt="[^"]*")?>')
+IMAGE_SOURCE = re.compile(r'<img src="([^"]*)"')
 
 
 def render_markdown(text: str) -> str:
@@ -84,6 +86,17 @@ def sanitize_html(html: str) -> str:
     # nh3 keeps an <img> whose source was refused; without a source it is a broken picture, so it goes too. The
     # pattern reads nh3's own output, where attributes are quoted and `"` inside them escaped.
     return SOURCELESS_IMAGE.sub("", cleaned)
+
+
+def foreign_images(html: str) -> list[str]:
+    """The sources of the pictures `sanitize_html` would drop (another site's, data: URLs): the editor shows them,
+    so the writer is told rather than surprised by a picture gone after saving."""
+    prefixes = public_media_prefixes()
+    images = nh3.clean(html, tags={"img"}, attributes={"img": {"src"}}, url_schemes={"http", "https", "data"})
+    sources = IMAGE_SOURCE.findall(images)
+    sourceless = images.count("<img") - len(sources)
+    refused = [html_unescape(src) for src in sources if not _is_own_image(html_unescape(src), prefixes)]
+    return refused + [""] * sourceless
 
 
 def render_body(body: str, body_format: str) -> str:

@@ -144,7 +144,7 @@ def test_new_article_is_html_and_stored_sanitized(staff_client, staff):
         {
             "language": "zh-hans",
             "title": "新闻",
-            "body": '<p><strong>好</strong><img src="x" onerror="alert(1)"><script>alert(1)</script></p>',
+            "body": '<p onmouseover="alert(1)"><strong>好</strong><script>alert(1)</script><iframe src="/"></iframe></p>',
             "tags": "",
         },
     )
@@ -153,6 +153,25 @@ def test_new_article_is_html_and_stored_sanitized(staff_client, staff):
     assert article.format == "html"
     assert article.body == article.body_html == "<p><strong>好</strong></p>"
     assert AuditEntry.objects.filter(action="news.article.created", object_id=str(article.pk), actor=staff).exists()
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        '<img src="https://tracker.example/pixel.gif" alt="x">',
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="x">',
+        '<img src="javascript:alert(1)" onerror="alert(1)">',
+        '<img src="/media/private/nominations/x.jpg">',
+    ],
+)
+def test_a_picture_from_elsewhere_is_refused_with_a_message(staff_client, picture):
+    response = staff_client.post(
+        reverse("news:article_create"),
+        {"language": "zh-hans", "title": "新闻", "body": f"<p>正文</p><figure>{picture}</figure>", "tags": ""},
+    )
+    assert response.status_code == 200
+    assert "其他网址的图片不会显示在文章中" in response.content.decode()
+    assert not Article.objects.exists()
 
 
 def test_service_sanitizes_html_whatever_the_caller(staff):
@@ -290,3 +309,18 @@ def test_related_articles_compare_the_words_of_html_bodies_not_their_tags():
 
     article = ArticleFactory.build(format="html", title="甲", summary="", body="<p><strong>乙</strong></p>")
     assert "strong" not in _text(article) and "乙" in _text(article)
+
+
+def test_an_html_article_reopens_in_the_editor_and_stays_html(staff_client, staff):
+    article = services.save_article(
+        None, actor=staff, data={"language": "zh-hans", "title": "甲", "body": "<p><em>乙</em></p>", "format": "html"}
+    )
+    page = staff_client.get(article.get_staff_url()).content.decode()
+    assert "data-django-prose-editor-configurable" in page
+    assert "&lt;p&gt;&lt;em&gt;乙&lt;/em&gt;&lt;/p&gt;</textarea>" in page
+    staff_client.post(
+        article.get_staff_url(), {"language": "zh-hans", "title": "甲", "body": "<p><u>丙</u></p>", "tags": ""}
+    )
+    article.refresh_from_db()
+    assert (article.format, article.body) == ("html", "<p><u>丙</u></p>")
+    assert AuditEntry.objects.filter(action="news.article.updated", object_id=str(article.pk)).exists()
