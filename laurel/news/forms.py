@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_prose_editor.fields import ProseEditorFormField
 
 from laurel.core.widgets import DateTimeInput
@@ -23,6 +24,20 @@ EDITOR_EXTENSIONS = {
     "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True,
     "Code": True, "CodeBlock": True,
 }  # fmt: skip
+
+# The editor's own words (its dialogs call `window.gettext`, news/editor/messages.js serves them in the page's
+# language). Marked here so the news catalog carries them: the editor ships no Chinese of its own.
+EDITOR_MESSAGES = (
+    gettext_noop("Add caption"), gettext_noop("Alternative Text"), gettext_noop("Bullets"), gettext_noop("Cancel"),
+    gettext_noop("Caption"), gettext_noop("Columns"), gettext_noop("Decimal numbers"), gettext_noop("Edit Figure"),
+    gettext_noop("Edit Image"), gettext_noop("Edit Link"), gettext_noop("Image URL"),
+    gettext_noop("Include header row"), gettext_noop("Insert"), gettext_noop("Insert Figure"),
+    gettext_noop("Insert Table"), gettext_noop("List properties"), gettext_noop("List type"),
+    gettext_noop("Lowercase Roman numerals"), gettext_noop("Lowercase letters"), gettext_noop("Remove caption"),
+    gettext_noop("Rows"), gettext_noop("Start at"), gettext_noop("Table Properties"), gettext_noop("Title"),
+    gettext_noop("Toggle fullscreen"), gettext_noop("URL"), gettext_noop("Update"),
+    gettext_noop("Uppercase Roman numerals"), gettext_noop("Uppercase letters"),
+)  # fmt: skip
 
 
 def clean_editor_body(html: str) -> str:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/news/from-event/", views.draft_from_event, name="draft_from_event"),
     path("staff/news/from-campaign/", views.draft_from_campaign, name="draft_from_campaign"),
     path("staff/news/images/", views.upload_image, name="upload_image"),
+    path("staff/news/editor/messages.js", views.EditorMessages.as_view(), name="editor_messages"),
     path("staff/news/comments/", views.moderation_queue, name="moderation_queue"),
     path("staff/news/comments/<int:pk>/", views.moderate, name="moderate"),
     path("staff/news/<str:code>/", views.ArticleFormView.as_view(), name="article_update"),

@@ -10,6 +10,7 @@ from django.utils.csp import CSP
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 from django.views.generic import FormView, ListView
 
 from laurel.core import pagecache
@@ -18,7 +19,7 @@ from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, related, search, services, viewcount
-from laurel.news.forms import ArticleForm, ArticleImageForm, CommentForm
+from laurel.news.forms import EDITOR_MESSAGES, ArticleForm, ArticleImageForm, CommentForm
 from laurel.news.models import Article, Comment, SearchEntry
 
 
@@ -199,6 +200,16 @@ class ArticleFormView(NewsStaffMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(article.get_staff_url())
+
+
+class EditorMessages(NewsStaffMixin, JavaScriptCatalog):
+    """The editor's words in the page's language, as Django's JavaScript catalog (it defines `window.gettext`, which
+    the editor's dialogs call): only those words (marked in news/forms.py), not the whole site's catalog."""
+
+    domain = "django"
+
+    def get_catalog(self):
+        return {key: value for key, value in super().get_catalog().items() if key in EDITOR_MESSAGES}
 
 
 @require_POST

@@ -39,6 +39,8 @@ def test_staff_write_an_article_with_bold_text_and_a_credited_picture(page, staf
     page.fill("input[name=title]", "云州市召开科技工作者日座谈会")
     body = page.locator("#article-form .prose-editor .tiptap.ProseMirror")
     body.click()
+    # The editor's dialogs speak the page's language (news/editor/messages.js defines window.gettext).
+    assert page.evaluate("window.gettext('Insert Table')") == "插入表格"
     page.keyboard.type("5月30日，")
     page.keyboard.press("Control+b")
     page.keyboard.type("座谈会")

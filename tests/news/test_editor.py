@@ -324,3 +324,12 @@ def test_an_html_article_reopens_in_the_editor_and_stays_html(staff_client, staf
     article.refresh_from_db()
     assert (article.format, article.body) == ("html", "<p><u>丙</u></p>")
     assert AuditEntry.objects.filter(action="news.article.updated", object_id=str(article.pk)).exists()
+
+
+def test_the_editors_words_are_served_in_the_pages_language_to_news_staff_only(staff_client, stranger):
+    url = reverse("news:editor_messages")
+    script = staff_client.get(url).content.decode()
+    assert '"Insert Table": "\\u63d2\\u5165\\u8868\\u683c"' in script or '"Insert Table": "插入表格"' in script
+    assert "Publish (or schedule" not in script  # only the editor's words, not the whole news catalog
+    staff_client.force_login(stranger)
+    assert staff_client.get(url).status_code == 403
