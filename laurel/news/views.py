@@ -10,8 +10,8 @@ from django.utils.csp import CSP
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.i18n import JavaScriptCatalog
 from django.views.generic import FormView, ListView
+from django.views.i18n import JavaScriptCatalog
 
 from laurel.core import pagecache
 from laurel.core.net import client_address
