@@ -37,6 +37,15 @@ EDITOR_MESSAGES = (
     gettext_noop("Rows"), gettext_noop("Start at"), gettext_noop("Table Properties"), gettext_noop("Title"),
     gettext_noop("Toggle fullscreen"), gettext_noop("URL"), gettext_noop("Update"),
     gettext_noop("Uppercase Roman numerals"), gettext_noop("Uppercase letters"),
+    # The menu's names (news/editor.js translates them).
+    gettext_noop("paragraph"), gettext_noop("Paragraph"), gettext_noop("Heading 2"), gettext_noop("Heading 3"),
+    gettext_noop("Heading 4"), gettext_noop("Code block"), gettext_noop("unordered list"),
+    gettext_noop("ordered list"), gettext_noop("blockquote"), gettext_noop("figure"), gettext_noop("bold"),
+    gettext_noop("italic"), gettext_noop("underline"), gettext_noop("strike"), gettext_noop("Code"),
+    gettext_noop("insert link"), gettext_noop("remove link"), gettext_noop("Insert table"),
+    gettext_noop("Add column"), gettext_noop("Delete column"), gettext_noop("Add row"), gettext_noop("Delete row"),
+    gettext_noop("Merge cells"), gettext_noop("Split cell"), gettext_noop("Toggle header cell"),
+    gettext_noop("Delete table"), gettext_noop("undo"), gettext_noop("redo"),
 )  # fmt: skip
 
 

@@ -1,3 +1,6 @@
+import gettext as gettext_module
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -7,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.csp import CSP
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
@@ -21,6 +24,8 @@ from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, related, search, services, viewcount
 from laurel.news.forms import EDITOR_MESSAGES, ArticleForm, ArticleImageForm, CommentForm
 from laurel.news.models import Article, Comment, SearchEntry
+
+NEWS_LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 def _require(request, predicate):
@@ -204,12 +209,17 @@ class ArticleFormView(NewsStaffMixin, FormView):
 
 class EditorMessages(NewsStaffMixin, JavaScriptCatalog):
     """The editor's words in the page's language, as Django's JavaScript catalog (it defines `window.gettext`, which
-    the editor's dialogs call): only those words (marked in news/forms.py), not the whole site's catalog."""
+    the editor's dialogs call, and news/editor.js for the menu's names): only those words (marked in news/forms.py),
+    and as the news catalog translates them (another app's "Title" is an honorary title, not a link's)."""
 
     domain = "django"
 
     def get_catalog(self):
-        return {key: value for key, value in super().get_catalog().items() if key in EDITOR_MESSAGES}
+        try:
+            news = gettext_module.translation("django", NEWS_LOCALE, [to_locale(get_language())])
+        except OSError:  # English, the source language: no catalog, the editor's own words
+            return {}
+        return {key: value for key, value in news._catalog.items() if key in EDITOR_MESSAGES}
 
 
 @require_POST

@@ -41,6 +41,7 @@ def test_staff_write_an_article_with_bold_text_and_a_credited_picture(page, staf
     body.click()
     # The editor's dialogs speak the page's language (news/editor/messages.js defines window.gettext).
     assert page.evaluate("window.gettext('Insert Table')") == "插入表格"
+    assert page.locator("#article-form .prose-menubar button[title='加粗'][aria-label='加粗']").count() == 1
     page.keyboard.type("5月30日，")
     page.keyboard.press("Control+b")
     page.keyboard.type("座谈会")

@@ -331,5 +331,9 @@ def test_the_editors_words_are_served_in_the_pages_language_to_news_staff_only(s
     script = staff_client.get(url).content.decode()
     assert '"Insert Table": "\\u63d2\\u5165\\u8868\\u683c"' in script or '"Insert Table": "插入表格"' in script
     assert "Publish (or schedule" not in script  # only the editor's words, not the whole news catalog
+    # As the news catalog says it: a link's title, not the honorary title of the certificates' catalog.
+    assert '"Title": "\\u6807\\u9898"' in script
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200 and "Insert Table" not in english.content.decode()
     staff_client.force_login(stranger)
     assert staff_client.get(url).status_code == 403

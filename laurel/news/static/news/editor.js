@@ -37,3 +37,31 @@ document.addEventListener("prose-editor:ready", (event) => nameEditable(event.de
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".prose-editor textarea").forEach(nameEditable);
 });
+
+// The menu's button names and choices are English words the editor never passes to gettext: translate them once
+// the menu is built (their translations come with the dialogs' words, news/editor/messages.js).
+function translateMenu(root, attempts = 40) {
+  if (typeof window.gettext !== "function" || !root || root.dataset.menuTranslated) return;
+  const menubar = root.querySelector(".prose-menubar");
+  // The menu is drawn a moment after the editor is ready: look again shortly.
+  if (!menubar) {
+    if (attempts > 0) window.setTimeout(() => translateMenu(root, attempts - 1), 50);
+    return;
+  }
+  root.dataset.menuTranslated = "true";
+  menubar.querySelectorAll("[title], [aria-label]").forEach((element) => {
+    for (const attribute of ["title", "aria-label"]) {
+      const value = element.getAttribute(attribute);
+      if (value) element.setAttribute(attribute, window.gettext(value));
+    }
+  });
+  menubar.querySelectorAll("*").forEach((element) => {
+    if (element.children.length === 0 && element.textContent && !element.classList.contains("material-icons")) {
+      const text = element.textContent.trim();
+      const translated = window.gettext(text);
+      if (translated !== text) element.textContent = translated;
+    }
+  });
+}
+document.addEventListener("prose-editor:ready", (event) => translateMenu(event.detail.textarea.closest(".prose-editor")));
+document.addEventListener("DOMContentLoaded", () => document.querySelectorAll(".prose-editor").forEach(translateMenu));
