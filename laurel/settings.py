@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    "django_prose_editor",  # the news editor's static files (ProseMirror/Tiptap), laurel/news/forms.py
     "ninja",
     "django_tasks_db",
     "allauth",

@@ -12,6 +12,7 @@ TEXTS = {
     "news.article.drafted_from_event": _("%(actor)s drafted the article “%(object)s” from an event."),
     "news.section.created": _("%(actor)s added the news section “%(object)s”."),
     "news.section.updated": _("%(actor)s changed the news section “%(object)s”."),
+    "news.image.uploaded": _("%(actor)s uploaded a picture for an article."),
     "news.comment.posted": _("%(actor)s: a comment was posted: %(object)s."),
     "news.comment.approved": _("%(actor)s approved a comment: %(object)s."),
     "news.comment.marked_spam": _("%(actor)s marked a comment as spam: %(object)s."),

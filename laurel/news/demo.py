@@ -221,8 +221,65 @@ def seed(*, stdout):
         Comment.objects.get_or_create(
             article=ceremony, name=name, body=body, defaults={"status": status, "spam_reasons": reasons}
         )
+    _editor_articles(actor, group)
     # News seeds last (settings.INSTALLED_APPS), so the site search's index sees every app's demo data.
     entries = search.rebuild()
     stdout.write(f"news: {Article.objects.count()} articles, {Comment.objects.count()} comments")
     stdout.write(f"search index: {entries} entries")
     return []
+
+
+# An article written in the rich-text editor (HTML, not Markdown), with a picture and its credit as staff insert
+# them from the editor page (services.upload_article_image).
+EDITOR_STORY = {
+    "zh-hans": (
+        "NEWSHTML01",
+        "“科学家精神”宣讲团走进云州第一中学",
+        "5月20日，市科协“科学家精神”宣讲团走进云州第一中学，为600余名师生作专题报告。",
+        "宣讲团成员在云州第一中学礼堂作报告",
+        "摄影：林晓",
+        "<h2>把科学家的故事讲给青年听</h2><p>三位宣讲团成员结合亲身经历，讲述了<strong>科研报国</strong>的故事。</p>"
+        "<ul><li><p>农业科学院研究员讲述扎根田间二十年的育种经历；</p></li>"
+        "<li><p>市第一人民医院医生分享抗疫一线的科研故事。</p></li></ul>"
+        "<blockquote><p>“科学没有捷径，只有日复一日的坚持。”</p></blockquote>",
+        ["宣讲团"],
+    ),
+    "en": (
+        "NEWSHTML02",
+        "The Scientist Spirit lecture group visits Yunzhou No. 1 Middle School",
+        "On 20 May, the association's lecture group spoke to over 600 pupils and teachers of Yunzhou No. 1 Middle School.",
+        "Members of the lecture group speaking in the school's hall",
+        "Photo: Lin Xiao",
+        "<h2>Scientists' stories told to the young</h2><p>Three members told how they chose <strong>research that "
+        "serves the country</strong>.</p><ul><li><p>A researcher of the Academy of Agricultural Sciences on twenty "
+        "years of breeding in the fields;</p></li><li><p>A doctor of the First People's Hospital on research at the "
+        "front line of an epidemic.</p></li></ul><blockquote><p>“Science has no shortcut, only daily perseverance.”"
+        "</p></blockquote>",
+        ["lecture group"],
+    ),
+}
+
+
+def _editor_articles(actor, group) -> None:
+    from laurel.core.storage import public_storage
+    from laurel.news.models import BodyFormat
+    from laurel.news.rendering import sanitize_html
+
+    if Article.objects.filter(code="NEWSHTML01").exists():
+        return
+    picture = public_storage().save("news/images/demo.png", _cover(7))
+    url = public_storage().url(picture)
+    release_at = datetime.datetime(2023, 5, 20, 16, 0, tzinfo=TZ)
+    original = None
+    for language, (code, title, lead, alt, credit, rest, tags) in EDITOR_STORY.items():
+        body = sanitize_html(
+            f'<p>{lead}</p><figure><img src="{url}" alt="{alt}"><figcaption>{credit}</figcaption></figure>{rest}'
+        )
+        article = Article.objects.create(
+            code=code, language=language, title=title, summary=lead, body=body, body_html=body,
+            format=BodyFormat.HTML, source=SOURCE[language == "en"], status=Article.Status.PUBLISHED,
+            release_at=release_at, translation_of=original, lecture_group=group, created_by=actor,
+        )  # fmt: skip
+        article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+        original = original or article
+        release_at += datetime.timedelta(hours=2)

@@ -62,6 +62,11 @@ class Section(models.Model):
         return self.name_en if (language or get_language()) == "en" and self.name_en else self.name
 
 
+class BodyFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Visible to the public: published, or scheduled whose release time has come."""
@@ -97,6 +102,9 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     body = models.TextField(_("body (Markdown)"), validators=[MaxLengthValidator(100_000)])
+    # Articles written before the rich-text editor (and reports drafted from events and campaigns) are Markdown;
+    # articles written in the editor are HTML, sanitized (laurel/news/rendering.py).
+    format = models.CharField(_("body format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     reporter = models.CharField(_("reporter"), max_length=100, blank=True)

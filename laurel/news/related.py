@@ -26,8 +26,15 @@ def score(article_tags: set[int], article_text: set[str], candidate_tags: set[in
     return TAG_WEIGHT * shared_tags + similarity(article_text, candidate_text)
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
 def _text(article) -> str:
-    return f"{article.title} {article.summary} {article.body[:2000]}"
+    body = article.body[:2000]
+    # An editor-written body is HTML: its tags (<p>, <strong>) would make every such article look alike.
+    if getattr(article, "format", "markdown") == "html":
+        body = TAG.sub(" ", body)
+    return f"{article.title} {article.summary} {body}"
 
 
 def compute_related(article, *, limit: int = 4) -> list[int]:

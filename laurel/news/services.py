@@ -2,27 +2,30 @@
 comments."""
 
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from laurel.core import pagecache, ratelimit, spam
 from laurel.core.services import log_action
+from laurel.core.storage import public_storage
 from laurel.core.uploads import judge_image
 from laurel.events.models import AgendaPerson, Event
 from laurel.honors.models import Campaign
 from laurel.honors.publication import published_honorees
 from laurel.news import related, search, thumbnails
-from laurel.news.models import MAX_COMMENT_LENGTH, Article, Comment, Section, Tag
-from laurel.news.rendering import render_markdown
+from laurel.news.models import MAX_COMMENT_LENGTH, Article, BodyFormat, Comment, Section, Tag
+from laurel.news.rendering import render_body, render_markdown, sanitize_html
 
 ARTICLE_FIELDS = (
     "language", "translation_of", "section", "title", "summary", "body", "source", "reporter", "release_at",
-    "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label",
+    "cover_credit", "event", "campaign", "lecture_group", "link_url", "link_label", "format",
 )  # fmt: skip
 # Anonymous comments per client address: a flood brake (a school or an office shares one address).
 COMMENTS_PER_ADDRESS = ratelimit.Limit("news.comment", count=5, seconds=600)
@@ -56,8 +59,9 @@ def set_tags(article: Article, names: list[str]) -> None:
 
 
 def save_article(article: Article | None, *, actor, data: dict[str, Any], tags: list[str] | None = None, cover=None):
-    """Create (article=None) or update an article. Its body is rendered and sanitized once, here. The cover is
-    judged by its content and re-encoded without metadata before the transaction (laurel/core/uploads.py)."""
+    """Create (article=None) or update an article. Its body is rendered and sanitized here (an HTML body is also
+    stored sanitized, so the editor never reloads what the allow-list refused). The cover is judged by its content
+    and re-encoded without metadata before the transaction (laurel/core/uploads.py)."""
     copies = None
     if cover is not None:
         try:
@@ -81,7 +85,9 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
             setattr(article, field, data[field])
     if article.status != Article.Status.DRAFT and article.release_at is None:
         raise ValidationError({"release_at": _("A published article needs a release time.")})
-    article.body_html = render_markdown(article.body)
+    if article.format == BodyFormat.HTML:
+        article.body = sanitize_html(article.body)
+    article.body_html = render_body(article.body, article.format)
     article.full_clean(exclude=["cover", "cover_thumbnails"])
     if cover is not None:
         # After the checks: files are written only for an article that will be saved.
@@ -95,6 +101,39 @@ def _save_article(article: Article | None, *, actor, data: dict[str, Any], tags:
     transaction.on_commit(related.invalidate)
     pagecache.invalidate_on_commit()
     return article
+
+
+@dataclass(frozen=True)
+class ArticleImage:
+    url: str
+    alt: str
+    credit: str
+
+    def figure_html(self) -> str:
+        """The snippet the editor inserts, as the allow-list keeps it (for pasting by hand, too)."""
+        return sanitize_html(
+            format_html('<figure><img src="{}" alt="{}"><figcaption>{}</figcaption></figure>', self.url, self.alt,
+                        self.credit)
+        )  # fmt: skip
+
+
+def upload_article_image(upload, *, actor, alt: str, credit: str) -> ArticleImage:
+    """Keep a picture for an article's body in the public media area: judged by its content and re-encoded without
+    metadata (laurel/core/uploads.py), under a random name. Its credit is shown under it in the article."""
+    alt, credit = alt.strip(), credit.strip()
+    if not alt:
+        raise ValidationError({"alt": _("Describe what the picture shows.")})
+    if not credit:
+        raise ValidationError({"credit": _("Give the picture's credit (who took it).")})
+    try:
+        judged = judge_image(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.error_list}) from None
+    storage = public_storage()
+    name = storage.save(f"news/images/{judged.name}", judged)
+    image = ArticleImage(url=storage.url(name), alt=alt, credit=credit)
+    log_action("news.image.uploaded", actor=actor, data={"file": name, "alt": alt, "credit": credit})
+    return image
 
 
 def publish_article(article: Article, *, actor, release_at=None) -> Article:

@@ -1,3 +1,7 @@
+import gettext as gettext_module
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -6,10 +10,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.csp import CSP
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
+from django.views.i18n import JavaScriptCatalog
 
 from laurel.core import pagecache
 from laurel.core.net import client_address
@@ -17,8 +23,10 @@ from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, queries, related, search, services, sharing, viewcount
-from laurel.news.forms import ArticleForm, CommentForm, SectionForm
+from laurel.news.forms import EDITOR_MESSAGES, ArticleForm, ArticleImageForm, CommentForm, SectionForm
 from laurel.news.models import Article, Comment, SearchEntry, Section
+
+NEWS_LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 def _require(request, predicate):
@@ -207,9 +215,25 @@ class StaffArticleListView(NewsStaffMixin, ListView):
         return super().get_context_data(events=finished, campaigns=campaigns, **kwargs)
 
 
+def editor_csp() -> dict:
+    """The site's policy, plus this response's nonce for scripts and styles: the rich-text editor's modules are
+    found through an import map, which can only be an inline `<script type="importmap">`, and its engine (Tiptap)
+    looks for a `<style data-tiptap-style>` element, given empty with the nonce so it does not write its own (its
+    rules are in news/editor.css). Only the staff's article form carries these two nonce'd elements."""
+    policy = dict(settings.SECURE_CSP)
+    for directive in ("script-src", "style-src"):
+        policy[directive] = [*policy.get(directive, [CSP.SELF]), CSP.NONCE]
+    return policy
+
+
 class ArticleFormView(NewsStaffMixin, FormView):
     form_class = ArticleForm
     template_name = "news/article_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response._csp_config = editor_csp()
+        return response
 
     def get_instance(self):
         return get_object_or_404(Article, code=self.kwargs["code"]) if "code" in self.kwargs else None
@@ -218,10 +242,11 @@ class ArticleFormView(NewsStaffMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.get_instance()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(article=self.get_instance(), **kwargs)
+        return super().get_context_data(article=self.get_instance(), image_form=ArticleImageForm(), **kwargs)
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS if name in form.cleaned_data}
+        data["format"] = form.body_format
         cover = self.request.FILES.get("cover")
         try:
             article = services.save_article(
@@ -232,6 +257,47 @@ class ArticleFormView(NewsStaffMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(article.get_staff_url())
+
+
+class EditorMessages(NewsStaffMixin, JavaScriptCatalog):
+    """The editor's words in the page's language, as Django's JavaScript catalog (it defines `window.gettext`, which
+    the editor's dialogs call, and news/editor.js for the menu's names): only those words (marked in news/forms.py),
+    and as the news catalog translates them (another app's "Title" is an honorary title, not a link's)."""
+
+    domain = "django"
+
+    def get_catalog(self):
+        try:
+            news = gettext_module.translation("django", NEWS_LOCALE, [to_locale(get_language())])
+        except OSError:  # English, the source language: no catalog, the editor's own words
+            return {}
+        return {key: value for key, value in news._catalog.items() if key in EDITOR_MESSAGES}
+
+
+@require_POST
+def upload_image(request):
+    """A picture for the editor (staff): answered with the panel showing it, its credit and a button that inserts
+    it as a figure into the article (news/editor.js), or the snippet to paste."""
+    denied = _require(request, permissions.can_manage_news)
+    if denied:
+        return denied
+    form = ArticleImageForm(request.POST, request.FILES)
+    image = None
+    if form.is_valid():
+        try:
+            image = services.upload_article_image(
+                form.cleaned_data["image"],
+                actor=request.user,
+                alt=form.cleaned_data["alt"],
+                credit=form.cleaned_data["credit"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ArticleImageForm()
+    context = {"image_form": form, "image": image}
+    template = "news/image_panel.html" if request.htmx else "news/image_uploaded.html"
+    return render(request, template, context, status=200 if image or request.htmx else 400)
 
 
 @require_POST
