@@ -15,6 +15,7 @@ urlpatterns = [
     path("news/sections/<slug:slug>/rss/", SectionFeed(), name="section_rss"),
     path("news/sections/<slug:slug>/atom/", SectionAtomFeed(), name="section_atom"),
     path("news/<str:code>/", views.article_detail, name="article_detail"),
+    path("news/<str:code>/qr.svg", views.article_qr, name="article_qr"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("staff/news/", views.StaffArticleListView.as_view(), name="staff_list"),
     path("staff/news/sections/", views.StaffSectionsView.as_view(), name="staff_sections"),

@@ -10,10 +10,11 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView
 from django.views.i18n import JavaScriptCatalog
 
@@ -143,6 +144,23 @@ def article_detail(request, code):
     return render(request, "news/article_detail.html", _article_context(article, form, request))
 
 
+@require_GET
+def article_qr(request, code):
+    """The QR code of a public article's address (for WeChat), as an SVG image: the address is the site's own
+    (`LAUREL_SITE_URL`), never the request's Host header, and the image can be kept by any cache for a day."""
+    article = get_object_or_404(Article.objects.only("code", "status", "release_at", "language"), code=code[:20])
+    if not article.is_visible():
+        raise Http404
+    response = HttpResponse(
+        sharing.qr_svg(settings.SITE_URL.rstrip("/") + article.get_absolute_url()), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    # Opened on its own, the drawing still runs nothing (it holds no script; this says so to the browser too).
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _article_context(article, form, request) -> dict:
     translations = list(Article.objects.published().filter(translation_of=article).only("code", "language"))
     if article.translation_of and article.translation_of.is_visible():
@@ -151,7 +169,11 @@ def _article_context(article, form, request) -> dict:
     return {
         "previous": previous,
         "next": following,
-        "share": sharing.links(request.build_absolute_uri(article.get_absolute_url()), article.title),
+        "share": sharing.links(
+            request.build_absolute_uri(article.get_absolute_url()),
+            article.title,
+            reverse("news:article_qr", kwargs={"code": article.code}),
+        ),
         "article": article,
         "tags": article.tags.all(),
         "comments": article.comments.visible(),

@@ -95,7 +95,9 @@ def test_visitor_reads_the_front_page_and_moves_through_a_section(page, news):
     assert page.locator("h1").inner_text() == "表彰大会隆重举行"
     assert page.locator("[data-testid=next]").count() == 0
 
-    qr = page.locator("[data-testid=share-qr] svg")
+    qr = page.locator("[data-testid=share-qr] img")
+    qr.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('[data-testid=share-qr] img').naturalWidth > 0")
     assert qr.is_visible() and qr.bounding_box()["width"] >= 100
     assert page.locator("#share-url").input_value().endswith(news[-1].get_absolute_url())
     assert (

@@ -297,7 +297,9 @@ def test_share_links_and_qr_need_no_outside_script(client):
     article = ArticleFactory(title="分享<测试>")
     page = client.get(article.get_absolute_url()).content.decode()
     share = page[page.index('data-testid="share"') : page.index("</section>", page.index('data-testid="share"'))]
-    assert "<svg" in share and 'class="segno"' in share and "style=" not in share
+    # The QR code is an image of its own, fetched lazily: no drawing (and no segno) in the page itself.
+    assert f'src="/news/{article.code}/qr.svg"' in share and 'loading="lazy"' in share and "<svg" not in share
+    assert "style=" not in share
     assert "service.weibo.com/share/share.php?url=http%3A%2F%2Ftestserver%2Fnews%2F" in share
     assert "%3C" in share and "<测试>" not in share  # the title travels encoded in the links
     assert "<script" not in page.split("</head>")[1]
@@ -309,7 +311,7 @@ def test_the_qr_code_holds_the_page_address():
     from laurel.news import sharing
 
     svg = sharing.qr_svg("https://kx.example/news/ABC/")
-    assert svg.startswith("<svg") and "<title>" in svg
+    assert svg.startswith("<svg") and "<title>" in svg and "viewBox" in svg and "<script" not in svg
     # The same address gives the same drawing; another gives another.
     assert svg == sharing.qr_svg("https://kx.example/news/ABC/") != sharing.qr_svg("https://kx.example/news/ABD/")
 
@@ -360,3 +362,27 @@ def test_the_staff_page_lists_sections_in_their_order_with_their_counts(staff_cl
     ArticleFactory(section=section("science"))
     rows = staff_client.get(reverse("news:staff_sections")).context["sections"]
     assert [(row.slug, row.article_count) for row in rows] == [("work", 0), ("notices", 0), ("science", 1)]
+
+
+def test_the_qr_image_holds_the_sites_own_address_and_runs_nothing(client, settings):
+    settings.SITE_URL = "https://kx.example"
+    article = ArticleFactory()
+    response = client.get(f"/news/{article.code}/qr.svg", headers={"host": "testserver"})
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
+    from laurel.news import sharing
+
+    # The address drawn is the site's, not the request's Host header.
+    assert response.content.decode() == sharing.qr_svg(f"https://kx.example{article.get_absolute_url()}")
+
+
+@pytest.mark.parametrize("state", ["draft", "scheduled", "unknown"])
+def test_no_qr_image_for_an_article_the_public_cannot_read(client, state):
+    if state == "unknown":
+        code = "NOSUCHCODE"
+    else:
+        later = timezone.now() + datetime.timedelta(days=2)
+        draft = {"status": Article.Status.DRAFT, "release_at": None}
+        article = ArticleFactory(**(draft if state == "draft" else {"release_at": later}))
+        code = article.code
+    assert client.get(f"/news/{code}/qr.svg").status_code == 404

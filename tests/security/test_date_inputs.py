@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 import laurel
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, EligibilityRule, PanelMember, RepresentationRule, Stage, Trait, VettingBody
-from laurel.news.models import Tag
+from laurel.news.models import Section, Tag
 from laurel.outreach.models import BlockedDate, Membership, Talk
 from laurel.people.models import Person
 from tests.conftest import login
@@ -295,6 +295,9 @@ MODEL_FORMS = {
         campaign=CampaignFactory(), name="公安机关", name_en="Police", order=2
     ),
     "laurel.news.forms.ArticleForm": _article,
+    "laurel.news.forms.SectionForm": lambda: Section.objects.create(
+        slug="kepu-2", name="科普专栏", name_en="Science for all", order=4, is_notice=False
+    ),
     "laurel.outreach.forms.ExpensesForm": lambda: TalkFactory(
         fee=Decimal("800.00"), travel_cost=Decimal("120.50"), paid_by=Talk.Payer.SHARED
     ),

@@ -138,7 +138,13 @@ def test_files_stored_the_old_way_move_once_to_random_names_in_their_area(certif
     assert Path(certificate.pdf.path).is_relative_to(Path(settings.MEDIA_ROOT) / "private")
     assert person.photo.name.startswith("people/photos/") and person.photo.name.endswith(".jpg")
     assert not (Path(settings.MEDIA_ROOT) / old_pdf).exists()
-    assert sorted(path.name for path in Path(settings.MEDIA_ROOT).iterdir()) == ["private"]
+    # Nothing is left where the old files were: the private area, and the public one holding only the award's badge
+    # (drawn at issue, public by design: credentials name its address).
+    assert sorted(path.name for path in Path(settings.MEDIA_ROOT).iterdir()) == ["private", "public"]
+    public = Path(settings.MEDIA_ROOT) / "public"
+    assert {path.parent.relative_to(public) for path in public.rglob("*") if path.is_file()} == {
+        Path("certificates/badges")
+    }
     with certificate.pdf.open("rb") as handle:
         assert services._sha256(handle.read()) == certificate.pdf_sha256
 

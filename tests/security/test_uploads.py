@@ -146,13 +146,24 @@ def test_objection_evidence_photo_is_kept_as_pixels_only(on_notice):
     assert is_random_name(stored.name, "honors/objections/", "png", "evidence.png"), stored.name
 
 
+# The layout every template form carries (bounded numbers, laurel/certificates/models.py LAYOUT_BOUNDS), so a refusal
+# below can only be the seal's.
+TEMPLATE_LAYOUT = {
+    "margin_mm": "12",
+    "heading_size": "44",
+    "heading_tracking": "50",
+    "body_size": "17",
+    "border": "ceremony",
+}
+
+
 def test_seal_with_a_page_behind_it_keeps_its_transparency_and_loses_the_page(staff_client):
     response = staff_client.post(
         reverse("certificates:template_create"),
         {
             "kind": "honor", "name": "荣誉证书", "heading": "荣誉证书", "heading_en": "Certificate of Honor",
             "association_name": "云州市科协", "association_name_en": "Yunzhou Association", "signatory": "周雅",
-            "seal": file("seal.png", png_with_a_page_behind_it(), "image/png"),
+            **TEMPLATE_LAYOUT, "seal": file("seal.png", png_with_a_page_behind_it(), "image/png"),
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -169,7 +180,7 @@ def test_seal_that_is_a_page_is_refused(staff_client):
         {
             "kind": "honor", "name": "荣誉证书", "heading": "荣誉证书", "heading_en": "Certificate of Honor",
             "association_name": "云州市科协", "association_name_en": "Yunzhou Association",
-            "seal": file("seal.png", PAGE_WITH_PDF_COMMENT, "image/png"),
+            **TEMPLATE_LAYOUT, "seal": file("seal.png", PAGE_WITH_PDF_COMMENT, "image/png"),
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )  # fmt: skip
