@@ -4,7 +4,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from laurel.certificates import tracking, wording
 from laurel.certificates.models import LAYOUT_BOUNDS
 from laurel.core import identity
+from laurel.core.typst_workspace import TypstWorkspace
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "certificate.typ"
 CREDENTIAL_ATTACHMENT = "credential.json"
@@ -57,18 +57,18 @@ def _translucent(source: str, target: Path) -> None:
 @lru_cache(maxsize=8)
 def _compiler(template_pk, updated_at, seal_path: str, signature_path: str, background_path: str, fonts: str):
     """One compiler (fonts loaded once, the template parsed once) per template version; its images sit in a
-    private directory. The layout settings arrive with each compile, so a live preview reuses it too."""
-    import typst
+    private directory, removed when the version leaves this cache. The layout settings arrive with each compile,
+    so a live preview reuses it too."""
 
-    root = Path(tempfile.mkdtemp(prefix=f"laurel-certificate-{template_pk}-"))
-    shutil.copy(TEMPLATE, root / "main.typ")
-    if seal_path:
-        _translucent(seal_path, root / "seal.png")
-    if signature_path:
-        shutil.copy(signature_path, root / "signature.png")
-    if background_path:
-        shutil.copy(background_path, root / f"background{Path(background_path).suffix.lower()}")
-    return typst.Compiler(str(root / "main.typ"), font_paths=[fonts], ignore_system_fonts=True)
+    def prepare(root: Path) -> None:
+        if seal_path:
+            _translucent(seal_path, root / "seal.png")
+        if signature_path:
+            shutil.copy(signature_path, root / "signature.png")
+        if background_path:
+            shutil.copy(background_path, root / f"background{Path(background_path).suffix.lower()}")
+
+    return TypstWorkspace(prefix=f"laurel-certificate-{template_pk}-", main=TEMPLATE, fonts=fonts, prepare=prepare)
 
 
 QR_MASK = 4

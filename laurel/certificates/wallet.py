@@ -80,18 +80,20 @@ def endpoint(name: str) -> str:
     return issuer_id() + reverse(f"certificates:{name}")
 
 
-def transition(offer: WalletOffer, new: str, **fields) -> None:
+def transition(offer: WalletOffer, new: str, *, condition: dict | None = None, **fields) -> None:
     """The offer's one state machine, with a conditional write: two wallets sending the same code (or access
-    token) at once cannot both win."""
+    token) at once cannot both win. `condition`: more lookups the row must still match."""
     old = offer.status
     if new not in TRANSITIONS[old]:
         raise InvalidTransition(f"{old} -> {new}")
-    updated = WalletOffer.objects.filter(pk=offer.pk, status=old).update(status=new, **fields)
+    updated = WalletOffer.objects.filter(pk=offer.pk, status=old, **(condition or {})).update(status=new, **fields)
     if updated != 1:
         raise InvalidTransition(f"{old} -> {new}: changed meanwhile")
     offer.status = new
     for name, value in fields.items():
         setattr(offer, name, value)
+    if any(hasattr(value, "resolve_expression") for value in fields.values()):
+        offer.refresh_from_db(fields=[name for name, value in fields.items() if hasattr(value, "resolve_expression")])
 
 
 # The desk: an offer.
@@ -176,21 +178,33 @@ def exchange_code(*, grant_type, code, pin) -> dict:
         raise OAuthError("invalid_grant", "The certificate is no longer valid.")
     if not pin or not isinstance(pin, str):
         raise OAuthError("invalid_request", "This offer needs the tx_code (the PIN shown on the desk).")
+    # The attempt is reserved before the PIN is compared, in one conditional write, so guesses sent at once cannot
+    # all read "not locked yet" and all be compared: at most MAX_WRONG_PINS comparisons are ever made for a code.
+    # failed_pins counts reserved attempts; a right PIN gives its attempt back as it redeems, so once nothing is
+    # in flight failed_pins is the number of wrong PINs.
+    reserved = WalletOffer.objects.filter(
+        pk=offer.pk, status=WalletOffer.Status.OFFERED, failed_pins__lt=MAX_WRONG_PINS
+    ).update(failed_pins=F("failed_pins") + 1)
+    if not reserved:
+        raise OAuthError("invalid_grant", "This pre-authorized code was used already or is locked.")
     if not hmac.compare_digest(_pin_hash(code, pin[:20]), offer.pin_hash):
-        _count_wrong_pin(offer)
+        _lock_if_spent(offer)
         raise OAuthError("invalid_grant", "Wrong tx_code (PIN).")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     try:
+        # failed_pins__lte: this attempt's own reservation is in the count (the fifth guess may be the right one)
         transition(
             offer,
             WalletOffer.Status.REDEEMED,
+            condition={"failed_pins__lte": MAX_WRONG_PINS},
+            failed_pins=F("failed_pins") - 1,
             access_token_hash=_sha256(token),
             access_expires_at=now + timedelta(minutes=TOKEN_MINUTES),
             redeemed_at=now,
         )
     except InvalidTransition as error:
-        raise OAuthError("invalid_grant", "This pre-authorized code was used already.") from error
+        raise OAuthError("invalid_grant", "This pre-authorized code was used already or is locked.") from error
     return {
         "access_token": token,
         "token_type": "Bearer",
@@ -201,9 +215,10 @@ def exchange_code(*, grant_type, code, pin) -> dict:
     }
 
 
-def _count_wrong_pin(offer: WalletOffer) -> None:
-    """One more wrong PIN; at MAX_WRONG_PINS the code is locked for good (OID4VCI 1.0, "Transaction Code Guessing")."""
-    WalletOffer.objects.filter(pk=offer.pk, status=WalletOffer.Status.OFFERED).update(failed_pins=F("failed_pins") + 1)
+def _lock_if_spent(offer: WalletOffer) -> None:
+    """A wrong PIN keeps its reserved attempt; once MAX_WRONG_PINS are reserved the code is locked for good (OID4VCI
+    1.0, "Transaction Code Guessing"). A right PIN still being compared then may lose the race to the lock: the
+    honoree asks the desk for a new QR code; what matters is that no sixth PIN is ever compared."""
     offer.refresh_from_db(fields=["failed_pins", "status"])
     if offer.failed_pins >= MAX_WRONG_PINS and offer.status == WalletOffer.Status.OFFERED:
         try:

@@ -6,6 +6,7 @@ OAuth errors with ASCII descriptions."""
 
 import base64
 import json
+import math
 import secrets
 import time
 
@@ -134,8 +135,11 @@ def verify_proof(proof: str) -> str:
     if claims.get("aud") != issuer_id():
         raise OAuthError("invalid_proof", f"The key proof's aud must be {issuer_id()}.")
     issued_at = claims.get("iat")
-    if not isinstance(issued_at, int | float) or isinstance(issued_at, bool):
-        raise OAuthError("invalid_proof", "The key proof needs iat.")
+    # Python's JSON reads NaN and Infinity; NaN compares false with both bounds below and would pass for fresh
+    # (an int is always finite; math.isfinite would overflow on a huge one)
+    finite = isinstance(issued_at, int) or (isinstance(issued_at, float) and math.isfinite(issued_at))
+    if not finite or isinstance(issued_at, bool):
+        raise OAuthError("invalid_proof", "The key proof needs iat, a finite number of seconds.")
     if issued_at > time.time() + FUTURE_SKEW_SECONDS or issued_at < time.time() - MAX_PROOF_AGE_SECONDS:
         raise OAuthError("invalid_proof", "The key proof's iat is too far from now.")
     if "nonce" not in claims:

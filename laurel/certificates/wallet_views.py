@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -163,6 +164,8 @@ def qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+# The page shows a live code and its PIN: no browser history or proxy keeps a copy (Cache-Control: no-store).
+@never_cache
 @require_POST
 def offer(request, pk):
     """A new offer of the honoree's certificate: the QR code, the PIN and the same-device link, shown once."""

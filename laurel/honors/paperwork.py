@@ -8,8 +8,6 @@ input and the template places each text as a string, so no text a nominator type
 import io
 import json
 import os
-import shutil
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from laurel.core import exports
+from laurel.core.typst_workspace import TypstWorkspace
 from laurel.honors import permissions
 from laurel.honors.models import Campaign, Nomination
 
@@ -45,12 +44,9 @@ def can_print_form(user, nomination: Nomination) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _compiler(fonts: str):
-    import typst
-
-    root = Path(tempfile.mkdtemp(prefix="laurel-nomination-form-"))
-    shutil.copy(TEMPLATE, root / "main.typ")
-    return typst.Compiler(str(root / "main.typ"), font_paths=[fonts], ignore_system_fonts=True)
+def _compiler(fonts: str) -> TypstWorkspace:
+    # Its directory is removed when it leaves this cache (another font directory) or at process exit
+    return TypstWorkspace(prefix="laurel-nomination-form-", main=TEMPLATE, fonts=fonts)
 
 
 def font_dir() -> str:

@@ -7,10 +7,12 @@ import datetime
 import html
 import json
 import re
+import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
@@ -240,6 +242,66 @@ def test_a_wrong_pin_is_refused_and_five_lock_the_code(client, certificate, hono
     assert AuditEntry.objects.filter(action="certificates.wallet.locked").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_pins_never_get_more_than_five_guesses(client, certificate, honoree_user, monkeypatch):
+    """Guesses sent at once: each reserves its attempt before its PIN is compared, so however many arrive together
+    at most MAX_WRONG_PINS PINs are ever compared, and a right PIN beyond them redeems nothing."""
+    uri, pin = desk_offer(client, honoree_user)
+    code = _code(uri)
+    guesses = 12
+    compared = []
+    real = wallet._pin_hash
+    barrier = threading.Barrier(guesses + 1)
+
+    def slow_pin_hash(code, pin):
+        compared.append(pin)
+        time.sleep(0.2)  # every request is inside the comparison at the same moment
+        return real(code, pin)
+
+    monkeypatch.setattr(wallet, "_pin_hash", slow_pin_hash)
+    results = []
+
+    def guess(value):
+        barrier.wait()
+        try:
+            wallet.exchange_code(grant_type=wallet.PRE_AUTHORIZED_GRANT, code=code, pin=value)
+            results.append("redeemed")
+        except wallet.OAuthError as error:
+            results.append(error.description)
+        finally:
+            connection.close()
+
+    wrong = [f"{(int(pin) + step) % 1_000_000:06d}" for step in range(1, guesses + 1)]
+    threads = [threading.Thread(target=guess, args=(value,)) for value in wrong]
+    threads.append(threading.Thread(target=guess, args=(pin,)))  # the right PIN among them, last to start
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == guesses + 1
+    assert len(compared) <= wallet.MAX_WRONG_PINS, compared
+    offer = WalletOffer.objects.get()
+    if "redeemed" in results:  # only when the right PIN was one of the five compared
+        assert pin in compared and offer.status == WalletOffer.Status.REDEEMED
+    else:
+        assert offer.status == WalletOffer.Status.LOCKED
+        assert offer.failed_pins == wallet.MAX_WRONG_PINS
+    # However it went, the code opens nothing now, not even with the right PIN.
+    monkeypatch.setattr(wallet, "_pin_hash", real)
+    assert _token(client, code, pin).json()["error"] == "invalid_grant"
+
+
+def test_a_right_pin_does_not_count_as_a_wrong_one(client, certificate, honoree_user):
+    """An attempt is reserved before the comparison and a right PIN gives it back: failed_pins counts wrong PINs."""
+    uri, pin = desk_offer(client, honoree_user)
+    wrong = "000000" if pin != "000000" else "111111"
+    for _ in range(wallet.MAX_WRONG_PINS - 1):
+        assert _token(client, _code(uri), wrong).json()["error"] == "invalid_grant"
+    assert _token(client, _code(uri), pin).status_code == 200
+    offer = WalletOffer.objects.get()
+    assert (offer.status, offer.failed_pins) == (WalletOffer.Status.REDEEMED, wallet.MAX_WRONG_PINS - 1)
+
+
 def test_an_unknown_code_and_other_grants_are_refused(client, db):
     assert _token(client, "no-such-code", "123456").json()["error"] == "invalid_grant"
     assert _token(client, "x", "1", grant_type="authorization_code").json()["error"] == "unsupported_grant_type"
@@ -285,6 +347,18 @@ def test_only_the_honoree_gets_a_qr_code_for_their_certificate(client, certifica
     assert not WalletOffer.objects.exists()
     client.force_login(honoree_user)
     assert client.get(url).status_code == 405
+
+
+def test_the_offer_page_is_never_stored_by_a_browser_or_proxy(client, certificate, honoree_user):
+    """It shows a live code and its PIN: the back button or a shared proxy must not show them again."""
+    client.force_login(honoree_user)
+    url = reverse("certificates:wallet_offer", kwargs={"pk": certificate.pk})
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.post(url, headers=headers)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    client.force_login(UserFactory(email="someone-else@example.org"))
+    assert client.post(url).status_code == 403
 
 
 def test_another_honoree_cannot_use_the_code_to_get_their_own(client, certificate, honoree_user, template, staff):
@@ -384,6 +458,25 @@ def test_bad_key_proofs_are_refused(redeemed):
         assert (response.status_code, response.json()["error"]) == (400, "invalid_proof"), name
         assert response.json()["error_description"].isascii(), name
     assert WalletOffer.objects.get().status == WalletOffer.Status.REDEEMED
+
+
+@pytest.mark.parametrize("issued_at", ["NaN", "Infinity", "-Infinity", "true", "1e999", "1" + "0" * 400])
+def test_a_key_proof_whose_iat_is_not_a_finite_number_is_refused(redeemed, issued_at):
+    """JSON as Python reads it allows NaN and Infinity; a NaN iat compares false with every bound, so it would pass
+    for fresh forever."""
+    from joserfc import jws
+
+    holder, metadata, token = redeemed
+    payload = '{"aud": %s, "iat": %s, "nonce": %s}' % (
+        json.dumps(wallet.issuer_id()),
+        issued_at,
+        json.dumps(holder.nonce(metadata)),
+    )
+    header = {"typ": wallet_proofs.PROOF_TYPE, "alg": "ES256", "jwk": holder.key.as_dict(private=False)}
+    proof = jws.serialize_compact(header, payload.encode(), holder.key, algorithms=["ES256"])
+    response = _ask(holder, metadata, token, proof)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_proof")
+    assert "iat" in response.json()["error_description"]
 
 
 def test_malformed_credential_requests_are_refused(redeemed):

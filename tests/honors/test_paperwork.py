@@ -170,3 +170,24 @@ def test_the_detail_page_links_the_form_for_its_nominator_and_not_for_its_expert
 @pytest.fixture
 def campaign(db):
     return CampaignFactory(name="最美科技工作者")
+
+
+def test_the_forms_share_one_compiler_directory_that_goes_with_the_compiler(nomination, tmp_path, monkeypatch):
+    import gc
+    import os
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # other processes' forms stay out of the count
+
+    def directories():
+        return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("laurel-nomination-form-")}
+
+    paperwork._compiler.cache_clear()
+    gc.collect()
+    before = directories()
+    paperwork.render_form(nomination)
+    paperwork.render_form(nomination)
+    assert len(directories() - before) == 1
+    paperwork._compiler.cache_clear()
+    gc.collect()
+    assert directories() - before == set()
