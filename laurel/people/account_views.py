@@ -42,15 +42,17 @@ def account_context(person: Person) -> dict:
 
 @require_GET
 def account_search(request, code):
-    """Accounts without a profile whose email or name contains the query, for the person page (HTMX fragment)."""
+    """Accounts staff may link (`accounts.linkable_accounts`) whose email or name contains the query, for the person page (HTMX fragment)."""
     _staff(request)
     person = get_object_or_404(Person, code=code)
     query = request.GET.get("q", "").strip()[:100]
     results = []
     if len(query) >= 2:
         results = list(
-            User.objects.filter(person__isnull=True)
+            accounts.linkable_accounts()
+            .exclude(pk=request.user.pk)
             .filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+            .distinct()
             .order_by("email")[: SEARCH_LIMIT + 1]
         )
     return render(
@@ -137,13 +139,16 @@ class DeclareUnitView(FormView):
         if Person.objects.filter(user=request.user).exists():
             messages.info(request, _("Your unit comes from your sci-tech worker profile; ask the staff to correct it."))
             return redirect("core:dashboard")
+        # Declared once: the page then only shows it (the service refuses a second declaration anyway).
+        self.declared = DeclaredUnit.objects.filter(user=request.user).select_related("organization").first()
+        if self.declared is not None:
+            if request.method == "POST":
+                messages.error(
+                    request, _("You have already declared your unit; ask the association's staff to change it.")
+                )
+                return redirect("people:declare_unit")
+            return render(request, self.template_name, {"declared": self.declared})
         return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        declared = DeclaredUnit.objects.filter(user=self.request.user).select_related("organization").first()
-        if declared is None:
-            return {}
-        return {"unit": declared.organization.code if declared.organization else INDEPENDENT}
 
     def form_valid(self, form):
         try:
