@@ -164,3 +164,40 @@ class DeclareUnitView(FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.request.GET.get("next", "")[:500], **kwargs)
+
+
+class ChangeUnitForm(DeclareUnitForm):
+    reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=500, widget=forms.Textarea)
+
+
+class ChangeUnitView(FormView):
+    """Staff change the unit an account without a profile declared (the expert declares only once), saying why."""
+
+    template_name = "people/change_unit.html"
+    form_class = ChangeUnitForm
+
+    def dispatch(self, request, *args, **kwargs):
+        _staff(request)
+        self.account = get_object_or_404(User, pk=kwargs["pk"])
+        if Person.objects.filter(user=self.account).exists():
+            messages.info(request, _("This account's unit comes from its sci-tech worker profile; correct it there."))
+            return redirect(Person.objects.get(user=self.account))
+        self.declared = DeclaredUnit.objects.filter(user=self.account).select_related("organization").first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            accounts.declare_unit(
+                user=self.account,
+                organization=form.organization(),
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The unit of %(email)s is changed.") % {"email": self.account.email})
+        return redirect("people:role_list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, declared=self.declared, **kwargs)
