@@ -198,3 +198,29 @@ def test_the_workbook_leaves_out_drafts_and_withdrawn_nominations(staff):
     assert "SUBMITTED-STORY" in cells
     assert "DRAFT-ONLY-STORY" not in cells and "WITHDRAWN-STORY" not in cells
     assert sheet.max_row - 1 == len(paperwork.forms_for_zip(campaign))
+
+
+def test_the_campaign_form_names_the_frozen_setting_in_chinese(staff_client):
+    from laurel.honors.forms import CampaignForm
+
+    campaign = CampaignFactory(
+        stage=Stage.REVIEW, blind_review=True, nomination_deadline=timezone.now() - datetime.timedelta(days=5)
+    )
+    form = CampaignForm(instance=campaign, locked=True)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        shown = field.widget.format_value(value)
+        if shown is not None:
+            data[name] = shown
+    data.pop("blind_review", None)
+    data["amendment_reason"] = "专家要求"
+    page = staff_client.post(
+        reverse("honors:campaign_update", args=[campaign.code]), data, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert page.status_code == 200
+    assert "专家评审已经开始" in page.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.blind_review is True
