@@ -27,6 +27,8 @@ class ExpertRecord:
     person: object
     unit: object = None
     relations: frozenset = field(default_factory=frozenset)  # persons the expert declared a relation with
+    # Further units the expert is tied to (a unit they nominate for): conflicts like `unit`, parent chain included.
+    other_units: frozenset = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,11 @@ def detect_conflicts(
     experts_by_person: dict[object, list[int]] = defaultdict(list)
     for index, expert in enumerate(experts):
         experts_by_person[expert.person].append(index)
-        if expert.unit is not None:
-            experts_in_unit[expert.unit].append(index)
-            for unit in _chain(expert.unit, parents):
-                experts_below[unit].append(index)
+        own_units = {expert.unit, *expert.other_units} - {None}
+        for own in own_units:
+            experts_in_unit[own].append(index)
+        for unit in {unit for own in own_units for unit in _chain(own, parents)}:
+            experts_below[unit].append(index)
 
     def related_units(unit) -> set[int]:
         if unit is None:

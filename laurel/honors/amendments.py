@@ -14,6 +14,34 @@ REASON_LIMIT = 500
 FREE_FIELDS = frozenset(
     {"name_en", "organizers", "review_deadline", "vote_opens_at", "vote_closes_at", "holidays", "makeup_workdays"}
 )
+# How experts' scores are gathered and turned into a ranking: once the expert review starts, changing one would
+# change what experts already did (blind or not, how many rounds) or re-rank finished reviews, so they are frozen
+# even with an amendment reason. The number of honorees stays amendable until the committee decides, as the
+# quotas and criteria are: it sets how many are chosen, not how the scores were made.
+REVIEW_FROZEN_FIELDS = ("blind_review", "ranking_method", "review_rounds", "public_vote", "public_vote_weight")
+_STAGE_ORDER = list(Stage)
+
+
+def review_started(campaign: Campaign) -> bool:
+    return _STAGE_ORDER.index(Stage(campaign.stage)) >= _STAGE_ORDER.index(Stage.REVIEW)
+
+
+def check_review_frozen(campaign: Campaign, changed) -> None:
+    """Refuse a change to a review setting once the expert review has started, naming the field."""
+    if not review_started(campaign):
+        return
+    frozen = [key for key in REVIEW_FROZEN_FIELDS if key in changed]
+    if frozen:
+        raise ValidationError(
+            {
+                key: _("The expert review has started: “%(field)s” can no longer change.")
+                % {"field": Campaign._meta.get_field(key).verbose_name}
+                for key in frozen
+            },
+            code="review_frozen",
+        )
+
+
 # After the public notice starts the list is public: nothing it was decided under changes any more.
 FINAL_STAGES = {Stage.NOTICE, Stage.PUBLISHED}
 

@@ -11,6 +11,9 @@ TEXTS = {
     "honors.assignment.queued": _("%(actor)s queued an assignment run for “%(object)s”."),
     "honors.assignment.pair_released": _("%(actor)s released a review to its expert: %(object)s."),
     "honors.assignment.ended": _("%(actor)s ended a review assignment: %(object)s."),
+    "honors.review.discounted": _(
+        "%(actor)s changed an expert's unit; their submitted review of “%(object)s” now conflicts and no longer counts."
+    ),
     "honors.nomination.deselected": _("%(actor)s took “%(object)s” off the selection."),
     "honors.assignment.dropped": _("%(actor)s dropped a review assignment: %(object)s."),
     "honors.assignment.infeasible": _("%(actor)s ran the assignment of “%(object)s”: no assignment keeps every rule."),

@@ -81,7 +81,9 @@ def _differs(old, new) -> bool:
 
 def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any], amendment_reason: str = "") -> Campaign:
     """Change the setup. Once nominations close, a change to anything but the free fields
-    (`amendments.FREE_FIELDS`) is an amendment and needs `amendment_reason`."""
+    (`amendments.FREE_FIELDS`) is an amendment and needs `amendment_reason`; once the expert review starts, the
+    review settings (`amendments.REVIEW_FROZEN_FIELDS`) do not change at all. `honorees_count` stays amendable
+    until the committee: it says how many are chosen, not how scores were made."""
     _require_staff(actor)
     changes = {}
     for key in CAMPAIGN_FIELDS:
@@ -92,6 +94,7 @@ def update_campaign(campaign: Campaign, *, actor, data: dict[str, Any], amendmen
             data = {**data, key: _check_dates(data[key], field=key)}
             if data[key] == getattr(campaign, key):
                 changes.pop(key, None)
+    amendments.check_review_frozen(campaign, changes)
     locked = sorted(key for key in changes if key not in amendments.FREE_FIELDS)
     reason = amendments.amendment_reason(campaign, amendment_reason) if locked else None
     for key in changes:

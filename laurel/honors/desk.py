@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from laurel.core.registry import Todo
-from laurel.honors import permissions
+from laurel.honors import deadlines, permissions
 from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Stage
 from laurel.honors.reviews import REVIEW_STAGES
 
@@ -78,6 +78,7 @@ def todos(user) -> list[Todo]:
     for row in (
         Assignment.objects.released()
         .filter(_CURRENT_ROUND, review__isnull=True, nomination__campaign__review_deadline__lt=timezone.now())
+        .exclude(deadlines.extended())  # an expert given more time is not late yet
         .values("nomination__campaign__code", "nomination__campaign__name", "nomination__campaign__name_en")
         .annotate(count=Count("pk"))
         .order_by("nomination__campaign__name")

@@ -26,22 +26,20 @@ from laurel.assignment.problem import AssignmentError, GroupConstraint, Problem,
 from laurel.assignment.solver import reassign, solve
 from laurel.assignment.texts import translate_reason
 from laurel.core.services import log_action, log_actions
+from laurel.honors import conflicts as honors_conflicts
 from laurel.honors import notifications, permissions, reviews
 from laurel.honors.models import (
     Assignment,
     AssignmentRun,
     Campaign,
-    Conflict,
     Nomination,
     PanelMember,
     Preference,
 )
-from laurel.people import accounts
-from laurel.people.models import Organization, Person
 
 logger = logging.getLogger("laurel.honors.engine")
 
-NOMINATED_BY = "nominated_by"
+NOMINATED_BY = honors_conflicts.NOMINATED_BY
 CONFLICT_LABELS = {
     conflict_rules.SELF: gettext_lazy("The expert is the nominee"),
     conflict_rules.SAME_UNIT: gettext_lazy("Same unit as the nominee, or a parent or child unit"),
@@ -125,36 +123,8 @@ def build_context(campaign: Campaign, round_number: int) -> Context:
 
 
 def _conflicts(context: Context, items: dict[int, int], experts: dict[int, int]) -> dict:
-    people = dict(Person.objects.filter(user_id__in=experts).values_list("user_id", "pk"))
-    # An expert's unit is their linked profile's, else the unit they declared (`people.accounts.units_of`).
-    units = accounts.units_of(list(experts))
-    expert_records = [
-        conflict_rules.ExpertRecord(
-            person=people.get(member.expert_id, ("user", member.expert_id)), unit=units.get(member.expert_id)
-        )
-        for member in context.members
-    ]
-    item_records = [
-        conflict_rules.ItemRecord(
-            nominee=nomination.person_id,
-            nominee_unit=nomination.person.organization_id or nomination.unit_id,
-            nominator_unit=nomination.unit_id,
-        )
-        for nomination in context.nominations
-    ]
-    declared = [
-        (items[nomination_id], experts[expert_id])
-        for nomination_id, expert_id in Conflict.objects.filter(
-            nomination_id__in=items, expert_id__in=experts
-        ).values_list("nomination_id", "expert_id")
-    ]
-    parents = dict(Organization.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
-    found = conflict_rules.detect_conflicts(item_records, expert_records, unit_parents=parents, declared=declared)
-    for item, nomination in enumerate(context.nominations):
-        expert = experts.get(nomination.nominated_by_id)
-        if expert is not None:
-            found[item, expert] = tuple(sorted({*found.get((item, expert), ()), NOMINATED_BY}))
-    return found
+    # The one rule manual assignment and the review form use too (`honors.conflicts`).
+    return honors_conflicts.find(context.nominations, [member.expert_id for member in context.members])
 
 
 def _problem(context: Context, run: AssignmentRun, *, forced=None) -> Problem:

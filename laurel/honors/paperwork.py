@@ -222,7 +222,7 @@ _RELATED = {"campaign", "unit", "person", "nominated_by"}
 
 
 def nominations_workbook(campaign: Campaign) -> bytes:
-    """Every field of every nomination of the campaign, one row each, with the nominee's profile and the counts of
+    """Every field of every submitted nomination of the campaign (as in the ZIP), one row each, with the nominee's profile and the counts of
     photos and reviews. The columns follow the model, so a field added later is exported without a change here."""
     from openpyxl import Workbook
 
@@ -234,8 +234,12 @@ def nominations_workbook(campaign: Campaign) -> bytes:
         _("English name"), _("gender"), _("date of birth"), _("work unit"), _("position"), _("professional title"),
         _("field"), _("email address"), _("nominated by"), _("photos"), _("reviews submitted"),
     ])  # fmt: skip
+    # The same nominations as the ZIP of forms (`forms_for_zip`): drafts and withdrawn ones are not the association's.
     queryset = (
-        campaign.nominations.for_list().prefetch_related("photos", "assignments__review").order_by("unit__name", "pk")
+        campaign.nominations.counted_against_quota()
+        .for_list()
+        .prefetch_related("photos", "assignments__review")
+        .order_by("unit__name", "pk")
     )
     for nomination in queryset.iterator(chunk_size=200):
         person = nomination.person

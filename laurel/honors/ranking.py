@@ -28,7 +28,8 @@ class Row:
 
 
 def _reviews(campaign: Campaign):
-    reviews = Review.objects.filter(assignment__nomination__campaign=campaign)
+    # A review whose assignment was recused (its expert's unit turned out to conflict) no longer counts.
+    reviews = Review.objects.filter(assignment__nomination__campaign=campaign, assignment__recused_at__isnull=True)
     last_round = reviews.order_by("-assignment__round").values_list("assignment__round", flat=True).first()
     return reviews.filter(assignment__round=last_round or 1).values_list(
         "assignment__nomination_id", "assignment__expert_id", "total"

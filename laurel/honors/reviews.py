@@ -24,18 +24,15 @@ REVIEW_STAGES = {Stage.REVIEW: 1, Stage.SECOND_REVIEW: 2}
 
 
 def conflict_reasons(nomination: Nomination, expert) -> list[str]:
-    """Every conflict kind between an expert and a nomination: computed ones and those on record."""
-    kinds = []
-    if nomination.person.user_id == expert.pk:
-        kinds.append(Conflict.Kind.SELF)
-    # The expert's unit: their linked profile's, else the one they declared (`people.accounts.unit_of`).
-    _known, expert_unit = accounts.unit_of(expert)
-    if expert_unit is not None and expert_unit == nomination.unit_id:
-        kinds.append(Conflict.Kind.SAME_UNIT)
-    if nomination.nominated_by_id == expert.pk:
-        kinds.append(Conflict.Kind.SAME_UNIT)
-    kinds.extend(Conflict.objects.filter(nomination=nomination, expert=expert).values_list("kind", flat=True))
-    return sorted(set(kinds))
+    """Every conflict kind between an expert and a nomination: computed by the engine's rule (`honors.conflicts`:
+    the expert's unit and the units they nominate for, against the nominee's and the nominating unit with their
+    parent chains) and those on record."""
+    from laurel.honors import conflicts
+
+    reasons = conflicts.find([nomination], [expert.pk]).get((0, 0), ())
+    kinds = {conflicts.RECORDED_KIND[reason] for reason in reasons if reason in conflicts.RECORDED_KIND}
+    kinds.update(Conflict.objects.filter(nomination=nomination, expert=expert).values_list("kind", flat=True))
+    return sorted(kinds)
 
 
 def active_assignment(nomination: Nomination, expert) -> Assignment | None:
@@ -85,30 +82,34 @@ def declare_conflict(nomination: Nomination, *, expert, note: str, actor) -> Con
 
 
 def end_conflicting_assignments(expert, actor) -> None:
-    """The expert's unit changed (a profile linked, a unit declared): their unscored assignments that now conflict
-    end, the conflict is recorded, and the engine refills the places (registered in `people.accounts`)."""
+    """The expert's unit changed (a profile linked, staff changed a declared unit): their assignments that now
+    conflict end and the conflict is recorded; an unscored one's place is refilled by the engine, a scored one's
+    review stops counting (the ranking reads only reviews of assignments not recused) and staff read why in the
+    audit log (registered in `people.accounts`)."""
     from laurel.honors import engine
 
     ended_rounds: set[tuple[int, int]] = set()
     for assignment in (
         Assignment.objects.active()
-        .filter(expert=expert, review__isnull=True)
-        .select_related("nomination__campaign", "nomination__person")
+        .filter(expert=expert)
+        .select_related("nomination__campaign", "nomination__person", "review")
     ):
         reasons = conflict_reasons(assignment.nomination, expert)
         if not reasons:
             continue
+        scored = hasattr(assignment, "review")
         Assignment.objects.filter(pk=assignment.pk).update(
             recused_at=timezone.now(), recusal_reason=_("The expert's unit conflicts with this nomination.")
         )
         Conflict.objects.get_or_create(nomination=assignment.nomination, expert=expert, defaults={"kind": reasons[0]})
         log_action(
-            "honors.assignment.ended",
+            "honors.review.discounted" if scored else "honors.assignment.ended",
             actor=actor,
             obj=assignment.nomination,
             data={"expert": expert.email, "round": assignment.round, "conflicts": reasons},
         )
-        ended_rounds.add((assignment.nomination.campaign_id, assignment.round))
+        if not scored:
+            ended_rounds.add((assignment.nomination.campaign_id, assignment.round))
     for campaign_id, review_round in sorted(ended_rounds):
         campaign = Campaign.objects.get(pk=campaign_id)
         if engine.latest_run(campaign, review_round) is not None:

@@ -42,15 +42,17 @@ def account_context(person: Person) -> dict:
 
 @require_GET
 def account_search(request, code):
-    """Accounts without a profile whose email or name contains the query, for the person page (HTMX fragment)."""
+    """Accounts staff may link (`accounts.linkable_accounts`) whose email or name contains the query, for the person page (HTMX fragment)."""
     _staff(request)
     person = get_object_or_404(Person, code=code)
     query = request.GET.get("q", "").strip()[:100]
     results = []
     if len(query) >= 2:
         results = list(
-            User.objects.filter(person__isnull=True)
+            accounts.linkable_accounts()
+            .exclude(pk=request.user.pk)
             .filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+            .distinct()
             .order_by("email")[: SEARCH_LIMIT + 1]
         )
     return render(
@@ -137,13 +139,16 @@ class DeclareUnitView(FormView):
         if Person.objects.filter(user=request.user).exists():
             messages.info(request, _("Your unit comes from your sci-tech worker profile; ask the staff to correct it."))
             return redirect("core:dashboard")
+        # Declared once: the page then only shows it (the service refuses a second declaration anyway).
+        self.declared = DeclaredUnit.objects.filter(user=request.user).select_related("organization").first()
+        if self.declared is not None:
+            if request.method == "POST":
+                messages.error(
+                    request, _("You have already declared your unit; ask the association's staff to change it.")
+                )
+                return redirect("people:declare_unit")
+            return render(request, self.template_name, {"declared": self.declared})
         return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        declared = DeclaredUnit.objects.filter(user=self.request.user).select_related("organization").first()
-        if declared is None:
-            return {}
-        return {"unit": declared.organization.code if declared.organization else INDEPENDENT}
 
     def form_valid(self, form):
         try:
@@ -159,3 +164,40 @@ class DeclareUnitView(FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.request.GET.get("next", "")[:500], **kwargs)
+
+
+class ChangeUnitForm(DeclareUnitForm):
+    reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=500, widget=forms.Textarea)
+
+
+class ChangeUnitView(FormView):
+    """Staff change the unit an account without a profile declared (the expert declares only once), saying why."""
+
+    template_name = "people/change_unit.html"
+    form_class = ChangeUnitForm
+
+    def dispatch(self, request, *args, **kwargs):
+        _staff(request)
+        self.account = get_object_or_404(User, pk=kwargs["pk"])
+        if Person.objects.filter(user=self.account).exists():
+            messages.info(request, _("This account's unit comes from its sci-tech worker profile; correct it there."))
+            return redirect(Person.objects.get(user=self.account))
+        self.declared = DeclaredUnit.objects.filter(user=self.account).select_related("organization").first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            accounts.declare_unit(
+                user=self.account,
+                organization=form.organization(),
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The unit of %(email)s is changed.") % {"email": self.account.email})
+        return redirect("people:role_list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, declared=self.declared, **kwargs)

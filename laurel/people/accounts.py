@@ -35,10 +35,40 @@ def _require_staff(actor) -> None:
         raise PermissionDenied
 
 
+def linkable_accounts():
+    """Accounts staff may link to a profile: no profile yet, no staff role, not Django staff or superuser, and an
+    email address its owner confirmed. A linked account receives the person's certificates, so staff never link
+    their own or a colleague's account, nor an address nobody proved to read."""
+    return User.objects.filter(
+        person__isnull=True, is_staff=False, is_superuser=False, emailaddress__verified=True
+    ).exclude(roles__kind=RoleKind.STAFF)
+
+
+def _check_linkable(user: User, actor: User) -> None:
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot link your own account to a sci-tech worker."), code="own_account")
+    if user.is_staff or user.is_superuser or Role.objects.filter(user=user, kind=RoleKind.STAFF).exists():
+        raise ValidationError(
+            _("%(email)s is a staff account; staff accounts are never linked to a sci-tech worker.")
+            % {"email": user.email},
+            code="staff_account",
+        )
+    from allauth.account.models import EmailAddress
+
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise ValidationError(
+            _("The address %(email)s is not confirmed yet; its owner confirms it before it is linked.")
+            % {"email": user.email},
+            code="unverified",
+        )
+
+
 def link_person(*, user: User, person: Person, actor: User) -> Person:
     """Link a profile to an account. Refused when the profile already belongs to another account or the account
-    already has a profile; the write is conditional, so two staff linking at once cannot both win."""
+    already has a profile, and for accounts staff may not link (`linkable_accounts`); the write is conditional,
+    so two staff linking at once cannot both win."""
     _require_staff(actor)
+    _check_linkable(user, actor)
     if person.user_id == user.pk:
         raise ValidationError(_("%(person)s is already linked to this account.") % {"person": person.name})
     if person.user_id is not None:
@@ -174,23 +204,38 @@ def needs_unit_declaration(user: User) -> bool:
     return not unit_of(user)[0]
 
 
-def declare_unit(*, user: User, organization: Organization | None, actor: User) -> DeclaredUnit:
-    """An account without a profile says which unit it works in (None: no unit, independent)."""
-    if actor.pk != user.pk and not permissions.can_manage_people(actor):
+def declare_unit(*, user: User, organization: Organization | None, actor: User, reason: str = "") -> DeclaredUnit:
+    """An account without a profile says which unit it works in (None: no unit, independent). The expert declares
+    once; afterwards only staff change it, saying why, so nobody moves their unit to dodge a conflict of interest.
+    Units the account nominates for are conflicts whatever it declares (`honors.conflicts`)."""
+    is_staff = permissions.can_manage_people(actor)
+    if actor.pk != user.pk and not is_staff:
         raise PermissionDenied
     if Person.objects.filter(user=user).exists():
         raise ValidationError(_("Your unit comes from your sci-tech worker profile; ask the staff to correct it."))
+    reason = (reason or "").strip()
     with transaction.atomic():
-        previous = DeclaredUnit.objects.filter(user=user).select_related("organization").first()
-        declared, _created = DeclaredUnit.objects.update_or_create(user=user, defaults={"organization": organization})
-        log_action(
-            "people.unit.declared",
-            actor=actor,
-            obj=user,
-            data={
-                "from": (previous.organization.name if previous.organization else "") if previous else None,
-                "unit": organization.name if organization else "",
-            },
+        previous = (
+            DeclaredUnit.objects.select_for_update(of=("self",))
+            .filter(user=user)
+            .select_related("organization")
+            .first()
         )
+        if previous is not None:
+            if actor.pk == user.pk and not is_staff:
+                raise ValidationError(
+                    _("You have already declared your unit; ask the association's staff to change it."),
+                    code="declared",
+                )
+            if not reason:
+                raise ValidationError({"reason": _("Say why the unit changes.")}, code="reason")
+        declared, _created = DeclaredUnit.objects.update_or_create(user=user, defaults={"organization": organization})
+        data = {
+            "from": (previous.organization.name if previous.organization else "") if previous else None,
+            "unit": organization.name if organization else "",
+        }
+        if reason:
+            data["reason"] = reason[:500]
+        log_action("people.unit.declared", actor=actor, obj=user, data=data)
         _unit_changed(user, actor)
     return declared

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<str:code>/link/", account_views.link, name="person_link"),
     path("people/<str:code>/invite/", account_views.invite, name="person_invite"),
     path("my-unit/", account_views.DeclareUnitView.as_view(), name="declare_unit"),
+    path("accounts/<int:pk>/unit/", account_views.ChangeUnitView.as_view(), name="change_unit"),
     path("units/", views.OrganizationListView.as_view(), name="organization_list"),
     path("units/new/", views.OrganizationFormView.as_view(), name="organization_create"),
     path("units/<str:code>/", views.OrganizationDetailView.as_view(), name="organization_detail"),

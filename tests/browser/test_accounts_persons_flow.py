@@ -74,3 +74,31 @@ def test_an_expert_without_a_profile_declares_a_unit_before_any_nomination(page,
     page.wait_for_url(f"**/campaigns/nominations/{nomination.code}/review/")
     assert page.locator("input[name^=score_]").count() == campaign.criteria.count()
     assert DeclaredUnit.objects.get(user=expert).organization is None
+    # Declared once: the page now shows the declaration and sends any change to the staff.
+    page.goto("/staff/my-unit/")
+    declared = page.get_by_test_id("unit-declared").inner_text()
+    assert "无：我不隶属于任何单位" in declared
+    assert "请联系协会工作人员" in declared
+    assert page.locator("select[name=unit]").count() == 0
+
+
+def test_staff_change_an_experts_declared_unit_with_a_reason(page, staff):
+    from laurel.core.models import AuditEntry
+    from laurel.people import accounts
+    from tests.factories.people import OrganizationFactory
+
+    own, other = OrganizationFactory(name="甲研究所"), OrganizationFactory(name="乙医院")
+    expert = user_with_role(RoleKind.EXPERT, declared_unit=False, email="declared@example.org")
+    accounts.declare_unit(user=expert, organization=own, actor=expert)
+    login(page, staff)
+    page.goto("/staff/roles/")
+    page.locator("[data-testid=change-unit]").first.click()
+    page.wait_for_url(f"**/accounts/{expert.pk}/unit/")
+    assert "甲研究所" in page.get_by_test_id("current-unit").inner_text()
+    page.select_option("select[name=unit]", other.code)
+    page.fill("textarea[name=reason]", "调到乙医院工作")
+    page.click("main form button:has-text('保存')")
+    page.wait_for_url("**/roles/")
+    assert "declared@example.org 的单位已变更" in page.locator("body").inner_text()
+    assert DeclaredUnit.objects.get(user=expert).organization == other
+    assert AuditEntry.objects.filter(action="people.unit.declared", data__reason="调到乙医院工作").exists()

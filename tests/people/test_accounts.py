@@ -199,7 +199,7 @@ def test_only_staff_invite(persona, request):
         )
 
 
-def test_an_expert_without_profile_or_declaration_must_declare():
+def test_an_expert_without_profile_or_declaration_must_declare(staff):
     bare = user_with_role(RoleKind.EXPERT, declared_unit=False)
     assert accounts.needs_unit_declaration(bare)
     assert accounts.unit_of(bare) == (False, None)
@@ -207,7 +207,8 @@ def test_an_expert_without_profile_or_declaration_must_declare():
     accounts.declare_unit(user=bare, organization=unit, actor=bare)
     assert accounts.unit_of(bare) == (True, unit.pk)
     assert not accounts.needs_unit_declaration(bare)
-    accounts.declare_unit(user=bare, organization=None, actor=bare)
+    # Declared once: afterwards staff change it, with a reason.
+    accounts.declare_unit(user=bare, organization=None, actor=staff, reason="left the hospital")
     assert accounts.unit_of(bare) == (True, None)
     entries = AuditEntry.objects.filter(action="people.unit.declared").order_by("pk")
     assert [entry.data["unit"] for entry in entries] == [unit.name, ""]
@@ -236,16 +237,18 @@ def test_declare_unit_page(client):
     client.force_login(bare)
     url = reverse("people:declare_unit")
     assert "云州医院" in client.get(url).content.decode()
+    # A code that is no unit is a form error, not a 500.
+    assert client.post(url, {"unit": "NOPE"}).status_code == 200
+    assert not DeclaredUnit.objects.filter(user=bare).exists()
     response = client.post(url + "?next=/campaigns/reviews/", {"unit": unit.code})
     assert response.status_code == 302 and response.url == "/campaigns/reviews/"
     assert DeclaredUnit.objects.get(user=bare).organization == unit
     # An outside address in `next` is never followed.
+    other = user_with_role(RoleKind.EXPERT, declared_unit=False)
+    client.force_login(other)
     response = client.post(url, {"unit": "none", "next": "https://evil.example/"})
     assert response.url == reverse("core:dashboard")
-    assert DeclaredUnit.objects.get(user=bare).organization is None
-    # A code that is no unit is a form error, not a 500.
-    assert client.post(url, {"unit": "NOPE"}).status_code == 200
-    assert DeclaredUnit.objects.get(user=bare).organization is None
+    assert DeclaredUnit.objects.get(user=other).organization is None
 
 
 def test_a_profile_holder_is_sent_away_from_the_declaration(client, expert):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from laurel.core.views import StaffRequiredMixin, report_errors
-from laurel.honors import reviews
+from laurel.honors import deadlines, reviews
 from laurel.honors.forms import PreferenceForm, ProfileForm, RunForm
 from laurel.honors.models import Assignment, Campaign, Conflict, Nomination, PanelMember, Preference
 from laurel.honors.views.staff import _staff
@@ -43,10 +43,11 @@ class AssignmentView(StaffRequiredMixin, TemplateView):
             .select_related("nomination__person", "expert", "review")
             .order_by("nomination_id", "expert_id")
         )
-        # The desk's "reviews past the deadline" links here: released pairs that have no score yet.
+        # The desk's "reviews past the deadline" links here: released pairs that have no score yet, leaving out
+        # experts whose deadline staff extended (the desk leaves them out of its count too).
         waiting_only = self.request.GET.get("pairs") == "waiting"
         if waiting_only:
-            pairs = pairs.filter(draft=False, review__isnull=True)
+            pairs = pairs.filter(draft=False, review__isnull=True).exclude(deadlines.extended())
         initial = {
             "experts_per_nomination": run.experts_per_nomination if run else campaign.experts_per_nomination,
             "load_max": run.load_max if run else campaign.expert_load_cap,
