@@ -39,12 +39,13 @@ PERSON_COLUMNS = {
     "unit": ("单位", "Unit"),
     "position": ("职务", "Position"),
     "title": ("职称", "Professional title"),
-    "position_en": ("英文职务", "English position"),
-    "title_en": ("英文职称", "English professional title"),
     "field": ("领域", "Field"),
     "front_line": ("一线", "Front-line"),
     "email": ("电子邮箱", "Email"),
     "bio": ("简介", "Short bio"),
+    # Last, so that sheets made before them keep their columns where they were.
+    "position_en": ("英文职务", "English position"),
+    "title_en": ("英文职称", "English professional title"),
 }
 KINDS = {"units": UNIT_COLUMNS, "persons": PERSON_COLUMNS}
 KIND_LABELS = {"units": gettext_lazy("Units"), "persons": gettext_lazy("Sci-tech workers")}
@@ -452,12 +453,12 @@ def export_rows(kind: str, language: str) -> tuple[list[str], list[list[Any]]]:
                     person.organization.name,
                     person.position,
                     person.title,
-                    person.position_en,
-                    person.title_en,
                     person.field,
                     yes if person.is_front_line else no,
                     person.email,
                     person.bio,
+                    person.position_en,
+                    person.title_en,
                 ]  # fmt: skip
             )
     return header, rows
