@@ -191,3 +191,13 @@ def test_the_expert_review_page_shows_the_short_forms_masked(client, expert, rev
         for form in ("小张", "张教授", "明远"):
             assert form not in page
     assert shown
+
+
+def test_a_story_naming_the_nominee_only_by_a_short_form_is_warned_at_submission(nominator, named):
+    Nomination.objects.filter(pk=named.pk).update(story="小张和张教授是同一个人，团队在张力测试中取得突破。")
+    draft = Nomination.objects.for_list().get(pk=named.pk)
+    with pytest.raises(ValidationError) as error:
+        nominations.submit_nomination(draft, actor=nominator)
+    assert error.value.code == "blind_names"
+    assert "张教授" in error.value.messages[0] and "小张" in error.value.messages[0]
+    assert "张力" not in error.value.messages[0]
