@@ -222,8 +222,8 @@ def draft_report_from_campaign(campaign: Campaign, *, actor, language: str = "zh
         lead = (f"On {published:%d %B %Y}, " if published else "") + f"{name} published its {len(honorees)} honorees."
         lines = [lead, "", "The honorees, by unit:", ""]
         lines += [
-            f"- **{nomination.person.name}**, {nomination.unit.name}"
-            + (f", {nomination.person.position}" if nomination.person.position else "")
+            f"- **{nomination.person.display_name('en')}**, {nomination.unit.display_name('en')}"
+            + (f", {position}" if (position := nomination.person.position_in("en")) else "")
             for nomination in honorees
         ]
     else:

@@ -38,7 +38,9 @@ class PersonOut(Schema):
     gender: str
     organization_code: str = Field(..., alias="organization.code")
     position: str
+    position_en: str
     title: str
+    title_en: str
     field: str
     is_front_line: bool
     bio: str
@@ -51,7 +53,9 @@ class PersonIn(Schema):
     date_of_birth: datetime.date | None = None
     organization_code: str = Field(..., max_length=12)
     position: str = Field("", max_length=100)
+    position_en: str = Field("", max_length=100)
     title: str = Field("", max_length=100)
+    title_en: str = Field("", max_length=100)
     field: str = Field("", max_length=100)
     is_front_line: bool = False
     bio: str = Field("", max_length=2000)

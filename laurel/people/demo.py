@@ -81,6 +81,14 @@ POSITIONS = [
     "主任医师", "教授", "研究员", "高级工程师", "工程师", "副教授", "技术员", "总工程师", "副研究员", "农艺师",
     "主治医师", "讲师", "首席技师", "高级农艺师",
 ]  # fmt: skip
+# English pages show these in place of the Chinese (`Person.position_and_title_in`).
+POSITIONS_EN = {
+    "主任医师": "Chief Physician", "教授": "Professor", "研究员": "Research Fellow",
+    "高级工程师": "Senior Engineer", "工程师": "Engineer", "副教授": "Associate Professor", "技术员": "Technician",
+    "总工程师": "Chief Engineer", "副研究员": "Associate Research Fellow", "农艺师": "Agronomist",
+    "主治医师": "Attending Physician", "讲师": "Lecturer", "首席技师": "Chief Technician",
+    "高级农艺师": "Senior Agronomist",
+}  # fmt: skip
 
 
 @dataclass
@@ -133,11 +141,13 @@ def seed(*, stdout) -> list[Login]:
         unit = unit_list[index % len(unit_list)]
         birth = today - datetime.timedelta(days=rng.randint(24 * 365, 64 * 365))
         code = _code(rng)
+        gender, position = rng.choice(("female", "male")), rng.choice(POSITIONS)  # drawn in the demo's old order
         Person.objects.update_or_create(
             code=code,
             defaults={
-                "name": name, "name_en": name_en, "gender": rng.choice(("female", "male")), "date_of_birth": birth,
-                "organization": unit, "position": rng.choice(POSITIONS), "title": "", "field": field,
+                "name": name, "name_en": name_en, "gender": gender, "date_of_birth": birth,
+                "organization": unit, "position": position, "position_en": POSITIONS_EN[position], "title": "",
+                "field": field,
                 "is_front_line": rng.random() < 0.45,
                 "bio": f"{name}，{unit.name}{field}领域科技工作者。",
             },

@@ -25,8 +25,8 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "name", "name_en", "gender", "date_of_birth", "organization", "position", "title", "field",
-            "is_front_line", "is_public", "bio", "email", "photo",
+            "name", "name_en", "gender", "date_of_birth", "organization", "position", "position_en", "title",
+            "title_en", "field", "is_front_line", "is_public", "bio", "email", "photo",
         ]  # fmt: skip
         widgets = {"date_of_birth": DateInput(), "bio": forms.Textarea(attrs={"rows": 4})}
 

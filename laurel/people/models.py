@@ -157,6 +157,9 @@ class Person(models.Model):
     )
     position = models.CharField(_("position"), max_length=100, blank=True)
     title = models.CharField(_("professional title"), max_length=100, blank=True)
+    # Shown on English pages in place of the Chinese, which they fall back to when blank.
+    position_en = models.CharField(_("English position"), max_length=100, blank=True)
+    title_en = models.CharField(_("English professional title"), max_length=100, blank=True)
     field = models.CharField(_("field"), max_length=100, blank=True)
     is_front_line = models.BooleanField(_("front-line worker"), default=False)
     is_public = models.BooleanField(
@@ -193,7 +196,24 @@ class Person(models.Model):
 
     def position_and_title(self) -> str:
         """Position and professional title as printed, once when they are the same (教授, not 教授 · 教授)."""
-        parts = [part.strip() for part in (self.position, self.title) if part.strip()]
+        return self._joined(self.position, self.title)
+
+    def position_and_title_in(self, language: str | None = None) -> str:
+        """`position_and_title` for a page's language (the current one by default): on English pages each of the
+        two in English when it is given, else in Chinese."""
+        if (language or get_language()) != "en":
+            return self.position_and_title()
+        return self._joined(self.position_en.strip() or self.position, self.title_en.strip() or self.title)
+
+    def position_in(self, language: str | None = None) -> str:
+        """The position alone for a page's language, falling back to the Chinese as `position_and_title_in` does."""
+        if (language or get_language()) == "en" and self.position_en.strip():
+            return self.position_en.strip()
+        return self.position
+
+    @staticmethod
+    def _joined(position: str, title: str) -> str:
+        parts = [part.strip() for part in (position, title) if part.strip()]
         return " · ".join(dict.fromkeys(parts))
 
     def display_name(self, language: str | None = None) -> str:

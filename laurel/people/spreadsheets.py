@@ -43,6 +43,9 @@ PERSON_COLUMNS = {
     "front_line": ("一线", "Front-line"),
     "email": ("电子邮箱", "Email"),
     "bio": ("简介", "Short bio"),
+    # Last, so that sheets made before them keep their columns where they were.
+    "position_en": ("英文职务", "English position"),
+    "title_en": ("英文职称", "English professional title"),
 }
 KINDS = {"units": UNIT_COLUMNS, "persons": PERSON_COLUMNS}
 KIND_LABELS = {"units": gettext_lazy("Units"), "persons": gettext_lazy("Sci-tech workers")}
@@ -246,6 +249,8 @@ def _check_persons(records, preview):
             ("name_en", "name_en"),
             ("position", "position"),
             ("title", "title"),
+            ("position_en", "position_en"),
+            ("title_en", "title_en"),
             ("field", "field"),
             ("email", "email"),
         ):
@@ -321,8 +326,12 @@ def _check_persons(records, preview):
                 ok = False
             seen_codes[code] = row
         if ok:
+            # The English position and title are written only when the file has their columns: a sheet kept
+            # from before they existed does not blank them.
+            english = {key: record[key] for key in OPTIONAL_PERSON_FIELDS if key in record}
             preview.rows.append(
                 {
+                    **english,
                     "row_number": row,
                     "code": code,
                     "name": name,
@@ -400,18 +409,23 @@ PERSON_WRITE_FIELDS = [
 ]  # fmt: skip
 
 
+OPTIONAL_PERSON_FIELDS = ("position_en", "title_en")
+
+
 def _apply_persons(rows):
+    # Every row of one file has the same columns.
+    fields = PERSON_WRITE_FIELDS + [key for key in OPTIONAL_PERSON_FIELDS if rows and key in rows[0]]
     updates = {row["code"]: row for row in rows if row["code"]}
-    new = [Person(**{key: row[key] for key in PERSON_WRITE_FIELDS}) for row in rows if not row["code"]]
+    new = [Person(**{key: row[key] for key in fields}) for row in rows if not row["code"]]
     Person.objects.bulk_create(new, batch_size=1000)
     changed = []
     for person in Person.objects.filter(code__in=list(updates)):
         row = updates[person.code]
-        for key in PERSON_WRITE_FIELDS:
+        for key in fields:
             setattr(person, key, row[key])
         changed.append(person)
     Person.objects.bulk_update(
-        changed, [f.removesuffix("_id") if f == "organization_id" else f for f in PERSON_WRITE_FIELDS], batch_size=1000
+        changed, [f.removesuffix("_id") if f == "organization_id" else f for f in fields], batch_size=1000
     )
     return {"created": len(new), "updated": len(changed)}
 
@@ -443,6 +457,8 @@ def export_rows(kind: str, language: str) -> tuple[list[str], list[list[Any]]]:
                     yes if person.is_front_line else no,
                     person.email,
                     person.bio,
+                    person.position_en,
+                    person.title_en,
                 ]  # fmt: skip
             )
     return header, rows

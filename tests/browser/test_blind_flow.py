@@ -49,3 +49,19 @@ def test_blind_campaign_warns_the_nominator_and_masks_the_story_for_the_expert(
     )
     assert page.locator("[data-testid=documents] a").all_inner_texts() == ["盲评用匿名材料（PDF）"]
     assert page.locator("main img").count() == 0
+
+
+def test_the_expert_reads_the_short_forms_of_the_name_masked(page, nominator, unit, staff, expert):
+    campaign = CampaignFactory(stage=Stage.REVIEW, blind_review=True)
+    person = PersonFactory(organization=unit, name="欧阳晓明", name_en="Ouyang Xiaoming")
+    nomination = NominationFactory(
+        campaign=campaign, unit=unit, person=person, nominated_by=nominator, status=Nomination.Status.ELIGIBLE,
+        story="欧阳教授带领团队扩张试验田，同事们叫她小欧阳，OUYANG XIAOMING 的学生都叫她晓明老师。",
+    )  # fmt: skip
+    reviews.add_panel_member(campaign, expert=expert, actor=staff)
+    reviews.assign_expert(nomination, expert=expert, actor=staff)
+    login(page, expert)
+    page.goto(f"/campaigns/nominations/{nomination.code}/")
+    assert page.locator("[data-testid=story]").inner_text() == (
+        "【被推荐人】带领团队扩张试验田，同事们叫她【被推荐人】，【被推荐人】 的学生都叫她【被推荐人】老师。"
+    )

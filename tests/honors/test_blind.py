@@ -131,3 +131,73 @@ def test_no_warning_when_the_campaign_is_not_blind(nominator, named):
     named.campaign.blind_review = False
     named.campaign.save()
     assert nominations.submit_nomination(named, actor=nominator).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["张教授", "张老师", "张院士", "张研究员", "张工", "张总", "小张", "老张", "张博士", "张同志", "张主任", "明远"],
+)
+def test_the_short_forms_of_the_name_are_masked_and_named_in_the_warning(named, form):
+    text = f"多年来，{form}带领团队攻克了关键技术难题。"
+    assert blind.mask(text, named) == "多年来，[nominee]带领团队攻克了关键技术难题。"
+    assert blind.names_in(text, named) == [form]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "团队在张力测试中取得突破。",
+        "企业规模不断扩张。",
+        "他主张开放合作，总结了经验。",
+        "张工作了三十年。",  # 工 here is 工作, not the engineer's title
+        "明年继续推进。",  # one character of the given name is not the given name
+        "Zhang led the team.",  # a surname alone is nobody in particular
+    ],
+)
+def test_ordinary_words_containing_the_surname_are_not_masked(named, text):
+    assert blind.mask(text, named) == text
+    assert blind.names_in(text, named) == []
+
+
+def test_a_one_character_given_name_is_not_masked_alone(named):
+    named.person.name = "张明"
+    assert blind.mask("明天张明和张教授去了实验室。", named) == "明天[nominee]和[nominee]去了实验室。"
+
+
+def test_a_compound_surname_takes_its_two_characters(named):
+    named.person.name = "欧阳晓明"
+    named.person.name_en = ""
+    text = "欧阳教授和晓明是同一个人，欧阳老师的学生称她小欧阳；欧洲的阳光不是她。"
+    assert blind.mask(text, named) == "[nominee]和[nominee]是同一个人，[nominee]的学生称她[nominee]；欧洲的阳光不是她。"
+    assert blind.surname("诸葛亮") == "诸葛" and blind.surname("司马光") == "司马" and blind.surname("王晓明") == "王"
+
+
+def test_the_english_name_is_masked_in_any_case_and_either_order(named):
+    text = "ZHANG MINGYUAN, zhang mingyuan and Mingyuan Zhang are one person."
+    assert blind.mask(text, named) == "[nominee], [nominee] and [nominee] are one person."
+    assert blind.names_in(text, named) == ["Mingyuan Zhang", "Zhang Mingyuan"]
+
+
+def test_the_expert_review_page_shows_the_short_forms_masked(client, expert, reviewing):
+    Nomination.objects.filter(pk=reviewing.pk).update(story="小张和张教授在星河大学工作，明远负责张力测试。")
+    client.force_login(expert)
+    shown = 0
+    for url in (reviewing.get_absolute_url(), reverse("honors:review", kwargs={"code": reviewing.code})):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        if "张力测试" not in page:
+            continue  # the page does not show the story
+        shown += 1
+        assert "[nominee]和[nominee]在[unit]工作，[nominee]负责张力测试。" in page
+        for form in ("小张", "张教授", "明远"):
+            assert form not in page
+    assert shown
+
+
+def test_a_story_naming_the_nominee_only_by_a_short_form_is_warned_at_submission(nominator, named):
+    Nomination.objects.filter(pk=named.pk).update(story="小张和张教授是同一个人，团队在张力测试中取得突破。")
+    draft = Nomination.objects.for_list().get(pk=named.pk)
+    with pytest.raises(ValidationError) as error:
+        nominations.submit_nomination(draft, actor=nominator)
+    assert error.value.code == "blind_names"
+    assert "张教授" in error.value.messages[0] and "小张" in error.value.messages[0]
+    assert "张力" not in error.value.messages[0]

@@ -53,7 +53,9 @@ def test_staff_draft_a_report_from_a_published_campaign_in_their_language(staff_
     staff_client.post(reverse("news:draft_from_campaign"), {"campaign": campaign.code}, HTTP_ACCEPT_LANGUAGE="en")
     english = Article.objects.get(language="en")
     assert english.title == "云州最美科技工作者: the honorees"
-    assert "- **甲一**, Unit 0, 研究员" in english.body
+    # English names of the honoree and the unit on the English report, the Chinese position when no English one.
+    first = Nomination.objects.select_related("person", "unit").get(campaign=campaign, person__name="甲一")
+    assert f"- **{first.person.name_en}**, {first.unit.name_en}, 研究员" in english.body
 
 
 def test_english_report_uses_the_campaigns_english_name(staff_client):

@@ -307,6 +307,8 @@ MODEL_FORMS = {
     "laurel.people.forms.PersonForm": lambda: PersonFactory(
         date_of_birth=datetime.date(1964, 1, 1),
         title="研究员",
+        position_en="Director",
+        title_en="Research Fellow",
         is_front_line=True,
         is_public=True,
         bio="材料科学家",
