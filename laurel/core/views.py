@@ -118,14 +118,15 @@ class SiteIdentityView(PermissionRequiredMixin, TemplateView):
                     actor=request.user, data=data, files=files, clear=tuple(form.cleaned_data["clear"])
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(request, _("The association's identity is saved; every page shows it now."))
                 return redirect("core:site_identity")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: each field's messages beside the field, the rest on top."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

@@ -20,7 +20,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from laurel.core import pagecache
 from laurel.core.net import client_address
-from laurel.core.views import PermissionRequiredMixin, report_errors
+from laurel.core.views import PermissionRequiredMixin, add_form_errors, report_errors
 from laurel.events.models import Event
 from laurel.honors.models import Campaign, Stage
 from laurel.news import permissions, queries, related, search, services, sharing, viewcount
@@ -214,11 +214,7 @@ class StaffSectionsView(NewsStaffMixin, FormView):
         try:
             services.save_section(self.get_instance(), actor=self.request.user, data=data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("news:staff_sections")

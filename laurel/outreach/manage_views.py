@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 
-from laurel.core.views import PermissionRequiredMixin, report_errors
+from laurel.core.views import PermissionRequiredMixin, add_form_errors, report_errors
 from laurel.outreach import groups, permissions, queries
 from laurel.outreach.forms import AddMembersForm, BatchForm, GroupForm, PersonChoiceField, RetireForm
 from laurel.outreach.models import Batch, LectureGroup, Membership
@@ -14,14 +14,6 @@ from laurel.outreach.models import Batch, LectureGroup, Membership
 
 class GroupStaffMixin(PermissionRequiredMixin):
     permission_predicate = staticmethod(permissions.can_manage_groups)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _labelled(persons) -> list[tuple]:
@@ -67,7 +59,7 @@ class GroupFormView(GroupStaffMixin, FormView):
             else:
                 group = groups.update_group(instance, actor=self.request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("outreach:manage_group", slug=group.slug)
@@ -142,7 +134,7 @@ class GroupManageView(GroupStaffMixin, DetailView):
                     term_start=data["term_start"], term_end=data["term_end"],
                 )  # fmt: skip
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(self.request, _("%(count)d members added.") % {"count": len(added)})
                 return redirect("outreach:manage_group", slug=group.slug)

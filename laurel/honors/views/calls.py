@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from laurel.core.storage import serve_file
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, add_form_errors
 from laurel.honors import calls, permissions
 from laurel.honors.forms import CallAttachmentForm, CallForm
 from laurel.honors.models import CallAttachment, Campaign, Stage
@@ -70,7 +70,7 @@ class CallEditView(PermissionRequiredMixin, TemplateView):
             try:
                 calls.save_call(self.campaign, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(request, _("The call is saved."))
                 return redirect("honors:call_edit", code=self.campaign.code)
@@ -88,19 +88,11 @@ class CallEditView(PermissionRequiredMixin, TemplateView):
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(request, _("The document is attached to the call."))
                 return redirect("honors:call_edit", code=self.campaign.code)
         return self.render_to_response(self.get_context_data(attachment_form=form), status=200)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from laurel.core.views import PermissionRequiredMixin
+from laurel.core.views import PermissionRequiredMixin, add_form_errors
 from laurel.core.widgets import DateTimeInput
 from laurel.honors import deadlines, permissions
 from laurel.honors.models import Assignment, Campaign, PanelMember, ReviewExtension
-from laurel.honors.views.nominator import add_errors
 from laurel.people import accounts
 
 
@@ -77,7 +76,7 @@ class ReviewDeadlineView(PermissionRequiredMixin, FormView):
                 actor=self.request.user,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -7,20 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from laurel.core.views import PermissionRequiredMixin, report_errors
+from laurel.core.views import PermissionRequiredMixin, add_form_errors, report_errors
 from laurel.honors import blind, deadlines, disclosure, nominations, permissions, reviews
 from laurel.honors.forms import NominationForm, PhotoForm
 from laurel.honors.models import Campaign, Nomination, NominationPhoto
 
 UPLOADS = ("id_photo", "evidence", "unit_opinion", "integrity_certificate", "anonymized_evidence")
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MyNominationsView(PermissionRequiredMixin, ListView):
@@ -94,7 +86,7 @@ class NominationFormView(PermissionRequiredMixin, FormView):
                     self.nomination, actor=self.request.user, data=data, uploads=uploads
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved as a draft."))
         return redirect(nomination)

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from laurel.core.net import client_address
 from laurel.core.storage import serve_file
+from laurel.core.views import add_form_errors
 from laurel.honors import notices, permissions, texts
 from laurel.honors.forms import ObjectionForm
 from laurel.honors.models import Campaign, Nomination, Stage
@@ -121,11 +122,7 @@ class ObjectionView(FormView):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your objection has been received. The association will answer you."))
         return redirect("honors:notice", code=self.campaign.code)

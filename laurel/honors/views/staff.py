@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from laurel.core.views import StaffRequiredMixin, audit_rows, report_errors
+from laurel.core.views import StaffRequiredMixin, add_form_errors, audit_rows, report_errors
 from laurel.honors import amendments, bulk, campaigns, nominations, notices, permissions, reviews, stages, texts
 from laurel.honors.forms import (
     CampaignForm,
@@ -27,7 +27,6 @@ from laurel.honors.forms import (
     TextsForm,
 )
 from laurel.honors.models import Assignment, Campaign, Nomination, Objection, Stage
-from laurel.honors.views.nominator import add_errors
 from laurel.people.models import Organization, User
 
 
@@ -66,7 +65,7 @@ class CampaignFormView(StaffRequiredMixin, FormView):
                     amendment_reason=form.cleaned_data.get("amendment_reason", ""),
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(campaign)
@@ -436,7 +435,7 @@ class TextsView(StaffRequiredMixin, FormView):
                 actor=self.request.user,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("honors:texts", code=self.campaign.code)
