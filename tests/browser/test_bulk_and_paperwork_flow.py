@@ -21,8 +21,8 @@ def test_staff_return_two_ticked_nominations_with_one_reason(page, staff, unit, 
     )
     login(page, staff)
     page.goto(f"/campaigns/{campaign.code}/nominations/")
-    page.check(f"input[name=nominations][value={first.code}]")
-    page.check(f"input[name=nominations][value={second.code}]")
+    page.check(f'input[name=nominations][value="{first.code}"]')  # quoted: a code may start with a digit
+    page.check(f'input[name=nominations][value="{second.code}"]')
     page.select_option("#bulk-outcome", "return")
     page.fill("#bulk-reason", "请补充单位廉政证明")
     page.click("[data-testid=bulk-check]")
