@@ -43,7 +43,8 @@ demo: migrate
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: $(VENV)/.installed system-deps messages $(INTEROP)/node_modules/.installed
-	$(BIN)/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup -q -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m alone $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
