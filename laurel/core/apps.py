@@ -9,7 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from laurel.core import checks  # noqa: F401  (registers the deployment checks)
+        from laurel.core import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            pagecache,
+        )
+
+        pagecache.register_path(r"/")  # the front page (HomeView)
 
 
 class LaurelAdminConfig(admin_apps.AdminConfig):

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
@@ -57,14 +56,15 @@ class HomeView(TemplateView):
     def get(self, request, *args, **kwargs):
         if not pagecache.cacheable(request):
             return super().get(request, *args, **kwargs)
-        key = pagecache.front_page_key(get_language())
-        html = pagecache.get(key)
-        if html is None:
-            context = self.get_context_data(**kwargs)
-            context["csrf_token"] = pagecache.PLACEHOLDER
-            html = render_to_string(self.template_name, context, request=request)
-            cache.set(key, html, timeout=self.cache_seconds)
-        return HttpResponse(pagecache.personalize(html, request))
+        key = pagecache.page_key(request.path_info, get_language())
+        page = pagecache.get(key)
+        if page is not None:
+            return HttpResponse(pagecache.personalize(page.html, request))
+        context = self.get_context_data(**kwargs)
+        context["csrf_token"] = pagecache.PLACEHOLDER
+        page = pagecache.Page(render_to_string(self.template_name, context, request=request))
+        response = HttpResponse(pagecache.personalize(page.html, request))
+        return pagecache.offer(response, key, page, timeout=self.cache_seconds)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sections=registry.front_page_sections(self.request), **kwargs)

@@ -8,8 +8,12 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from laurel.core import changes, registry
-        from laurel.news import permissions, queries, search
+        from laurel.core import changes, pagecache, registry
+        from laurel.news import permissions, queries, search, views
+
+        # Article pages are served to anonymous visitors from the page cache; each hit still counts its visitor.
+        pagecache.register_path(r"/news/[^/]+/")
+        pagecache.register_hook(views.VIEW_HOOK, views.count_view)
 
         # Lower apps announce writes to what the public may find; the site search's index follows them.
         changes.register(search.on_changed)

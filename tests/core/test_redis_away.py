@@ -64,12 +64,12 @@ def test_a_page_cached_just_before_redis_lost_its_keys_is_not_served_after_the_n
     pagecache.invalidate()
     remembered = pagecache.version()  # a process remembers this version for a moment ...
     cache.clear()  # ... while Redis restarts and loses every key,
-    stale = pagecache.article_key("ART1", "zh-hans")  # so that process caches a page from before the edit
-    cache.set(stale, "before the edit")
+    stale = pagecache.page_key("/news/ART1/", "zh-hans")  # so that process caches a page from before the edit
+    cache.set(stale, pagecache.Page("before the edit"))
     pagecache.forget_local()  # the edit, in another process
     pagecache.invalidate()
     assert pagecache.version() != remembered  # counted up from 1 again, the old counter met it (2 == 2)
-    assert pagecache.get(pagecache.article_key("ART1", "zh-hans")) is None
+    assert pagecache.get(pagecache.page_key("/news/ART1/", "zh-hans")) is None
 
 
 def test_a_fresh_version_is_never_one_counted_up_before_a_loss():
