@@ -39,7 +39,8 @@ def _project():
 
 def observe(request, response, seconds: float) -> None:
     match = getattr(request, "resolver_match", None)
-    view = match.view_name if match else "unmatched"
+    # A page the page cache answered never reached the URL map: it names the view that rendered it.
+    view = getattr(request, "metrics_view", None) or (match.view_name if match else "unmatched")
     status = f"{response.status_code // 100}xx"
     REQUESTS.labels(request.method, view, status).inc()
     LATENCY.labels(request.method, view).observe(seconds)

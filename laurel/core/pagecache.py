@@ -14,6 +14,7 @@ what they render (`offer`), which the middleware stores with the final headers.
 """
 
 import dataclasses
+import hashlib
 import re
 import secrets
 import time
@@ -23,9 +24,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.urls import get_script_prefix
 from django.utils import translation
 
-PLACEHOLDER = "csrf-placeholder-7d1f0c"
+# Where the visitor's token goes. Derived from the secret key, so no comment or title can hold it (every occurrence
+# is replaced), and the same in every process that shares the cache.
+PLACEHOLDER = "csrf-" + hashlib.sha256(f"laurel-page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[:32]
 VERSION_KEY = "news:pages:version"
 TIMEOUT = 600
 
@@ -35,6 +39,7 @@ class Page:
     html: str  # rendered with PLACEHOLDER where the visitor's CSRF token goes
     hook: tuple[str, object] | None = None  # what a hit must still do (`register_hook`), e.g. count a view
     headers: tuple[tuple[str, str], ...] | None = None  # set by the middleware from the response that rendered it
+    view_name: str = ""  # the view that rendered it, for the request metrics of hits (core/metrics.py)
 
 
 # Each process remembers the version for a moment, so a cached page costs one cache read, not two;
@@ -88,9 +93,12 @@ def cacheable(request) -> bool:
 
 
 def page_key(path: str, language: str) -> str:
-    """A page by its path and language; the query string never counts (a page that reads it is not cached), so
-    no visitor can fill the cache with variants. Any write to what cached pages show bumps the version."""
-    return f"page:{language}:{version()}:{path}"
+    """A page by its path and language. The query string never counts, so no visitor can fill the cache with
+    variants: a page is stored only from a request without one (the page shows the request's path in the language
+    switch's `next`), and the page may not read it otherwise. Cached pages build their absolute addresses from
+    LAUREL_SITE_URL, never from the request's Host. Any write to what cached pages show bumps the version."""
+    # The path hashed: any path a view is asked for makes a valid key for every cache backend (spaces, newlines).
+    return f"page:{language}:{version()}:{hashlib.blake2b(path.encode(), digest_size=16).hexdigest()}"
 
 
 def personalize(html: str, request) -> str:
@@ -195,7 +203,9 @@ class PageCacheMiddleware:
     - sessions, authentication, messages, allauth, two-factor: nothing (no session cookie, no message cookie);
     - CSRF: the visitor's own token and cookie, by Django's own CsrfViewMiddleware (`_csrf` below);
     - CSP, X-Frame-Options, locale (Content-Language, Vary): the headers stored with the page;
-    - CommonMiddleware: the Host header is checked here the same way (a disallowed host is a 400).
+    - CommonMiddleware: the Host header is checked here the same way (a disallowed host is a 400), and the
+      Content-Length set;
+    - the URL map: the request metrics name the view that rendered the page (`request.metrics_view`).
     """
 
     def __init__(self, get_response):
@@ -210,7 +220,7 @@ class PageCacheMiddleware:
                 return self._serve(request, page)
         response = self.get_response(request)
         if key is not None:
-            self._store(key, response)
+            self._store(key, request, response)
         return response
 
     @staticmethod
@@ -228,18 +238,24 @@ class PageCacheMiddleware:
         response = HttpResponse(personalize(page.html, request))
         for name, value in page.headers:
             response.headers[name] = value
+        response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware sets it
+        request.metrics_view = page.view_name
         run_hook(page, request)
         return self._csrf.process_response(request, response)
 
     @staticmethod
-    def _store(key: str, response) -> None:
+    def _store(key: str, request, response) -> None:
         offered = getattr(response, "page_offer", None)
         if offered is None or offered[0] != key or response.status_code != 200 or response.streaming:
             return
+        if request.META.get("QUERY_STRING") or get_script_prefix() != "/":
+            return  # the page shows the full path in the language switch's `next`, and its links the script prefix
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return  # something below wrote a session or a message: not every visitor's page
         if "nonce-" in response.headers.get("Content-Security-Policy", ""):
             return  # a nonce belongs to one response
         _key, page, timeout = offered
         headers = tuple((name, value) for name, value in response.headers.items() if name.lower() not in _OWN_HEADERS)
-        cache.set(key, dataclasses.replace(page, headers=headers), timeout=timeout)
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        cache.set(key, dataclasses.replace(page, headers=headers, view_name=view_name), timeout=timeout)

@@ -12,7 +12,7 @@ class NewsConfig(AppConfig):
         from laurel.news import permissions, queries, search, views
 
         # Article pages are served to anonymous visitors from the page cache; each hit still counts its visitor.
-        pagecache.register_path(r"/news/[^/]+/")
+        pagecache.register_path(r"/news/[A-Za-z0-9]{1,20}/")  # article codes (codes.make_code)
         pagecache.register_hook(views.VIEW_HOOK, views.count_view)
 
         # Lower apps announce writes to what the public may find; the site search's index follows them.

@@ -163,6 +163,10 @@ def article_qr(request, code):
     return response
 
 
+def _absolute(url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else settings.SITE_URL + url
+
+
 def _article_context(article, form, request) -> dict:
     translations = list(Article.objects.published().filter(translation_of=article).only("code", "language"))
     if article.translation_of and article.translation_of.is_visible():
@@ -171,8 +175,12 @@ def _article_context(article, form, request) -> dict:
     return {
         "previous": previous,
         "next": following,
+        # Absolute addresses from the site's own (LAUREL_SITE_URL), never the request's Host: the page is cached and
+        # served to every visitor (core/pagecache.py).
+        "page_url": settings.SITE_URL + article.get_absolute_url(),
+        "cover_url": _absolute(article.cover.url) if article.cover else "",
         "share": sharing.links(
-            request.build_absolute_uri(article.get_absolute_url()),
+            settings.SITE_URL + article.get_absolute_url(),
             article.title,
             reverse("news:article_qr", kwargs={"code": article.code}),
         ),

@@ -229,3 +229,45 @@ def test_tokens_are_drawn_evenly_from_djangos_alphabet():
     counts = [drawn.count(char) for char in CSRF_ALLOWED_CHARS]
     expected = len(drawn) / len(CSRF_ALLOWED_CHARS)  # 1,032 each
     assert max(counts) < expected * 1.2 and min(counts) > expected * 0.8
+
+
+def test_a_first_visitor_cannot_plant_their_query_string_or_host_in_the_page_others_get(settings):
+    settings.SITE_URL = "https://kx.example.cn"
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    Client().get(url + "?utm_source=POISONED")
+    Client(HTTP_HOST="localhost").get(url)
+    page = Client().get(url).content.decode()
+    assert "POISONED" not in page and "localhost" not in page
+    assert f'<meta property="og:url" content="https://kx.example.cn{url}">' in page
+    front = Client().get("/?POISONED=1")
+    assert "POISONED" in front.content.decode()  # its own `next`, rendered for it and not stored
+    assert "POISONED" not in Client().get("/").content.decode()
+
+
+def test_hits_are_counted_under_the_view_that_rendered_them(served_from_cache):
+    from laurel.core import metrics
+
+    article = ArticleFactory()
+
+    def count(view):
+        return metrics.REQUESTS.labels("GET", view, "2xx")._value.get()
+
+    before = count("news:article_detail")
+    for _ in range(3):
+        Client().get(article.get_absolute_url())
+    assert len(served_from_cache) == 2
+    assert count("news:article_detail") == before + 3
+
+
+def test_a_hit_says_its_length():
+    Client().get("/")
+    response = Client().get("/")
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_paths_that_are_not_article_codes_are_not_looked_up(served_from_cache):
+    for path in ("/news/a b/", "/news/%0Aevil/", "/news/" + "A" * 30 + "/"):
+        Client().get(path)
+        Client().get(path)
+    assert served_from_cache == []

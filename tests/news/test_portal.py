@@ -300,7 +300,7 @@ def test_share_links_and_qr_need_no_outside_script(client):
     # The QR code is an image of its own, fetched lazily: no drawing (and no segno) in the page itself.
     assert f'src="/news/{article.code}/qr.svg"' in share and 'loading="lazy"' in share and "<svg" not in share
     assert "style=" not in share
-    assert "service.weibo.com/share/share.php?url=http%3A%2F%2Ftestserver%2Fnews%2F" in share
+    assert "service.weibo.com/share/share.php?url=http%3A%2F%2F127.0.0.1%3A8000%2Fnews%2F" in share  # LAUREL_SITE_URL
     assert "%3C" in share and "<测试>" not in share  # the title travels encoded in the links
     assert "<script" not in page.split("</head>")[1]
     assert page.count("<script") == 2  # htmx and site.js, both from this site
