@@ -288,20 +288,28 @@ class RankingView(StaffRequiredMixin, TemplateView):
     template_name = "honors/ranking.html"
 
     def get_context_data(self, **kwargs):
-        from laurel.honors import committee, ranking
+        from laurel.honors import committee, ranking, representation
 
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         context = super().get_context_data(campaign=campaign, **kwargs)
-        context["current"] = committee.current_selection(campaign)
-        context["table"] = ranking.score_table(campaign)
+        # The campaign's nominations are read once; the selection, the proposal and the table share them.
+        pool = representation.nominee_pool(campaign)
+        ranked = [nomination for nomination in pool if nomination.status in committee.RANKED]
+        context["current"] = committee.current_selection(campaign, pool=pool)
         context["can_decide"] = campaign.stage == Stage.COMMITTEE
         if context["current"] is None:
             try:
-                context["proposal"] = committee.propose(campaign)
+                context["proposal"] = committee.propose(campaign, pool=pool)
                 context["table"] = context["proposal"].table
                 context["proposed"] = {nomination.pk for nomination in context["proposal"].chosen}
             except ValidationError as error:
                 context["infeasible"] = error.messages[0]
+        if "table" not in context:
+            context["table"] = ranking.score_table(campaign, ranked)
+        statuses = dict(Nomination.Status.choices)
+        for row in context["table"]:
+            # Looked up once per page: get_status_display() rebuilds the choices for every row.
+            row.nomination.status_label = statuses.get(row.nomination.status, row.nomination.status)
         context["reason_form"] = ReasonForm()
         return context
 
