@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from laurel.honors import committee
-from laurel.honors.models import Nomination, RepresentationRule
+from laurel.honors.models import Nomination, RepresentationRule, Trait
 from laurel.honors.ranking import fixed
 from tests.factories.honors import NominationFactory, scored_campaign
 
@@ -56,7 +56,12 @@ def test_ranking_page_queries_do_not_grow_with_the_campaign(
     campaign, made = scored_campaign(
         totals=[[90, 50], [70, 72], [60, 60], [40, 80]], experts=[expert, other_expert], honorees_count=2
     )
+    # Every kind of rule, so that the page reads each field rules look at (the page reads only those).
     RepresentationRule.objects.create(campaign=campaign, per="unit", bound="max", measure="count", value=1)
+    for per in ("field", "region", "unit_type"):
+        RepresentationRule.objects.create(campaign=campaign, per=per, bound="max", measure="count", value=2, hard=False)
+    for trait in (Trait.FRONT_LINE, Trait.YOUNG, Trait.FEMALE, Trait.ACADEMICIAN):
+        RepresentationRule.objects.create(campaign=campaign, trait=trait, bound="max", measure="count", value=9)
     if decided:
         committee.accept_proposal(campaign, actor=staff)
     client.force_login(staff)
@@ -74,3 +79,5 @@ def test_ranking_page_queries_do_not_grow_with_the_campaign(
     assert f'<td class="numeric">{floatformat(row.mean, 2)}</td>' in html
     assert f'<td class="numeric">{floatformat(row.zscore, 3)}</td>' in html
     assert f"<td>{row.nomination.get_status_display()}</td>" in html
+    for row in response.context["table"]:
+        assert f'<a href="{row.nomination.get_absolute_url()}">{row.nomination.person.name}</a>' in html

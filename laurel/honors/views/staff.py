@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -293,7 +294,7 @@ class RankingView(StaffRequiredMixin, TemplateView):
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         context = super().get_context_data(campaign=campaign, **kwargs)
         # The campaign's nominations are read once; the selection, the proposal and the table share them.
-        pool = representation.nominee_pool(campaign)
+        pool = representation.nominee_pool(campaign, only=representation.RANKING_FIELDS)
         ranked = [nomination for nomination in pool if nomination.status in committee.RANKED]
         context["current"] = committee.current_selection(campaign, pool=pool)
         context["can_decide"] = campaign.stage == Stage.COMMITTEE
@@ -307,9 +308,13 @@ class RankingView(StaffRequiredMixin, TemplateView):
         if "table" not in context:
             context["table"] = ranking.score_table(campaign, ranked)
         statuses = dict(Nomination.Status.choices)
-        for row in context["table"]:
+        # Reversed once per page: addresses differ only by the code (letters and digits, nothing to quote).
+        address = reverse("honors:nomination_detail", kwargs={"code": "__code__"})
+        current = context["current"]
+        for nomination in [row.nomination for row in context["table"]] + (current.chosen if current else []):
             # Looked up once per page: get_status_display() rebuilds the choices for every row.
-            row.nomination.status_label = statuses.get(row.nomination.status, row.nomination.status)
+            nomination.status_label = statuses.get(nomination.status, nomination.status)
+            nomination.address = address.replace("__code__", nomination.code)
         context["reason_form"] = ReasonForm()
         return context
 
