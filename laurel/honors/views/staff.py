@@ -188,7 +188,8 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         # The review counts are read for the page's rows only (get_context_data): counted in the list's query they
         # would group every nomination of the campaign before the page is cut.
-        queryset = self.campaign.nominations.for_list()
+        # The rows show the nominee and the unit; the campaign is the one read above (Django sets it on each row).
+        queryset = self.campaign.nominations.select_related("unit", "person")
         self.filters = {}
         status = self.request.GET.get("status", "")
         if status in Nomination.Status.values:
