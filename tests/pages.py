@@ -103,7 +103,7 @@ def _copies(model, objects, copy: int, change=lambda obj: {}) -> dict[int, objec
 def grow(factor: int) -> None:
     """Adds factor - 1 copies of the demo's rows under every measured page (call inside a transaction)."""
     from laurel.certificates.models import Certificate
-    from laurel.events.models import Attendee, Event
+    from laurel.events.models import AgendaItem, Attendee, Event
     from laurel.honors.models import Nomination
     from laurel.news.models import Article
     from laurel.outreach.models import Membership, Talk
@@ -111,7 +111,18 @@ def grow(factor: int) -> None:
 
     tops = {
         model: model.objects.aggregate(top=models.Max("pk"))["top"] or 0
-        for model in (Organization, Person, Nomination, Membership, Talk, Event, Attendee, Article, Certificate)
+        for model in (
+            Organization,
+            Person,
+            Nomination,
+            Membership,
+            Talk,
+            Event,
+            AgendaItem,
+            Attendee,
+            Article,
+            Certificate,
+        )
     }
     for copy in range(1, factor):
         _grow_once(copy, tops)
@@ -237,8 +248,11 @@ def _grow_once(copy: int, tops: dict) -> None:
         copy,
         lambda o: {"event_id": events[o.event_id].pk},
     )
-    # Original events get more agenda and attendees too: an event page lists them.
-    items = _copies(AgendaItem, AgendaItem.objects.filter(event_id__in=list(events)), copy, lambda i: {})
+    # Original events get more agenda and attendees too: an event page lists them. Only the demo's own items are
+    # copied (pk <= top), so the agenda grows N-fold, not 2^N-fold as copying the copies would.
+    items = _copies(
+        AgendaItem, AgendaItem.objects.filter(event_id__in=list(events), pk__lte=tops[AgendaItem]), copy, lambda i: {}
+    )
     _copies(
         AgendaPerson,
         AgendaPerson.objects.filter(item_id__in=items),

@@ -14,6 +14,7 @@ from laurel.honors.nominations import move_nomination
 from laurel.honors.representation import RuleOutcome, rule_outcomes
 
 Status = Nomination.Status
+RANKED = frozenset(ranking.RANKED_STATUSES)
 Kind = CommitteeDecision.Kind
 
 __all__ = ["Proposal", "RuleOutcome", "rule_outcomes"]
@@ -53,15 +54,18 @@ def _solve(campaign: Campaign, table: list[ranking.Row], fixed: set[int]) -> lis
     return [candidates[index] for index in chosen]
 
 
-def propose(campaign: Campaign) -> Proposal:
-    table = ranking.score_table(campaign)
+def propose(campaign: Campaign, *, pool: list[Nomination] | None = None) -> Proposal:
+    """`pool` (representation.nominee_pool(campaign), when the caller has read it already) spares reading the
+    campaign's nominations again."""
+    if pool is None:
+        pool = representation.nominee_pool(campaign)
+    table = ranking.score_table(campaign, [nomination for nomination in pool if nomination.status in RANKED])
     chosen = _solve(campaign, table, fixed=set())
-    pool = [row.nomination for row in table] + list(
-        campaign.nominations.filter(status__in=[Status.SUBMITTED, Status.RETURNED, Status.REMOVED]).select_related(
-            "person", "campaign", "unit"
-        )
-    )
     ranked = [row.nomination for row in table]
+    waiting = [
+        nomination for nomination in pool if nomination.status in (Status.SUBMITTED, Status.RETURNED, Status.REMOVED)
+    ]
+    pool = ranked + waiting
     return Proposal(chosen=chosen, table=table, outcomes=rule_outcomes(campaign, chosen, pool, ranked=ranked))
 
 
@@ -215,12 +219,16 @@ class CurrentSelection:
     missing: int
 
 
-def current_selection(campaign: Campaign) -> CurrentSelection | None:
-    """None while the committee has not decided yet (the page then shows the proposal)."""
+def current_selection(campaign: Campaign, *, pool: list[Nomination] | None = None) -> CurrentSelection | None:
+    """None while the committee has not decided yet (the page then shows the proposal). `pool`
+    (representation.nominee_pool(campaign), when the caller has read it already) spares reading the campaign's
+    nominations again: the ranked ones are among them, in the same order."""
     decisions = list(campaign.decisions.select_related("actor"))
     if not decisions:
         return None
-    ranked = representation.ranked_nominations(campaign)
+    if pool is None:
+        pool = representation.nominee_pool(campaign)
+    ranked = [nomination for nomination in pool if nomination.status in RANKED]
     chosen = sorted(
         (nomination for nomination in ranked if nomination.status == Status.SELECTED),
         key=lambda nomination: (nomination.rank or 0, nomination.pk),
@@ -228,9 +236,10 @@ def current_selection(campaign: Campaign) -> CurrentSelection | None:
     by_code = {code: decision for decision in decisions for code in decision.removed}
     removed = [
         Removed(nomination=nomination, decision=by_code.get(nomination.code))
-        for nomination in campaign.nominations.filter(status=Status.REMOVED).select_related("person", "unit")
+        for nomination in pool
+        if nomination.status == Status.REMOVED
     ]
-    outcomes = rule_outcomes(campaign, chosen, representation.nominee_pool(campaign), ranked=ranked)
+    outcomes = rule_outcomes(campaign, chosen, pool, ranked=ranked)
     return CurrentSelection(
         chosen=chosen,
         outcomes=outcomes,

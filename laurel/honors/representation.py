@@ -98,18 +98,30 @@ def _group_counts(rule, chosen, available, total) -> list[GroupCount]:
     return groups
 
 
+# Read through `campaign.nominations`, each nomination's `campaign` is the given campaign itself (Django sets it), so
+# no join reads the same campaign row once per nomination.
 def ranked_nominations(campaign: Campaign) -> list[Nomination]:
-    return list(campaign.nominations.filter(status__in=RANKED_STATUSES).select_related("person", "unit", "campaign"))
+    return list(campaign.nominations.filter(status__in=RANKED_STATUSES).select_related("person", "unit"))
 
 
-def nominee_pool(campaign: Campaign) -> list[Nomination]:
-    """The nominations nominee rules count: every one submitted and not rejected or withdrawn."""
+# What ranking, the proposal, the rules (traits and groups) and the ranking page read of a nomination, its nominee
+# and its unit: a page of hundreds of candidates builds them without their stories, contacts and the rest.
+RANKING_FIELDS = (
+    *("code", "status", "rank", "score", "public_votes", "category", "titles_held", "campaign", "unit", "person"),
+    *("unit__name", "unit__region", "unit__kind"),
+    *("person__name", "person__is_front_line", "person__date_of_birth", "person__gender", "person__title"),
+    "person__field",
+)
+
+
+def nominee_pool(campaign: Campaign, *, only: tuple[str, ...] = ()) -> list[Nomination]:
+    """The nominations nominee rules count: every one submitted and not rejected or withdrawn. `only`
+    (RANKING_FIELDS) reads no more than ranking needs; a caller reading other fields leaves it out."""
     Status = Nomination.Status
-    return list(
-        campaign.nominations.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN, Status.REJECTED]).select_related(
-            "person", "unit", "campaign"
-        )
+    pool = campaign.nominations.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN, Status.REJECTED]).select_related(
+        "person", "unit"
     )
+    return list(pool.only(*only) if only else pool)
 
 
 def rule_outcomes(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,16 +45,27 @@ class GroupListView(ListView):
 
 
 class GroupDetailView(DetailView):
+    """A group's public page: its current members, 48 a page (a group of hundreds is one page of cards at a time,
+    read with their topics in a fixed number of queries)."""
+
     model = LectureGroup
+    members_per_page = 48
 
     def get_context_data(self, **kwargs):
         members = (
             self.object.memberships.active()
             .select_related("person__organization", "batch")
-            .prefetch_related("topics", "districts")
+            .prefetch_related("topics")
             .order_by("role", "pk")
         )
-        return super().get_context_data(members=members, batches=self.object.batches.all(), **kwargs)
+        page = Paginator(members, self.members_per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            members=page.object_list,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            batches=self.object.batches.all(),
+            **kwargs,
+        )
 
 
 class TopicMenuView(ListView):

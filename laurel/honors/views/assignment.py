@@ -20,10 +20,16 @@ def _back(campaign):
     return redirect("honors:assignment", code=campaign.code)
 
 
+def _choices(nominations):
+    """A select's options: code and name only, as plain rows (a campaign's thousands of nominations are never built
+    as model instances for a list of options)."""
+    return nominations.order_by("pk").values("code", "person__name")
+
+
 def _reviewed(campaign):
     from laurel.honors import engine
 
-    return campaign.nominations.for_list().filter(status__in=engine.REVIEWED).order_by("pk")
+    return _choices(campaign.nominations.filter(status__in=engine.REVIEWED))
 
 
 class AssignmentView(StaffRequiredMixin, TemplateView):
@@ -249,7 +255,7 @@ class ConflictView(StaffRequiredMixin, TemplateView):
                 "nomination__person", "expert"
             ),
             members=PanelMember.objects.filter(campaign=campaign).select_related("expert").order_by("expert_id"),
-            nominations=campaign.nominations.for_list().exclude(status=Nomination.Status.DRAFT).order_by("pk"),
+            nominations=_choices(campaign.nominations.exclude(status=Nomination.Status.DRAFT)),
             **kwargs,
         )
 

@@ -16,7 +16,7 @@ from django.views.generic import FormView, ListView
 
 from laurel.core.views import PermissionRequiredMixin, report_errors
 from laurel.honors import deadlines, permissions, reviews
-from laurel.honors.models import Assignment, Criterion, Nomination
+from laurel.honors.models import Assignment, Campaign, Criterion, Nomination
 from laurel.people import accounts
 
 
@@ -35,8 +35,11 @@ class UnitDeclaredMixin:
 
 
 class MyAssignmentsView(UnitDeclaredMixin, PermissionRequiredMixin, ListView):
+    """The expert's assignments, 50 a page, open ones first; the deadlines of every campaign they review in now."""
+
     template_name = "honors/my_assignments.html"
     permission_predicate = staticmethod(permissions.is_expert)
+    paginate_by = 50
 
     def get_queryset(self):
         return (
@@ -50,13 +53,16 @@ class MyAssignmentsView(UnitDeclaredMixin, PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaigns = {assignment.nomination.campaign for assignment in context["object_list"]}
+        # Every campaign in review the expert has a released assignment in, not only those on this page.
+        campaigns = Campaign.objects.filter(
+            stage__in=list(reviews.REVIEW_STAGES),
+            pk__in=Assignment.objects.released().filter(expert=self.request.user).values("nomination__campaign"),
+        )
         context["deadlines"] = sorted(
             (
                 (campaign, deadline)
                 for campaign in campaigns
                 if (deadline := deadlines.review_deadline_for(campaign, self.request.user)) is not None
-                and campaign.stage in reviews.REVIEW_STAGES
             ),
             key=lambda pair: pair[1],
         )

@@ -133,7 +133,8 @@ class ResultsView(ListView):
 
     def get_queryset(self):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"], stage=Stage.PUBLISHED)
-        return published_honorees(self.campaign)
+        # The page names each honoree's nominating unit, never the profile's: no join to the profile's unit.
+        return published_honorees(self.campaign).select_related(None).select_related("person", "unit")
 
     def get_context_data(self, **kwargs):
         from laurel.honors.mentions import published_mentions

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,7 +188,8 @@ class StaffNominationListView(StaffRequiredMixin, ListView):
         self.campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         # The review counts are read for the page's rows only (get_context_data): counted in the list's query they
         # would group every nomination of the campaign before the page is cut.
-        queryset = self.campaign.nominations.for_list()
+        # The rows show the nominee and the unit; the campaign is the one read above (Django sets it on each row).
+        queryset = self.campaign.nominations.select_related("unit", "person")
         self.filters = {}
         status = self.request.GET.get("status", "")
         if status in Nomination.Status.values:
@@ -288,20 +290,32 @@ class RankingView(StaffRequiredMixin, TemplateView):
     template_name = "honors/ranking.html"
 
     def get_context_data(self, **kwargs):
-        from laurel.honors import committee, ranking
+        from laurel.honors import committee, ranking, representation
 
         campaign = get_object_or_404(Campaign, code=self.kwargs["code"])
         context = super().get_context_data(campaign=campaign, **kwargs)
-        context["current"] = committee.current_selection(campaign)
-        context["table"] = ranking.score_table(campaign)
+        # The campaign's nominations are read once; the selection, the proposal and the table share them.
+        pool = representation.nominee_pool(campaign, only=representation.RANKING_FIELDS)
+        ranked = [nomination for nomination in pool if nomination.status in committee.RANKED]
+        context["current"] = committee.current_selection(campaign, pool=pool)
         context["can_decide"] = campaign.stage == Stage.COMMITTEE
         if context["current"] is None:
             try:
-                context["proposal"] = committee.propose(campaign)
+                context["proposal"] = committee.propose(campaign, pool=pool)
                 context["table"] = context["proposal"].table
                 context["proposed"] = {nomination.pk for nomination in context["proposal"].chosen}
             except ValidationError as error:
                 context["infeasible"] = error.messages[0]
+        if "table" not in context:
+            context["table"] = ranking.score_table(campaign, ranked)
+        statuses = dict(Nomination.Status.choices)
+        # Reversed once per page: addresses differ only by the code (letters and digits, nothing to quote).
+        address = reverse("honors:nomination_detail", kwargs={"code": "__code__"})
+        current = context["current"]
+        for nomination in [row.nomination for row in context["table"]] + (current.chosen if current else []):
+            # Looked up once per page: get_status_display() rebuilds the choices for every row.
+            nomination.status_label = statuses.get(nomination.status, nomination.status)
+            nomination.address = address.replace("__code__", nomination.code)
         context["reason_form"] = ReasonForm()
         return context
 
