@@ -247,7 +247,7 @@ def try_vote(nomination: Nomination, *, actor, address: str) -> Ballot:
         return Ballot(None, refusal, None, None)
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
-    if not permissions.has_verified_email(actor):
+    if not _verified(actor):
         refusal = ValidationError(
             _("Confirm your email address before voting: open the link in the message we sent you."),
             code="unverified",
@@ -286,6 +286,19 @@ def try_vote(nomination: Nomination, *, actor, address: str) -> Ballot:
     if vote is not None:
         nomination.public_votes += 1
     return Ballot(vote, refusal, today, True)
+
+
+def _verified(actor) -> bool:
+    """`permissions.has_verified_email`, the same rule (tests/honors/test_votes.py holds them equal) in one written
+    statement: through the ORM it cost a fifth of the vote's time in Laurel's code."""
+    from allauth.account.models import EmailAddress
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {_table(EmailAddress)} WHERE user_id = %s AND verified AND LOWER(email) = LOWER(%s)",
+            [actor.pk, actor.email],
+        )
+        return cursor.fetchone() is not None
 
 
 def _insert(vote: Vote) -> bool:
