@@ -10,12 +10,14 @@ handler404 = "laurel.core.errors.page_not_found"
 handler500 = "laurel.core.errors.server_error"
 
 urlpatterns = [
+    # Before the includes at "", whose patterns would all be tried first: no pattern of theirs starts with
+    # "campaigns/", and the public vote's URL is the busiest (bench/votes.py).
+    path("campaigns/", include("laurel.honors.urls")),
     path("", include("laurel.core.urls")),
     path("staff/", include("laurel.people.urls")),
     path("", include("laurel.certificates.urls")),
     path("", include("laurel.events.urls")),
     path("", include("laurel.news.urls")),
-    path("campaigns/", include("laurel.honors.urls")),
     path("lecture-groups/", include("laurel.outreach.urls")),
     path("needs/", include("laurel.needs.urls")),
     path("consultations/", include("laurel.consultations.urls")),

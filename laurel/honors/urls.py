@@ -19,6 +19,8 @@ from laurel.honors.views import (
 
 app_name = "honors"
 urlpatterns = [
+    # First: the public vote is the busiest URL, and resolving tries the patterns in order (no other matches it).
+    path("<str:code>/vote/candidates/<str:nomination>/", votes.cast, name="vote_cast"),
     path("", public.CampaignListView.as_view(), name="campaign_list"),
     path("new/", staff.CampaignFormView.as_view(), name="campaign_create"),
     path("mine/", nominator.MyNominationsView.as_view(), name="my_nominations"),
@@ -78,7 +80,6 @@ urlpatterns = [
     path("<str:code>/mentions/", mentions.MentionsView.as_view(), name="mentions"),
     path("<str:code>/mentions/choose/", mentions.choose, name="mention_choose"),
     path("<str:code>/vote/", votes.VoteView.as_view(), name="vote"),
-    path("<str:code>/vote/candidates/<str:nomination>/", votes.cast, name="vote_cast"),
     path("<str:code>/vote/staff/", votes.VoteStaffView.as_view(), name="vote_staff"),
     path("<str:code>/vote/void/", votes.void, name="vote_void"),
     path("<str:code>/vote/window/", votes.set_window, name="vote_window"),

@@ -234,3 +234,48 @@ def test_a_vote_from_a_page_left_open_after_the_vote_ended_reads_why(client, vot
     response = client.post(cast_url(campaign, first), **EN)
     assert response.url == f"{campaign.get_absolute_url()}#candidate-{first.code}"
     assert not Vote.objects.exists()
+
+
+def test_an_htmx_vote_costs_a_fixed_few_queries_and_shows_the_counts_it_read(
+    client, voter, django_assert_max_num_queries
+):
+    """The vote's hot path (bench/votes.py): the candidate, the session and the account, the verified email, then
+    in one transaction the address's counter, the voter's counts, the vote and the tally; the fragments are drawn
+    from the counts read, with no query of their own (10 on SQLite, 11 on PostgreSQL with the voter's row lock)."""
+    campaign, (first, second, third) = vote_campaign(candidates_per_day=2)
+    client.force_login(voter)
+    with django_assert_max_num_queries(11):
+        html = client.post(cast_url(campaign, first), **HTMX, **EN).content.decode()
+    assert "Your vote for 候选人1 is recorded." in html and "You have voted for 候选人1 today." in html
+    assert ">Today you have voted for 1 of at most 2 candidates.<" in html
+    with django_assert_max_num_queries(11):
+        html = client.post(cast_url(campaign, first), **HTMX, **EN).content.decode()
+    assert "You have used today&#x27;s votes for 候选人1" in html and "You have voted for 候选人1 today." in html
+    assert ">Today you have voted for 1 of at most 2 candidates.<" in html
+    with django_assert_max_num_queries(11):
+        html = client.post(cast_url(campaign, second), **HTMX, **EN).content.decode()
+    assert ">Today you have voted for 2 of at most 2 candidates.<" in html
+    with django_assert_max_num_queries(11):
+        html = client.post(cast_url(campaign, third), **HTMX, **EN).content.decode()
+    assert "You have voted for 2 candidates today, the most allowed per day." in html
+    assert "You have voted for today's most candidates; vote again tomorrow." in html
+    assert 'name="csrfmiddlewaretoken"' not in html
+    assert votes.voter_today(campaign, voter) == {first.pk: 1, second.pk: 1}
+    assert [
+        n.public_votes for n in Nomination.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk")
+    ] == [1, 1, 0]
+
+
+def test_a_vote_refused_by_the_address_limit_still_shows_the_voters_day(client, voter, monkeypatch):
+    """Refused before the voter's counts were read, the card counts them itself (and keeps the button, with its
+    CSRF token, for a candidate the voter may still choose)."""
+    campaign, (first, second, _third) = vote_campaign()
+    client.force_login(voter)
+    client.post(cast_url(campaign, first), **HTMX, **EN)
+    monkeypatch.setattr(votes, "VOTES_PER_ADDRESS", votes.ratelimit.Limit("honors.vote.test", count=0, seconds=60))
+    html = client.post(cast_url(campaign, second), **HTMX, **EN).content.decode()
+    assert "Too many votes from your network in a short time." in html
+    assert ">Today you have voted for 1 of at most 10 candidates.<" in html
+    assert 'name="csrfmiddlewaretoken"' in html and f'hx-post="{cast_url(campaign, second)}"' in html
+    html = client.post(cast_url(campaign, first), **HTMX, **EN).content.decode()
+    assert "You have voted for 候选人1 today." in html

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from laurel.core import ratelimit
 from laurel.core.models import AuditEntry
-from laurel.honors import votes
+from laurel.honors import permissions, votes
 from laurel.honors.models import Nomination, Stage, Vote
 from tests.factories.honors import vote_campaign
 from tests.factories.people import UserFactory
@@ -241,3 +241,29 @@ def test_the_voters_day_and_staff_figures(staff, voter):
         "voter@example.org",
         2,
     )
+
+
+def test_the_votes_own_email_check_is_the_rule_of_the_vote_page():
+    """The vote checks a confirmed email in one written statement; it must answer as permissions.has_verified_email
+    for every case: confirmed, unconfirmed, another letter case, an address that is not the login's, none."""
+    cases = {
+        "confirmed": ("a@example.org", [("a@example.org", True)]),
+        "unconfirmed": ("b@example.org", [("b@example.org", False)]),
+        "other case": ("C@Example.org", [("c@example.ORG", True)]),
+        "not the login's": ("d@example.org", [("d2@example.org", True), ("d@example.org", False)]),
+        "none": ("e@example.org", []),
+    }
+    answers = {}
+    for name, (login, addresses) in cases.items():
+        user = UserFactory(email=login)
+        EmailAddress.objects.filter(user=user).delete()
+        for email, verified in addresses:
+            EmailAddress.objects.create(user=user, email=email, verified=verified)
+        answers[name] = (votes._verified(user), permissions.has_verified_email(user))
+    assert answers == {
+        "confirmed": (True, True),
+        "unconfirmed": (False, False),
+        "other case": (True, True),
+        "not the login's": (False, False),
+        "none": (False, False),
+    }
