@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from laurel.news import tasks, viewcount
+from laurel.news.models import Article
 from tests.factories.news import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,17 +178,21 @@ def test_a_flush_that_stopped_half_way_is_finished_once_by_the_next(store, reque
     article = ArticleFactory()
     for index in range(3):
         viewcount.record_view(article.pk, address=f"203.0.113.{index}", user_agent=BROWSER)
-    store_ = viewcount._store()
-    batch, counts = store_.claim()  # a flush claimed the views and stopped before adding them
-    assert counts == {article.pk: 3}
+    parts = viewcount._store().parts()  # the views file's shards (one store on Redis)
+    claimed = [part.claim() for part in parts]  # a flush claimed the views and stopped before adding them
+    assert sum(counts.get(article.pk, 0) for _batch, counts in claimed) == 3
     viewcount.record_view(article.pk, address="203.0.113.9", user_agent=BROWSER)
     assert viewcount.flush_view_counts() == 4
     article.refresh_from_db()
     assert article.view_count == 4
 
     viewcount.record_view(article.pk, address="203.0.113.10", user_agent=BROWSER)
-    batch, counts = store_.claim()
-    assert viewcount._apply(batch, counts) == 1  # added, then stopped before confirming the batch
+    applied = 0
+    for part in parts:
+        batch, counts = part.claim()
+        if batch is not None:
+            applied += viewcount._apply(batch, counts)  # added, then stopped before confirming the batch
+    assert applied == 1
     assert viewcount.flush_view_counts() == 0  # the next flush finds the batch applied and only confirms it
     article.refresh_from_db()
     assert article.view_count == 5
@@ -222,3 +227,21 @@ def test_a_new_visitor_is_counted_while_another_connection_holds_a_write_transac
     assert response.status_code == 200
     assert elapsed < 1.0
     assert viewcount.pending_views(article.pk) == 2
+
+
+def test_the_views_file_is_spread_over_shards_and_a_visitor_stays_in_one(settings, tmp_path):
+    settings.LAUREL_VIEWS_PATH = tmp_path / "views.sqlite3"
+    articles = [ArticleFactory(), ArticleFactory()]
+    for index in range(200):
+        for article in articles:
+            viewcount.record_view(article.pk, address=f"198.51.100.{index}", user_agent=BROWSER)
+    viewcount.forget_recent_visitors()  # another worker process: the same visitors land in the same files
+    for index in range(200):
+        assert not viewcount.record_view(articles[0].pk, address=f"198.51.100.{index}", user_agent=BROWSER)
+    files = {path.name for path in tmp_path.glob("views*.sqlite3")}
+    assert files == {"views.sqlite3"} | {f"views.{index}.sqlite3" for index in range(1, viewcount.SHARDS)}
+    rows = [part.db.execute("SELECT count(*) FROM views").fetchone()[0] for part in viewcount._store().parts()]
+    assert sum(rows) == 400 and min(rows) > 0  # every file holds some
+    assert viewcount.pending_views(articles[0].pk) == 200
+    assert viewcount.flush_view_counts() == 400
+    assert [article.view_count for article in Article.objects.filter(pk__in=[a.pk for a in articles])] == [200, 200]
