@@ -184,3 +184,19 @@ def login(page, user, password=None):
     page.fill("input[name=password]", password or PASSWORD)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_url("**/dashboard/")
+
+
+@pytest.fixture
+def served_from_cache(monkeypatch):
+    """The paths the page cache answered itself, before the URL map (laurel/core/pagecache.py)."""
+    from laurel.core import pagecache
+
+    served = []
+    real = pagecache.PageCacheMiddleware._serve
+
+    def spy(self, request, page):
+        served.append(request.path)
+        return real(self, request, page)
+
+    monkeypatch.setattr(pagecache.PageCacheMiddleware, "_serve", spy)
+    return served

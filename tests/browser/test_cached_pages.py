@@ -1,40 +1,16 @@
 """A visitor on pages the page cache serves (laurel/core/pagecache.py): the language switch and the comment form
 work with the token the cache put in, and signing in leaves the cached page behind."""
 
-import gc
-import time
-import warnings
-
 import pytest
 
-from laurel.core import pagecache
 from tests.conftest import login
 from tests.factories.news import ArticleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """See tests/browser/test_events_news.py: close the live server's SQLite connections before the next test."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-
-
-@pytest.fixture
-def served_from_cache(monkeypatch):
-    served = []
-    real = pagecache.PageCacheMiddleware._serve
-
-    def spy(self, request, page):
-        served.append(request.path)
-        return real(self, request, page)
-
-    monkeypatch.setattr(pagecache.PageCacheMiddleware, "_serve", spy)
-    return served
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def test_a_visitor_switches_language_and_comments_on_cached_pages(page, browser, live_server, served_from_cache):

@@ -1,26 +1,17 @@
 """A visitor registers for a public event and confirms by the link mailed to them, in Chinese and in English."""
 
-import gc
 import re
-import time
-import warnings
 
 import pytest
 from django.core import mail
 
 from tests.factories.events import AttendeeFactory, EventFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """Close the live server's idle SQLite connections now rather than in a later test (see test_events_news)."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def register(page, event, *, name, email):

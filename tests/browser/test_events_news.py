@@ -1,7 +1,3 @@
-import gc
-import time
-import warnings
-
 import pytest
 from django.utils import timezone
 
@@ -10,19 +6,11 @@ from tests.conftest import login
 from tests.factories.events import AttendeeFactory, EventFactory
 from tests.factories.news import ArticleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """The live server's keep-alive threads each open a SQLite connection that only the garbage collector
-    closes, at a random later moment (the same happens in the other browser tests). Collect them here, after
-    the browser context is closed, so their ResourceWarning cannot fail an unrelated test."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def test_guest_replies_by_private_link(page):

@@ -1,10 +1,7 @@
 """Staff write an article in the rich-text editor (zh-hans), with a picture and its credit: the public page shows it
 sanitized, and the editor page breaks no rule of the Content Security Policy (the `page` fixture fails on any)."""
 
-import gc
 import io
-import time
-import warnings
 
 import pytest
 from PIL import Image
@@ -12,17 +9,11 @@ from PIL import Image
 from laurel.news.models import Article
 from tests.conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """See tests/browser/test_events_news.py: the live server's idle connections are closed here."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def _photo(tmp_path):

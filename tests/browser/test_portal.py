@@ -3,10 +3,7 @@ search box) in Chinese and English, news sections, moving through a section's ar
 page with its timeline and attachments, the public notice page; staff write the call and rename a section."""
 
 import datetime
-import gc
 import io
-import time
-import warnings
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,17 +18,11 @@ from tests.conftest import login
 from tests.factories.honors import CampaignFactory, NominationFactory, pdf, pdf_bytes
 from tests.factories.news import ArticleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """See tests/browser/test_events_news.py: close the live server's SQLite connections before the next test."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def _photo() -> SimpleUploadedFile:

@@ -1,7 +1,3 @@
-import gc
-import time
-import warnings
-
 import pytest
 
 from laurel.news import search
@@ -9,17 +5,11 @@ from laurel.news.models import Article
 from tests.factories.events import EventFactory
 from tests.factories.news import ArticleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _collect_live_server_connections():
-    """See tests/browser/test_events_news.py: close the live server's SQLite connections before the next test."""
-    yield
-    time.sleep(0.2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collect_live_server_connections"),
+]
 
 
 def test_visitor_searches_from_the_header(page):

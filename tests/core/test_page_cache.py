@@ -43,20 +43,6 @@ def no_url_map(monkeypatch):
     return arm
 
 
-@pytest.fixture
-def served_from_cache(monkeypatch):
-    """Counts the pages the middleware answered itself."""
-    served = []
-    real = pagecache.PageCacheMiddleware._serve
-
-    def spy(self, request, page):
-        served.append(request.path)
-        return real(self, request, page)
-
-    monkeypatch.setattr(pagecache.PageCacheMiddleware, "_serve", spy)
-    return served
-
-
 def test_the_second_visitor_gets_the_front_page_without_the_url_map_and_with_the_same_headers(no_url_map):
     ArticleFactory(title="科技工作者日座谈会")
     first = Client().get("/")
